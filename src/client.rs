@@ -1,0 +1,244 @@
+//! The client: options, the scope stack, and turning captures into envelopes ready to send.
+//!
+//! Pure: the caller passes the time and the event id, and takes the envelopes to send.
+
+use crate::dsn::Dsn;
+use crate::envelope::{Envelope, EnvelopeError};
+use crate::error::DsnError;
+use crate::exception::{exception_from, truncate, Thrown, MAX_VALUE_CHARS};
+use crate::json::FloatFormatter;
+use crate::protocol::{
+    Event, Frame, Level, LogEntry, Mechanism, Request, Stacktrace, Timestamp, Values,
+};
+use crate::scope::{Scope, MAX_BREADCRUMBS};
+use std::collections::BTreeMap;
+
+/// Options, with Sentry's names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientOptions {
+    /// Where to send events; `None` or empty disables sending.
+    pub dsn: Option<String>,
+    /// Release identifier.
+    pub release: Option<String>,
+    /// Environment; Sentry's default is `production`.
+    pub environment: Option<String>,
+    /// Distribution.
+    pub dist: Option<String>,
+    /// Log what tattle does (and why it drops things) to the console.
+    pub debug: bool,
+    /// `false` turns tattle off entirely.
+    pub enabled: bool,
+    /// How many breadcrumbs to keep (at most 100).
+    pub max_breadcrumbs: usize,
+    /// A URL on the app's own origin that forwards envelopes to the DSN (ad-blocker proof).
+    pub tunnel: Option<String>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            dsn: None,
+            release: None,
+            environment: None,
+            dist: None,
+            debug: false,
+            enabled: true,
+            max_breadcrumbs: MAX_BREADCRUMBS,
+            tunnel: None,
+        }
+    }
+}
+
+/// An envelope ready to POST.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    /// Full URL, authentication included.
+    pub url: String,
+    /// Envelope text.
+    pub body: String,
+}
+
+/// Why an event was not sent, in client-report terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DiscardReason {
+    /// Something inside tattle failed while building it.
+    InternalSdkError,
+}
+
+/// The client.
+#[derive(Debug)]
+pub struct Client {
+    options: ClientOptions,
+    dsn: Option<Dsn>,
+    url: String,
+    scopes: Vec<Scope>,
+    last_event_id: Option<String>,
+    float: FloatFormatter,
+    discarded: BTreeMap<(DiscardReason, &'static str), u32>,
+}
+
+/// What `sentry_client` says about us.
+pub const CLIENT_NAME: &str = concat!("tattle/", env!("CARGO_PKG_VERSION"));
+
+impl Client {
+    /// Creates a client. An absent or empty DSN (or `enabled: false`) gives a quiet client that
+    /// sends nothing; a malformed DSN is an error the caller reports once.
+    pub fn new(mut options: ClientOptions, float: FloatFormatter) -> Result<Client, DsnError> {
+        options.max_breadcrumbs = options.max_breadcrumbs.min(MAX_BREADCRUMBS);
+        let dsn = match options.dsn.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() && options.enabled => Some(Dsn::parse(s)?),
+            _ => None,
+        };
+        let url = match (&dsn, &options.tunnel) {
+            (Some(_), Some(tunnel)) if !tunnel.is_empty() => tunnel.clone(),
+            (Some(d), _) => d.envelope_url(CLIENT_NAME),
+            (None, _) => String::new(),
+        };
+        Ok(Client {
+            options,
+            dsn,
+            url,
+            scopes: vec![Scope::default()],
+            last_event_id: None,
+            float,
+            discarded: BTreeMap::new(),
+        })
+    }
+
+    /// Whether events are sent anywhere.
+    pub fn is_enabled(&self) -> bool {
+        self.dsn.is_some()
+    }
+
+    /// The options in effect.
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    /// The current (innermost) scope.
+    pub fn scope_mut(&mut self) -> &mut Scope {
+        // The stack is never empty: pop_scope keeps the root.
+        let last = self.scopes.len() - 1;
+        &mut self.scopes[last]
+    }
+
+    /// Starts a scope that inherits the current one (`withScope`).
+    pub fn push_scope(&mut self) {
+        let copy = self.scopes[self.scopes.len() - 1].clone();
+        self.scopes.push(copy);
+    }
+
+    /// Ends the innermost scope; the root scope stays.
+    pub fn pop_scope(&mut self) {
+        if self.scopes.len() > 1 {
+            self.scopes.pop();
+        }
+    }
+
+    /// The id of the last event captured.
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.last_event_id.as_deref()
+    }
+
+    /// Counted drops, for client reports: ((reason, category), count).
+    pub fn discarded(&self) -> impl Iterator<Item = (DiscardReason, &'static str, u32)> + '_ {
+        self.discarded.iter().map(|(&(r, c), &n)| (r, c, n))
+    }
+
+    /// Counts an item dropped for `reason`, for the next client report.
+    pub fn count_discard(&mut self, reason: DiscardReason, category: &'static str) {
+        *self.discarded.entry((reason, category)).or_default() += 1;
+    }
+
+    /// Captures a thrown value. `location` is the frame to use when the value has no stack
+    /// (an `error` event reports where it happened even when no Error object came with it).
+    pub fn capture_exception(
+        &mut self,
+        thrown: &Thrown,
+        mechanism: Mechanism,
+        event_id: String,
+        now: Timestamp,
+        request: Option<Request>,
+        location: Option<Frame>,
+    ) -> Option<Outgoing> {
+        let mut exception = exception_from(thrown, mechanism);
+        if let (None, Some(frame)) = (&exception.stacktrace, location) {
+            exception.stacktrace = Some(Stacktrace {
+                frames: vec![frame],
+            });
+        }
+        let event = Event {
+            event_id,
+            timestamp: now,
+            level: Level::Error,
+            exception: Some(Values {
+                values: vec![exception],
+            }),
+            request,
+            ..Event::default()
+        };
+        self.capture_event(event, now)
+    }
+
+    /// Captures a message at `level`.
+    pub fn capture_message(
+        &mut self,
+        message: &str,
+        level: Level,
+        event_id: String,
+        now: Timestamp,
+        request: Option<Request>,
+    ) -> Option<Outgoing> {
+        let event = Event {
+            event_id,
+            timestamp: now,
+            level,
+            logentry: Some(LogEntry {
+                formatted: truncate(message, MAX_VALUE_CHARS),
+            }),
+            request,
+            ..Event::default()
+        };
+        self.capture_event(event, now)
+    }
+
+    /// Fills in options and scope, records the id, and builds the envelope if sending is on.
+    pub fn capture_event(&mut self, mut event: Event, now: Timestamp) -> Option<Outgoing> {
+        event.platform = "javascript";
+        let o = &self.options;
+        if event.release.is_none() {
+            event.release.clone_from(&o.release);
+        }
+        if event.environment.is_none() {
+            event.environment = Some(
+                o.environment
+                    .clone()
+                    .unwrap_or_else(|| "production".to_owned()),
+            );
+        }
+        if event.dist.is_none() {
+            event.dist.clone_from(&o.dist);
+        }
+        self.scopes[self.scopes.len() - 1].apply(&mut event);
+        self.last_event_id = Some(event.event_id.clone());
+        self.dsn.as_ref()?;
+        match self.envelope(&event, now) {
+            Ok(env) => Some(Outgoing {
+                url: self.url.clone(),
+                body: env.into_string(),
+            }),
+            Err(_) => {
+                self.count_discard(DiscardReason::InternalSdkError, "error");
+                None
+            }
+        }
+    }
+
+    fn envelope(&self, event: &Event, now: Timestamp) -> Result<Envelope, EnvelopeError> {
+        let tunnel_dsn = match (&self.options.tunnel, &self.dsn) {
+            (Some(t), Some(d)) if !t.is_empty() => Some(d.as_str()),
+            _ => None,
+        };
+        Envelope::for_event(event, now, tunnel_dsn, self.float)
+    }
+}

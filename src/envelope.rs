@@ -1,0 +1,131 @@
+//! Envelope writer: the body POSTed to `/api/{project}/envelope/`.
+//!
+//! Format: a header JSON line, then for every item an item-header JSON line (`type`, `length`
+//! in bytes) and the payload. At most one event per envelope, so an envelope is built around
+//! one event and may carry other item kinds beside it.
+
+use crate::json::{self, FloatFormatter, JsonError};
+use crate::protocol::{Event, SdkInfo, Timestamp};
+use serde::Serialize;
+
+/// Largest event payload Sentry accepts.
+pub const MAX_EVENT_BYTES: usize = 1024 * 1024;
+
+/// Why an envelope could not be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvelopeError {
+    /// The event could not be serialized.
+    Json(JsonError),
+    /// The serialized event exceeds [`MAX_EVENT_BYTES`].
+    TooLarge(usize),
+}
+
+impl std::fmt::Display for EnvelopeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EnvelopeError::Json(e) => write!(f, "could not serialize event: {e}"),
+            EnvelopeError::TooLarge(n) => write!(f, "event is {n} bytes, over the 1 MiB limit"),
+        }
+    }
+}
+
+impl std::error::Error for EnvelopeError {}
+
+impl From<JsonError> for EnvelopeError {
+    fn from(e: JsonError) -> Self {
+        EnvelopeError::Json(e)
+    }
+}
+
+#[derive(Serialize)]
+struct Header<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_id: Option<&'a str>,
+    sent_at: String,
+    sdk: &'a SdkInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dsn: Option<&'a str>,
+}
+
+/// An envelope being assembled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    body: String,
+}
+
+impl Envelope {
+    /// Starts an envelope for `event` (if any). `dsn` goes in the header only when tunnelling.
+    pub fn new(
+        event_id: Option<&str>,
+        sent_at: Timestamp,
+        dsn: Option<&str>,
+        float: FloatFormatter,
+    ) -> Result<Self, JsonError> {
+        let header = Header {
+            event_id,
+            sent_at: sent_at.to_rfc3339(),
+            sdk: &crate::protocol::SDK,
+            dsn,
+        };
+        let mut body = json::to_string(&header, float)?;
+        body.push('\n');
+        Ok(Envelope { body })
+    }
+
+    /// An envelope holding exactly one event.
+    pub fn for_event(
+        event: &Event,
+        sent_at: Timestamp,
+        dsn: Option<&str>,
+        float: FloatFormatter,
+    ) -> Result<Self, EnvelopeError> {
+        let payload = json::to_string(event, float)?;
+        if payload.len() > MAX_EVENT_BYTES {
+            return Err(EnvelopeError::TooLarge(payload.len()));
+        }
+        let mut env = Envelope::new(Some(&event.event_id), sent_at, dsn, float)?;
+        env.push_item("event", &payload);
+        Ok(env)
+    }
+
+    /// Appends an item whose payload is already JSON text.
+    pub fn push_item(&mut self, item_type: &str, payload: &str) {
+        self.body.push_str("{\"type\":");
+        json::push_str_literal(&mut self.body, item_type);
+        self.body.push_str(",\"length\":");
+        self.body.push_str(&json::u64_digits(payload.len() as u64));
+        self.body.push_str("}\n");
+        self.body.push_str(payload);
+        self.body.push('\n');
+    }
+
+    /// The body text.
+    pub fn as_str(&self) -> &str {
+        &self.body
+    }
+
+    /// The body, consumed.
+    pub fn into_string(self) -> String {
+        self.body
+    }
+}
+
+/// Formats 16 random bytes as a v4 UUID without dashes (32 lowercase hex), Sentry's event id.
+pub fn uuid4_hex(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in bytes {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+    out
+}
+
+/// Whether `s` is a valid event id: 32 lowercase hex digits.
+pub fn is_event_id(s: &str) -> bool {
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}

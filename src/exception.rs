@@ -1,0 +1,260 @@
+//! Turning anything JavaScript can throw into a Sentry exception.
+//!
+//! The JS boundary describes the thrown value as a [`Thrown`] (reading its fields safely); this
+//! module decides type, value and frames, so the rules are testable natively.
+
+use crate::protocol::{Exception, Frame, Mechanism, Stacktrace};
+use crate::stacktrace;
+
+/// Longest exception value or message sent, in characters (Sentry's limit).
+pub const MAX_VALUE_CHARS: usize = 8192;
+
+/// A thrown value, as the JS boundary saw it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Thrown {
+    /// An `Error` or subclass (anything with a string `name`/`message` and an Error brand).
+    Error {
+        /// `error.name`, e.g. `TypeError`.
+        name: String,
+        /// `error.message`.
+        message: String,
+        /// `error.stack`, if it is a string.
+        stack: Option<String>,
+    },
+    /// A primitive: `type_name` is JavaScript's `typeof`, `text` is `String(value)`.
+    Primitive {
+        /// `string`, `number`, `boolean`, `bigint` or `symbol`.
+        type_name: &'static str,
+        /// The value as text.
+        text: String,
+    },
+    /// A non-Error object: its constructor name (if any) and own enumerable keys.
+    Object {
+        /// Constructor name, such as `Object` or `Response`.
+        class: Option<String>,
+        /// Own enumerable keys.
+        keys: Vec<String>,
+    },
+    /// `null`.
+    Null,
+    /// `undefined`.
+    Undefined,
+}
+
+/// Cuts `s` to at most `max` characters, appending `…` when it was longer.
+pub fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_owned(),
+        Some((i, _)) => {
+            let mut out = String::with_capacity(i + 3);
+            out.push_str(&s[..max_prefix(s, i)]);
+            out.push('…');
+            out
+        }
+    }
+}
+
+/// Byte index of the char before `i` (room for the ellipsis).
+fn max_prefix(s: &str, i: usize) -> usize {
+    s[..i].char_indices().last().map_or(0, |(j, _)| j)
+}
+
+/// Builds the exception for `thrown`. Frames come from the stack, oldest first.
+pub fn exception_from(thrown: &Thrown, mut mechanism: Mechanism) -> Exception {
+    let (ty, value, stack) = match thrown {
+        Thrown::Error {
+            name,
+            message,
+            stack,
+        } => {
+            let ty = if name.is_empty() {
+                "Error"
+            } else {
+                name.as_str()
+            };
+            (ty.to_owned(), message.clone(), stack.as_deref())
+        }
+        Thrown::Primitive {
+            type_name: "string",
+            text,
+        } => {
+            mechanism.synthetic = true;
+            ("Error".to_owned(), text.clone(), None)
+        }
+        Thrown::Primitive { type_name, text } => {
+            mechanism.synthetic = true;
+            let value = format!("Non-Error exception captured with {type_name} value: {text}");
+            ("Error".to_owned(), value, None)
+        }
+        Thrown::Null | Thrown::Undefined => {
+            mechanism.synthetic = true;
+            let v = if matches!(thrown, Thrown::Null) {
+                "null"
+            } else {
+                "undefined"
+            };
+            (
+                "Error".to_owned(),
+                format!("Non-Error exception captured with value: {v}"),
+                None,
+            )
+        }
+        Thrown::Object { class, keys } => {
+            mechanism.synthetic = true;
+            let class = class
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .unwrap_or("Object");
+            let ty = if class == "Object" { "Error" } else { class };
+            (ty.to_owned(), object_value(class, keys), None)
+        }
+    };
+    let frames = stack.map(stacktrace::parse).unwrap_or_default();
+    Exception {
+        ty: truncate(&ty, 256),
+        value: truncate(&value, MAX_VALUE_CHARS),
+        mechanism: Some(mechanism),
+        stacktrace: (!frames.is_empty()).then_some(Stacktrace { frames }),
+    }
+}
+
+/// `Object captured as exception with keys: a, b, c` — keys sorted so grouping is stable.
+fn object_value(class: &str, keys: &[String]) -> String {
+    if keys.is_empty() {
+        return format!("{class} captured as exception with no keys");
+    }
+    let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    keys.sort_unstable();
+    format!(
+        "{class} captured as exception with keys: {}",
+        truncate(&keys.join(", "), 200)
+    )
+}
+
+/// A frame for the location an `error` event reports when it carries no Error object.
+pub fn location_frame(url: &str, line: u32, col: u32) -> Frame {
+    Frame {
+        filename: Some(stacktrace::filename_of(url)),
+        abs_path: Some(url.to_owned()),
+        lineno: (line > 0).then_some(line),
+        colno: (col > 0).then_some(col),
+        in_app: Some(true),
+        ..Frame::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mech() -> Mechanism {
+        Mechanism {
+            ty: "generic".into(),
+            handled: true,
+            synthetic: false,
+        }
+    }
+
+    #[test]
+    fn error_keeps_name_message_and_frames() {
+        let e = exception_from(
+            &Thrown::Error {
+                name: "TypeError".into(),
+                message: "x is not a function".into(),
+                stack: Some("TypeError: x is not a function\n    at go (http://h/app.js:3:7)\n    at http://h/app.js:9:1".into()),
+            },
+            mech(),
+        );
+        assert_eq!(e.ty, "TypeError");
+        assert_eq!(e.value, "x is not a function");
+        let frames = e.stacktrace.unwrap().frames;
+        assert_eq!(frames.len(), 2);
+        assert_eq!(frames[1].function.as_deref(), Some("go"));
+        assert_eq!(frames[1].lineno, Some(3));
+        assert!(!e.mechanism.unwrap().synthetic);
+    }
+
+    #[test]
+    fn empty_error_name_becomes_error() {
+        let e = exception_from(
+            &Thrown::Error {
+                name: String::new(),
+                message: "m".into(),
+                stack: None,
+            },
+            mech(),
+        );
+        assert_eq!(e.ty, "Error");
+        assert!(e.stacktrace.is_none());
+    }
+
+    #[test]
+    fn primitives_null_undefined_objects() {
+        let s = exception_from(
+            &Thrown::Primitive {
+                type_name: "string",
+                text: "boom".into(),
+            },
+            mech(),
+        );
+        assert_eq!((s.ty.as_str(), s.value.as_str()), ("Error", "boom"));
+        assert!(s.mechanism.unwrap().synthetic);
+        let n = exception_from(
+            &Thrown::Primitive {
+                type_name: "number",
+                text: "42".into(),
+            },
+            mech(),
+        );
+        assert_eq!(
+            n.value,
+            "Non-Error exception captured with number value: 42"
+        );
+        assert_eq!(
+            exception_from(&Thrown::Null, mech()).value,
+            "Non-Error exception captured with value: null"
+        );
+        assert_eq!(
+            exception_from(&Thrown::Undefined, mech()).value,
+            "Non-Error exception captured with value: undefined"
+        );
+        let o = exception_from(
+            &Thrown::Object {
+                class: Some("Object".into()),
+                keys: vec!["b".into(), "a".into()],
+            },
+            mech(),
+        );
+        assert_eq!(
+            (o.ty.as_str(), o.value.as_str()),
+            ("Error", "Object captured as exception with keys: a, b")
+        );
+        let r = exception_from(
+            &Thrown::Object {
+                class: Some("Response".into()),
+                keys: vec![],
+            },
+            mech(),
+        );
+        assert_eq!(
+            (r.ty.as_str(), r.value.as_str()),
+            ("Response", "Response captured as exception with no keys")
+        );
+    }
+
+    #[test]
+    fn truncates_long_values_on_char_boundaries() {
+        let long = "é".repeat(MAX_VALUE_CHARS + 10);
+        let e = exception_from(
+            &Thrown::Primitive {
+                type_name: "string",
+                text: long,
+            },
+            mech(),
+        );
+        assert_eq!(e.value.chars().count(), MAX_VALUE_CHARS);
+        assert!(e.value.ends_with('…'));
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("abcdef", 3), "ab…");
+    }
+}

@@ -1,0 +1,159 @@
+//! Reading JavaScript values safely: getters, Proxies and cycles must not break tattle.
+
+use crate::protocol::{User, Value};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(o: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_name = String, catch)]
+    fn js_string(v: &JsValue) -> Result<String, JsValue>;
+    #[wasm_bindgen(js_namespace = ["Object", "prototype", "toString"], js_name = call, catch)]
+    fn object_tag(v: &JsValue) -> Result<String, JsValue>;
+}
+
+/// How deep user data is followed; deeper values become a placeholder (this also ends cycles).
+pub const MAX_DEPTH: u32 = 6;
+/// How many entries of one object or array are kept.
+pub const MAX_BREADTH: usize = 100;
+
+/// `target[key]`, or `undefined` if reading it throws or `target` is not an object.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    if !target.is_object() && !target.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `target[key]` if it is a string.
+pub fn get_string(target: &JsValue, key: &str) -> Option<String> {
+    get(target, key).as_string()
+}
+
+/// `target[key]` if it is a boolean.
+pub fn get_bool(target: &JsValue, key: &str) -> Option<bool> {
+    get(target, key).as_bool()
+}
+
+/// `String(value)`, or a placeholder if that throws (e.g. a hostile `toString`).
+pub fn safe_string(value: &JsValue) -> String {
+    js_string(value).unwrap_or_else(|_| "[unprintable]".to_owned())
+}
+
+/// A tag value: strings as they are, other primitives via `String()`.
+pub fn primitive_text(value: &JsValue) -> String {
+    value.as_string().unwrap_or_else(|| safe_string(value))
+}
+
+/// Whether `value` is an Error: `instanceof Error`, or branded `[object Error]` (other realms).
+pub fn is_error(value: &JsValue) -> bool {
+    value.is_instance_of::<js_sys::Error>()
+        || object_tag(value).is_ok_and(|t| t == "[object Error]" || t == "[object DOMException]")
+}
+
+/// `value.constructor.name`, read safely.
+pub fn class_name(value: &JsValue) -> Option<String> {
+    get_string(&get(value, "constructor"), "name")
+}
+
+/// Own enumerable string keys, or none if enumerating throws.
+pub fn keys(value: &JsValue) -> Vec<String> {
+    if !value.is_object() {
+        return Vec::new();
+    }
+    match object_keys(value) {
+        Ok(keys) => keys.iter().filter_map(|k| k.as_string()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Converts user data to a JSON value with depth and breadth limits.
+pub fn to_value(value: &JsValue) -> Value {
+    convert(value, MAX_DEPTH)
+}
+
+fn convert(value: &JsValue, depth: u32) -> Value {
+    if value.is_null() || value.is_undefined() {
+        return Value::Null;
+    }
+    if let Some(b) = value.as_bool() {
+        return Value::Bool(b);
+    }
+    if let Some(n) = value.as_f64() {
+        return Value::Number(n);
+    }
+    if let Some(s) = value.as_string() {
+        return Value::String(s);
+    }
+    if value.is_function() {
+        let name = get_string(value, "name")
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "<anonymous>".into());
+        return Value::String(format!("[Function: {name}]"));
+    }
+    if !value.is_object() {
+        // bigint, symbol
+        return Value::String(safe_string(value));
+    }
+    if depth == 0 {
+        return Value::String(
+            if Array::is_array(value) {
+                "[Array]"
+            } else {
+                "[Object]"
+            }
+            .to_owned(),
+        );
+    }
+    if is_error(value) {
+        let name = get_string(value, "name").unwrap_or_else(|| "Error".into());
+        let message = get_string(value, "message").unwrap_or_default();
+        return Value::String(format!("{name}: {message}"));
+    }
+    if Array::is_array(value) {
+        let len = get(value, "length").as_f64().unwrap_or(0.0) as usize;
+        let items = (0..len.min(MAX_BREADTH))
+            .map(|i| {
+                let item = Reflect::get_u32(value, i as u32).unwrap_or(JsValue::UNDEFINED);
+                convert(&item, depth - 1)
+            })
+            .collect();
+        return Value::Array(items);
+    }
+    let entries = keys(value)
+        .into_iter()
+        .take(MAX_BREADTH)
+        .map(|k| {
+            let v = convert(&get(value, &k), depth - 1);
+            (k, v)
+        })
+        .collect();
+    Value::Object(entries)
+}
+
+/// A Sentry user from `{ id, email, username, ip_address, ...rest }`; `null` clears it.
+pub fn user_from(value: &JsValue) -> Option<User> {
+    let Value::Object(entries) = to_value(value) else {
+        return None;
+    };
+    let mut user = User::default();
+    for (k, v) in entries {
+        let text = match &v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(safe_string(&JsValue::from_f64(*n))),
+            _ => None,
+        };
+        match (k.as_str(), text) {
+            ("id", Some(t)) => user.id = Some(t),
+            ("email", Some(t)) => user.email = Some(t),
+            ("username", Some(t)) => user.username = Some(t),
+            ("ip_address", Some(t)) => user.ip_address = Some(t),
+            _ => {
+                user.data.insert(k, v);
+            }
+        }
+    }
+    Some(user)
+}

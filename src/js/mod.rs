@@ -1,0 +1,378 @@
+//! The only wasm-bindgen code: exports for the npm package's JavaScript entry, and the
+//! conversions from JavaScript values into the core's types.
+//!
+//! Nothing here throws into JavaScript: every property read goes through `Reflect` (which
+//! reports getters that throw as `Err`), and state is borrowed with `try_borrow_mut`, so a
+//! capture triggered while tattle is busy (re-entrancy) is dropped instead of trapping.
+
+mod convert;
+
+use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
+use crate::envelope::{is_event_id, uuid4_hex};
+use crate::exception::{location_frame, Thrown};
+use crate::protocol::{Breadcrumb, Level, Mechanism, Request, Timestamp, User, Value};
+use convert::{get, get_bool, get_string, to_value, user_from};
+use js_sys::{Date, Function};
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(s: &str);
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
+    fn get_random_values(buf: &mut [u8]) -> Result<JsValue, JsValue>;
+    /// JavaScript's `String(n)`: the shortest round-trip form, without Rust's float formatting.
+    #[wasm_bindgen(js_name = String)]
+    fn js_number_text(n: f64) -> String;
+}
+
+fn float_via_js(v: f64, out: &mut String) {
+    out.push_str(&js_number_text(v));
+}
+
+struct State {
+    client: Client,
+    send: Function,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+    /// Set while the transport runs: a capture it triggers (a patched `fetch` that throws, an
+    /// error handler reporting the failed request) would feed itself forever, so it is dropped.
+    static SENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` on the state if tattle is initialised and not already busy (re-entrancy guard).
+fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
+    STATE.with(|s| s.try_borrow_mut().ok().and_then(|mut s| s.as_mut().map(f)))
+}
+
+/// Like [`with_state`] for captures: none while tattle's own transport is running.
+fn with_capture_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
+    if SENDING.with(Cell::get) {
+        with_state(|st| {
+            st.client
+                .count_discard(DiscardReason::InternalSdkError, "error")
+        });
+        return None;
+    }
+    with_state(f)
+}
+
+fn now() -> Timestamp {
+    Timestamp(Date::now() as u64)
+}
+
+fn new_event_id() -> String {
+    let mut bytes = [0u8; 16];
+    if get_random_values(&mut bytes).is_err() {
+        // No Web Crypto: fall back to Math.random, still 122 random bits in the right format.
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    uuid4_hex(bytes)
+}
+
+/// The id from the hint if the JavaScript entry already handed one out, else a new one.
+fn event_id_from(hint: &JsValue) -> String {
+    get_string(hint, "event_id")
+        .filter(|id| is_event_id(id))
+        .unwrap_or_else(new_event_id)
+}
+
+/// The page (or worker script) URL and user agent, as Sentry's browser SDK sends by default.
+fn current_request() -> Option<Request> {
+    let global = js_sys::global();
+    let url = get_string(&get(&global, "location"), "href");
+    let ua = get_string(&get(&global, "navigator"), "userAgent");
+    if url.is_none() && ua.is_none() {
+        return None;
+    }
+    let mut request = Request {
+        url,
+        ..Request::default()
+    };
+    if let Some(ua) = ua {
+        request.headers.insert("User-Agent".to_owned(), ua);
+    }
+    Some(request)
+}
+
+/// Sends outside the state borrow, so a transport that calls back into tattle cannot trap.
+fn dispatch(out: Option<(Outgoing, Function)>) {
+    if let Some((out, send)) = out {
+        SENDING.with(|f| f.set(true));
+        let _ = send.call2(
+            &JsValue::NULL,
+            &JsValue::from_str(&out.url),
+            &JsValue::from_str(&out.body),
+        );
+        SENDING.with(|f| f.set(false));
+    }
+}
+
+/// Starts tattle with `options`; `send(url, body)` delivers an envelope. Returns whether
+/// events will be sent. An invalid DSN is reported once on the console and disables tattle.
+#[wasm_bindgen]
+pub fn init(options: JsValue, send: Function) -> bool {
+    let opts = ClientOptions {
+        dsn: get_string(&options, "dsn"),
+        release: get_string(&options, "release"),
+        environment: get_string(&options, "environment"),
+        dist: get_string(&options, "dist"),
+        debug: get_bool(&options, "debug").unwrap_or(false),
+        enabled: get_bool(&options, "enabled").unwrap_or(true),
+        max_breadcrumbs: get(&options, "maxBreadcrumbs")
+            .as_f64()
+            .map_or(100, |n| n.max(0.0) as usize),
+        tunnel: get_string(&options, "tunnel"),
+    };
+    match Client::new(opts, float_via_js) {
+        Ok(client) => {
+            let enabled = client.is_enabled();
+            STATE.with(|s| {
+                if let Ok(mut s) = s.try_borrow_mut() {
+                    *s = Some(State { client, send });
+                }
+            });
+            enabled
+        }
+        Err(e) => {
+            console_error(&format!(
+                "tattle: {e}. tattle is disabled; events will not be sent."
+            ));
+            false
+        }
+    }
+}
+
+/// Describes any thrown value without letting a hostile getter or Proxy throw out of here.
+fn describe(value: &JsValue) -> Thrown {
+    if value.is_null() {
+        return Thrown::Null;
+    }
+    if value.is_undefined() {
+        return Thrown::Undefined;
+    }
+    if let Some(text) = value.as_string() {
+        return Thrown::Primitive {
+            type_name: "string",
+            text,
+        };
+    }
+    if !value.is_object() && !value.is_function() {
+        let type_name = match value.js_typeof().as_string().as_deref() {
+            Some("number") => "number",
+            Some("boolean") => "boolean",
+            Some("bigint") => "bigint",
+            Some("symbol") => "symbol",
+            _ => "value",
+        };
+        return Thrown::Primitive {
+            type_name,
+            text: convert::safe_string(value),
+        };
+    }
+    if convert::is_error(value) {
+        return Thrown::Error {
+            name: get_string(value, "name").unwrap_or_default(),
+            message: get_string(value, "message").unwrap_or_default(),
+            stack: get_string(value, "stack"),
+        };
+    }
+    Thrown::Object {
+        class: convert::class_name(value),
+        keys: convert::keys(value),
+    }
+}
+
+/// `captureException(value, hint)`. Hint fields: `event_id`, `mechanism` (type), `handled`, and
+/// from an `error` event: `message` (used when no value was thrown), `filename`, `lineno` and
+/// `colno` (the frame used when the value has no stack).
+#[wasm_bindgen(js_name = captureException)]
+pub fn capture_exception(value: JsValue, hint: JsValue) -> String {
+    let event_id = event_id_from(&hint);
+    let mut thrown = describe(&value);
+    if thrown == Thrown::Undefined {
+        // An `error` event with no Error object: its message says what happened.
+        if let Some(message) = get_string(&hint, "message") {
+            thrown = Thrown::Primitive {
+                type_name: "string",
+                text: message,
+            };
+        }
+    }
+    let location = get_string(&hint, "filename")
+        .filter(|f| !f.is_empty())
+        .map(|file| {
+            let num = |k| get(&hint, k).as_f64().unwrap_or(0.0) as u32;
+            location_frame(&file, num("lineno"), num("colno"))
+        });
+    let mechanism = Mechanism {
+        ty: get_string(&hint, "mechanism").unwrap_or_else(|| "generic".to_owned()),
+        handled: get_bool(&hint, "handled").unwrap_or(true),
+        synthetic: false,
+    };
+    let request = current_request();
+    let id = event_id.clone();
+    let out = with_capture_state(|st| {
+        let out = st
+            .client
+            .capture_exception(&thrown, mechanism, id, now(), request, location);
+        out.map(|o| (o, st.send.clone()))
+    });
+    dispatch(out.flatten());
+    event_id
+}
+
+/// `captureMessage(message, level)`.
+#[wasm_bindgen(js_name = captureMessage)]
+pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> String {
+    let event_id = event_id_from(&hint);
+    let text = message
+        .as_string()
+        .unwrap_or_else(|| convert::safe_string(&message));
+    let level = level
+        .as_string()
+        .and_then(|l| Level::parse(&l))
+        .unwrap_or(Level::Info);
+    let request = current_request();
+    let id = event_id.clone();
+    let out = with_capture_state(|st| {
+        let out = st.client.capture_message(&text, level, id, now(), request);
+        out.map(|o| (o, st.send.clone()))
+    });
+    dispatch(out.flatten());
+    event_id
+}
+
+/// `setUser(user | null)`.
+#[wasm_bindgen(js_name = setUser)]
+pub fn set_user(user: JsValue) {
+    let user: Option<User> = user_from(&user);
+    with_state(|st| st.client.scope_mut().set_user(user));
+}
+
+/// `setTag(key, value)`; `undefined` removes the tag.
+#[wasm_bindgen(js_name = setTag)]
+pub fn set_tag(key: JsValue, value: JsValue) {
+    let Some(key) = key.as_string() else { return };
+    let value = if value.is_undefined() {
+        None
+    } else {
+        Some(convert::primitive_text(&value))
+    };
+    with_state(|st| match value {
+        Some(v) => st.client.scope_mut().set_tag(&key, &v),
+        None => st.client.scope_mut().remove_tag(&key),
+    });
+}
+
+/// `setTags(object)`.
+#[wasm_bindgen(js_name = setTags)]
+pub fn set_tags(tags: JsValue) {
+    for key in convert::keys(&tags) {
+        set_tag(JsValue::from_str(&key), get(&tags, &key));
+    }
+}
+
+/// `setContext(name, object | null)`.
+#[wasm_bindgen(js_name = setContext)]
+pub fn set_context(name: JsValue, context: JsValue) {
+    let Some(name) = name.as_string() else { return };
+    let value = if context.is_null() || context.is_undefined() {
+        None
+    } else {
+        Some(to_value(&context))
+    };
+    with_state(|st| st.client.scope_mut().set_context(&name, value));
+}
+
+/// `setExtra(key, value)`.
+#[wasm_bindgen(js_name = setExtra)]
+pub fn set_extra(key: JsValue, value: JsValue) {
+    let Some(key) = key.as_string() else { return };
+    let value = to_value(&value);
+    with_state(|st| st.client.scope_mut().set_extra(&key, value));
+}
+
+/// `setExtras(object)`.
+#[wasm_bindgen(js_name = setExtras)]
+pub fn set_extras(extras: JsValue) {
+    for key in convert::keys(&extras) {
+        set_extra(JsValue::from_str(&key), get(&extras, &key));
+    }
+}
+
+/// `setLevel(level)` on the current scope.
+#[wasm_bindgen(js_name = setLevel)]
+pub fn set_level(level: JsValue) {
+    let level = level.as_string().and_then(|l| Level::parse(&l));
+    with_state(|st| st.client.scope_mut().set_level(level));
+}
+
+/// `setFingerprint(array)` on the current scope.
+#[wasm_bindgen(js_name = setFingerprint)]
+pub fn set_fingerprint(fingerprint: JsValue) {
+    let parts = match to_value(&fingerprint) {
+        Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    with_state(|st| st.client.scope_mut().set_fingerprint(parts));
+}
+
+/// `addBreadcrumb({ message, category, type, level, data, timestamp })`.
+#[wasm_bindgen(js_name = addBreadcrumb)]
+pub fn add_breadcrumb(crumb: JsValue) {
+    if !crumb.is_object() {
+        return;
+    }
+    let timestamp = match get(&crumb, "timestamp").as_f64() {
+        // Sentry's JS API gives seconds; keep milliseconds inside.
+        Some(secs) if secs > 0.0 => Timestamp((secs * 1000.0) as u64),
+        _ => now(),
+    };
+    let data = match to_value(&get(&crumb, "data")) {
+        Value::Object(entries) => entries.into_iter().collect(),
+        _ => Default::default(),
+    };
+    let crumb = Breadcrumb {
+        timestamp,
+        ty: get_string(&crumb, "type"),
+        category: get_string(&crumb, "category"),
+        message: get_string(&crumb, "message"),
+        level: get_string(&crumb, "level").and_then(|l| Level::parse(&l)),
+        data,
+    };
+    with_state(|st| {
+        let max = st.client.options().max_breadcrumbs;
+        st.client.scope_mut().add_breadcrumb(crumb, max)
+    });
+}
+
+/// Starts a child scope (`withScope`).
+#[wasm_bindgen(js_name = pushScope)]
+pub fn push_scope() {
+    with_state(|st| st.client.push_scope());
+}
+
+/// Ends the child scope.
+#[wasm_bindgen(js_name = popScope)]
+pub fn pop_scope() {
+    with_state(|st| st.client.pop_scope());
+}
+
+/// Turns tattle off (after `close`).
+#[wasm_bindgen]
+pub fn shutdown() {
+    STATE.with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            *s = None;
+        }
+    });
+}

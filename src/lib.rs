@@ -1,0 +1,26 @@
+//! tattle: a small Sentry-compatible error reporter for browsers, edge workers and Rust wasm apps.
+//!
+//! The core (DSN, protocol, envelopes, stack traces, scope, client) is pure Rust and tested
+//! natively; the only wasm-bindgen code lives in the `js` module (wasm builds only).
+#![deny(missing_docs)]
+
+mod client;
+mod dsn;
+mod envelope;
+mod error;
+mod exception;
+pub mod json;
+pub mod protocol;
+mod scope;
+pub mod stacktrace;
+
+/// The JavaScript boundary: what the npm package's entry calls. Only in the wasm build.
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+
+pub use client::{Client, ClientOptions, DiscardReason, Outgoing, CLIENT_NAME};
+pub use dsn::Dsn;
+pub use envelope::{is_event_id, uuid4_hex, Envelope, EnvelopeError, MAX_EVENT_BYTES};
+pub use error::DsnError;
+pub use exception::{exception_from, location_frame, truncate, Thrown, MAX_VALUE_CHARS};
+pub use scope::{Scope, MAX_BREADCRUMBS, MAX_TAG_VALUE_CHARS};

@@ -1,0 +1,300 @@
+//! Serde data types of the Sentry event protocol, as far as tattle sends them.
+//!
+//! Only data lives here: no I/O, no clock. Optional fields are skipped when empty so the
+//! payload stays small and every field sent is one Relay knows.
+
+mod value;
+
+pub use value::Value;
+
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// Severity of an event or breadcrumb, in Sentry's vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Debug information.
+    Debug,
+    /// Informational.
+    Info,
+    /// A warning.
+    Warning,
+    /// An error (the default for exceptions).
+    #[default]
+    Error,
+    /// A fatal error, such as a panic.
+    Fatal,
+}
+
+impl Level {
+    /// Parses Sentry's level names; `log` is JavaScript's alias of `info`.
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s {
+            "debug" => Level::Debug,
+            "info" | "log" => Level::Info,
+            "warning" | "warn" => Level::Warning,
+            "error" => Level::Error,
+            "fatal" | "critical" => Level::Fatal,
+            _ => return None,
+        })
+    }
+}
+
+/// A point in time as milliseconds since the Unix epoch; sent as an RFC 3339 string, which
+/// Relay accepts everywhere a timestamp goes and which needs no float formatting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Timestamp(pub u64);
+
+impl Timestamp {
+    /// RFC 3339 in UTC with millisecond precision, e.g. `2026-11-25T06:29:22.123Z`.
+    pub fn to_rfc3339(self) -> String {
+        let ms = self.0 % 1000;
+        let secs = self.0 / 1000;
+        let (h, mi, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+        let (y, mo, d) = civil_from_days((secs / 86_400) as i64);
+        let mut out = String::with_capacity(24);
+        push_padded(&mut out, y as u64, 4);
+        out.push('-');
+        push_padded(&mut out, mo as u64, 2);
+        out.push('-');
+        push_padded(&mut out, d as u64, 2);
+        out.push('T');
+        push_padded(&mut out, h, 2);
+        out.push(':');
+        push_padded(&mut out, mi, 2);
+        out.push(':');
+        push_padded(&mut out, s, 2);
+        out.push('.');
+        push_padded(&mut out, ms, 3);
+        out.push('Z');
+        out
+    }
+}
+
+fn push_padded(out: &mut String, v: u64, width: usize) {
+    let digits = crate::json::u64_digits(v);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(&digits);
+}
+
+/// Days since 1970-01-01 to a (year, month, day) civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_rfc3339())
+    }
+}
+
+/// `{"values": [...]}`, the wrapper Sentry uses for exception and breadcrumb lists.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Values<T> {
+    /// The wrapped list.
+    pub values: Vec<T>,
+}
+
+/// Name and version of the SDK that built the event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SdkInfo {
+    /// SDK name.
+    pub name: &'static str,
+    /// SDK version.
+    pub version: &'static str,
+}
+
+/// tattle's own SDK info.
+pub const SDK: SdkInfo = SdkInfo {
+    name: "tattle.javascript",
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+/// How an exception was caught.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Mechanism {
+    /// `generic`, `onerror`, `onunhandledrejection`, `panic`, …
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Whether the application handled the error (false for global handlers).
+    pub handled: bool,
+    /// True when the exception was made from a value that is not an error (its type is a guess).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub synthetic: bool,
+}
+
+/// One stack frame, in Sentry's schema.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Frame {
+    /// Function name as the engine printed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// File name (the URL path, or the script name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// Full URL or path of the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abs_path: Option<String>,
+    /// 1-based line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lineno: Option<u32>,
+    /// 1-based column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colno: Option<u32>,
+    /// Whether the frame belongs to the application (false for tattle's own and engine frames).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_app: Option<bool>,
+}
+
+/// A list of frames, oldest call first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stacktrace {
+    /// The frames, oldest first (Sentry's order).
+    pub frames: Vec<Frame>,
+}
+
+/// One exception of an event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Exception {
+    /// Error type, such as `TypeError`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Error message.
+    pub value: String,
+    /// How it was caught.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mechanism: Option<Mechanism>,
+    /// Where it was thrown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stacktrace: Option<Stacktrace>,
+}
+
+/// The user affected.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct User {
+    /// Application user id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// E-mail address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// User name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// IP address, or `{{auto}}` to let the server fill it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Any other fields, sent under `data`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub data: BTreeMap<String, Value>,
+}
+
+/// A breadcrumb: something that happened before the event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Breadcrumb {
+    /// When it happened.
+    pub timestamp: Timestamp,
+    /// `default`, `http`, `navigation`, …
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub ty: Option<String>,
+    /// Dotted category, such as `ui.click`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Human-readable message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Severity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Structured data.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub data: BTreeMap<String, Value>,
+}
+
+/// The HTTP request (for a browser: the page) during which the event happened.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Request {
+    /// URL of the page or request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Request headers.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+}
+
+/// The message of a message event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LogEntry {
+    /// The message as shown.
+    pub formatted: String,
+}
+
+/// A Sentry event.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Event {
+    /// 32 lowercase hex digits.
+    pub event_id: String,
+    /// When the event happened.
+    pub timestamp: Timestamp,
+    /// Platform of the code that raised it, such as `javascript`.
+    pub platform: &'static str,
+    /// Severity.
+    pub level: Level,
+    /// Message of a message event. Sent as `logentry` (the spec's place; Bugsink's schema
+    /// rejects the legacy top-level `message` string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logentry: Option<LogEntry>,
+    /// Exceptions, innermost last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<Values<Exception>>,
+    /// Release identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// Environment, such as `production`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// Distribution of the release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dist: Option<String>,
+    /// Affected user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+    /// Request or page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<Request>,
+    /// Indexed key/value tags.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// Named context objects.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub contexts: BTreeMap<String, Value>,
+    /// Arbitrary extra data.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, Value>,
+    /// Custom grouping.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fingerprint: Vec<String>,
+    /// Breadcrumbs, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breadcrumbs: Option<Values<Breadcrumb>>,
+    /// The SDK that sent it.
+    pub sdk: SdkInfo,
+}
+
+impl Default for SdkInfo {
+    fn default() -> Self {
+        SDK
+    }
+}

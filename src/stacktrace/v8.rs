@@ -1,0 +1,143 @@
+//! V8's stack lines (Chrome, Edge, Node, Deno, workerd).
+//!
+//! V8 prints each frame as `    at ` followed by one of:
+//!
+//! - `name (location)`, where name may be `new Foo`, `Foo.bar [as baz]`, `async name`, …
+//! - `location` alone, for an anonymous function;
+//! - `async Promise.all (index 1)`, for a promise combinator waiting on the failed promise.
+//!
+//! A location is `url:line:col`, `<anonymous>` or `native` (builtins), `url:wasm-function[i]:0xoff`
+//! (WebAssembly), or for code run by `eval`/`new Function`
+//! `eval at caller (url:line:col), <anonymous>:line:col`, where the origin may itself be an eval.
+//! URLs and paths may contain spaces, colons and parentheses, so the location is found as the
+//! parenthesised group that ends the line, and its numbers are split off from the right.
+
+use super::{in_app, url_path};
+use crate::protocol::Frame;
+
+/// Parses one line of a V8 `error.stack`; `None` when the line is not a frame (for instance a
+/// line of the error's message that happens to start with "at ").
+pub fn parse_line(line: &str) -> Option<Frame> {
+    let rest = line.trim().strip_prefix("at ")?.trim_start();
+    // "async " marks a frame waiting in an async function; a function named `async` stays.
+    let rest = match rest.strip_prefix("async ") {
+        Some(r) if !r.starts_with('(') => r,
+        _ => rest,
+    };
+
+    if let Some(body) = rest.strip_suffix(')') {
+        if let Some(open) = open_paren(body) {
+            // `name (location)`: a complete frame, or nothing (`at step 3 (see the log)`).
+            return located(Some(&body[..open - 1]), &body[open + 1..]);
+        }
+    }
+    // `name (location` without its ")" on a line of MAX_LINE characters: cut inside the
+    // location. The function and the start of the location are still worth keeping; the
+    // numbers may be cut short, so they are not trusted.
+    if line.chars().nth(super::MAX_LINE - 1).is_some() {
+        if let Some((name, loc)) = rest.split_once(" (") {
+            if cut_location(loc) {
+                return Some(frame(name, Some(loc), None, None));
+            }
+        }
+    }
+    located(None, rest)
+}
+
+/// A frame of `name` (None for the bare form) at `loc`, if `loc` is a location V8 prints.
+fn located(name: Option<&str>, loc: &str) -> Option<Frame> {
+    let name = name.unwrap_or("");
+    if let Some(n) = loc.strip_prefix("index ") {
+        // `Promise.all (index 1)`: a builtin without a location of its own.
+        let index = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+        return index.then(|| frame(name, None, None, None));
+    }
+    if loc.starts_with("eval at ") {
+        // Code run by eval has no file of its own: use where the outermost eval was called.
+        let origin = eval_origin(loc);
+        let (path, line, col) = position(origin).or_else(|| position(loc.rsplit(", ").next()?))?;
+        return Some(frame(name, Some(path), Some(line), Some(col)));
+    }
+    if loc == "<anonymous>" || loc == "native" || loc.contains(":wasm-function[") {
+        return Some(frame(name, Some(loc), None, None));
+    }
+    let (path, line, col) = position(loc)?;
+    Some(frame(name, Some(path), Some(line), Some(col)))
+}
+
+/// Index in `body` of the "(" that opens the group ending `body` (whose ")" was stripped),
+/// preceded by a space as V8 prints it.
+fn open_paren(body: &str) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let mut depth = 1usize;
+    for i in (0..bytes.len()).rev() {
+        match bytes[i] {
+            b')' => depth += 1,
+            b'(' => {
+                depth -= 1;
+                if depth == 0 {
+                    if i > 0 && bytes[i - 1] == b' ' {
+                        return Some(i);
+                    }
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Unbalanced parentheses in a path or name: fall back to the last " (".
+    body.rfind(" (").map(|i| i + 1)
+}
+
+/// The innermost origin of `eval at f (eval at g (url:1:2)), <anonymous>:3:4`: `url:1:2`.
+fn eval_origin(mut loc: &str) -> &str {
+    while let Some(rest) = loc.strip_prefix("eval at ") {
+        let Some(close) = rest.rfind(')') else { break };
+        let Some(open) = open_paren(&rest[..close]) else {
+            break;
+        };
+        loc = &rest[open + 1..close];
+    }
+    loc
+}
+
+/// Splits `path:line:col`; `None` unless both numbers are there and the path is plausible.
+fn position(loc: &str) -> Option<(&str, u32, u32)> {
+    let (rest, col) = trailing_number(loc)?;
+    let (path, line) = trailing_number(rest)?;
+    let plausible = !path.is_empty() && !path.bytes().all(|b| b.is_ascii_digit());
+    plausible.then_some((path, line, col))
+}
+
+/// Splits `s` at its last ':' if only digits follow.
+fn trailing_number(s: &str) -> Option<(&str, u32)> {
+    let (rest, digits) = s.rsplit_once(':')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((rest, digits.parse().ok()?))
+}
+
+/// Whether a location that lost its end to the line cut still looks like a URL or a path.
+fn cut_location(loc: &str) -> bool {
+    let b = loc.as_bytes();
+    let drive =
+        b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/');
+    !loc.contains(char::is_whitespace) && (loc.contains("://") || loc.starts_with('/') || drive)
+}
+
+fn frame(name: &str, abs_path: Option<&str>, lineno: Option<u32>, colno: Option<u32>) -> Frame {
+    let name = name.trim();
+    let function = match name {
+        "" | "<anonymous>" | "?" => None,
+        _ => Some(name.to_owned()),
+    };
+    Frame {
+        function,
+        filename: abs_path.map(|p| url_path(p).to_owned()),
+        abs_path: abs_path.map(str::to_owned),
+        lineno,
+        colno,
+        in_app: Some(abs_path.is_some_and(in_app)),
+    }
+}

@@ -1,0 +1,199 @@
+//! Boundary tests shared by the Node (node.rs) and Chromium (web.rs) runs: real JS values,
+//! real engines, the real exported functions of the npm package's core.
+
+use js_sys::{Array, Function, Reflect, JSON};
+use tattle::js;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+/// Evaluates JS source in the global scope.
+fn eval(src: &str) -> JsValue {
+    Function::new_no_args(&format!("return ({src});"))
+        .call0(&JsValue::NULL)
+        .unwrap()
+}
+
+/// A send function that records (url, body) pairs in globalThis.__sent.
+fn recording_send() -> Function {
+    eval("globalThis.__sent = []");
+    Function::new_with_args("url, body", "globalThis.__sent.push([url, body])")
+}
+
+fn sent() -> Vec<(String, String)> {
+    let arr: Array = eval("globalThis.__sent").into();
+    arr.iter()
+        .map(|pair| {
+            let pair: Array = pair.into();
+            (
+                pair.get(0).as_string().unwrap(),
+                pair.get(1).as_string().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn start() {
+    let options =
+        eval("({ dsn: 'http://pubkey@127.0.0.1:9/42', release: 'r@1', environment: 'test' })");
+    assert!(js::init(options, recording_send()));
+}
+
+/// Parses the single-event envelope; returns (header, item header, event).
+fn parse_envelope(body: &str) -> (JsValue, JsValue, JsValue) {
+    let lines: Vec<&str> = body.trim_end_matches('\n').split('\n').collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "one header, one item header, one payload: {body}"
+    );
+    let item = JSON::parse(lines[1]).unwrap();
+    let length = Reflect::get(&item, &"length".into())
+        .unwrap()
+        .as_f64()
+        .unwrap() as usize;
+    assert_eq!(
+        length,
+        lines[2].len(),
+        "item length is the payload's byte length"
+    );
+    (
+        JSON::parse(lines[0]).unwrap(),
+        item,
+        JSON::parse(lines[2]).unwrap(),
+    )
+}
+
+fn path(v: &JsValue, path: &str) -> JsValue {
+    path.split('.')
+        .fold(v.clone(), |cur, key| match key.parse::<u32>() {
+            Ok(i) => Reflect::get_u32(&cur, i).unwrap_or(JsValue::UNDEFINED),
+            Err(_) => Reflect::get(&cur, &key.into()).unwrap_or(JsValue::UNDEFINED),
+        })
+}
+
+fn s(v: &JsValue, p: &str) -> String {
+    path(v, p)
+        .as_string()
+        .unwrap_or_else(|| panic!("{p} is not a string"))
+}
+
+fn last_event() -> JsValue {
+    let all = sent();
+    let (url, body) = all.last().expect("an envelope was sent");
+    assert!(url.starts_with("http://127.0.0.1:9/api/42/envelope/?sentry_version=7&sentry_key=pubkey&sentry_client=tattle"));
+    let (header, item, event) = parse_envelope(body);
+    assert_eq!(s(&item, "type"), "event");
+    assert_eq!(s(&header, "event_id"), s(&event, "event_id"));
+    event
+}
+
+#[wasm_bindgen_test]
+fn real_error_becomes_exception_with_frames_and_scope() {
+    start();
+    js::set_user(eval("({ id: 'u1', email: 'u@example.com', plan: 'pro' })"));
+    js::set_tag("t".into(), "v".into());
+    js::set_context(
+        "ctx".into(),
+        eval("({ a: 1, nested: { b: [true, null, 1.5] } })"),
+    );
+    let err = eval("(function thrower() { try { null.x } catch (e) { return e } })()");
+    let id = js::capture_exception(err, eval("({ mechanism: 'generic', handled: true })"));
+    assert_eq!(id.len(), 32);
+    let event = last_event();
+    assert_eq!(s(&event, "event_id"), id);
+    assert_eq!(s(&event, "exception.values.0.type"), "TypeError");
+    assert!(s(&event, "exception.values.0.value").contains("null"));
+    let frames: Array = path(&event, "exception.values.0.stacktrace.frames").into();
+    assert!(frames.length() >= 1, "V8 stack was parsed");
+    let newest = frames.get(frames.length() - 1);
+    assert_eq!(s(&newest, "function"), "thrower");
+    assert_eq!(s(&event, "user.id"), "u1");
+    assert_eq!(s(&event, "user.data.plan"), "pro");
+    assert_eq!(s(&event, "tags.t"), "v");
+    assert_eq!(path(&event, "contexts.ctx.nested.b.2").as_f64(), Some(1.5));
+    assert_eq!(s(&event, "release"), "r@1");
+    assert_eq!(s(&event, "environment"), "test");
+    assert_eq!(s(&event, "level"), "error");
+}
+
+#[wasm_bindgen_test]
+fn hostile_values_never_throw_and_still_report() {
+    start();
+    let hostile = [
+        "new Proxy({}, { get() { throw new Error('trap') }, ownKeys() { throw new Error('trap') } })",
+        "Object.defineProperty(new Error('x'), 'message', { get() { throw new Error('getter') } })",
+        "Symbol('sym')",
+        "10n",
+        "null",
+        "undefined",
+        "42",
+        "'just a string'",
+        "({ toString() { throw new Error('no') }, a: 1 })",
+        "(() => { const o = { a: 1 }; o.self = o; return o })()",
+    ];
+    for src in hostile {
+        let before = sent().len();
+        let id = js::capture_exception(eval(src), JsValue::UNDEFINED);
+        assert_eq!(id.len(), 32, "{src}");
+        assert_eq!(sent().len(), before + 1, "an event was sent for {src}");
+        let event = last_event();
+        assert!(!s(&event, "exception.values.0.type").is_empty(), "{src}");
+    }
+    let event = {
+        js::capture_exception(eval("({ b: 1, a: 2 })"), JsValue::UNDEFINED);
+        last_event()
+    };
+    assert_eq!(
+        s(&event, "exception.values.0.value"),
+        "Object captured as exception with keys: a, b"
+    );
+}
+
+#[wasm_bindgen_test]
+fn cyclic_context_is_cut_not_looped() {
+    start();
+    js::set_context(
+        "cyc".into(),
+        eval("(() => { const o = { n: 1 }; o.self = o; return o })()"),
+    );
+    js::capture_message("m".into(), "warning".into(), JsValue::UNDEFINED);
+    let event = last_event();
+    assert_eq!(s(&event, "logentry.formatted"), "m");
+    assert_eq!(s(&event, "level"), "warning");
+    assert_eq!(path(&event, "contexts.cyc.self.self.n").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+fn invalid_dsn_disables_without_throwing() {
+    assert!(!js::init(eval("({ dsn: 'not a dsn' })"), recording_send()));
+    assert!(!js::init(eval("({ dsn: '' })"), recording_send()));
+    assert!(!js::init(JsValue::UNDEFINED, recording_send()));
+    js::capture_exception(eval("new Error('x')"), JsValue::UNDEFINED);
+    assert!(sent().is_empty(), "a disabled client sends nothing");
+}
+
+#[wasm_bindgen_test]
+fn capture_from_inside_the_transport_is_dropped_not_looped() {
+    eval("globalThis.__sent = []");
+    // A transport that captures again while tattle is mid-capture (as a patched fetch might).
+    let send = Function::new_with_args(
+        "url, body",
+        "globalThis.__sent.push([url, body]); globalThis.__reenter && globalThis.__reenter()",
+    );
+    assert!(js::init(
+        eval("({ dsn: 'http://pubkey@127.0.0.1:9/42' })"),
+        send
+    ));
+    let reenter = Closure::<dyn Fn()>::new(|| {
+        js::capture_message("inner".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    });
+    Reflect::set(&js_sys::global(), &"__reenter".into(), reenter.as_ref()).unwrap();
+    js::capture_message("outer".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    Reflect::set(&js_sys::global(), &"__reenter".into(), &JsValue::UNDEFINED).unwrap();
+    // A transport that captures on every send would loop forever: the inner capture is dropped.
+    let msgs: Vec<String> = sent()
+        .iter()
+        .map(|(_, b)| s(&parse_envelope(b).2, "logentry.formatted"))
+        .collect();
+    assert_eq!(msgs, ["outer"]);
+}

@@ -1,0 +1,3 @@
+//! The JS boundary in Node (V8), via wasm-bindgen-test-runner.
+#![cfg(target_arch = "wasm32")]
+mod common;
