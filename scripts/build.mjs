@@ -1,0 +1,50 @@
+// npm run build: Rust → wasm (release, size-tuned) → wasm-bindgen (--target web) → wasm-opt
+// (npm binaryen; never Debian's, which corrupts wasm-bindgen output) → dist/ (ESM entry bundled
+// and minified with esbuild, the .wasm beside it, TypeScript types).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const say = (msg) => console.error(`[build] ${msg}`);
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+
+const started = Date.now();
+say('cargo build --release --target wasm32-unknown-unknown');
+run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
+
+const pkg = join(root, 'pkg');
+rmSync(pkg, { recursive: true, force: true });
+say('wasm-bindgen --target web');
+run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, '--out-name', 'tattle_core',
+  join(root, 'target/wasm32-unknown-unknown/release/tattle.wasm')]);
+
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+say('wasm-opt -Oz (binaryen from npm)');
+run(process.execPath, [join(root, 'node_modules/binaryen/bin/wasm-opt'), '-Oz', '--strip-debug', '--strip-producers',
+  '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-multivalue', '--enable-mutable-globals',
+  join(pkg, 'tattle_core_bg.wasm'), '-o', join(dist, 'tattle_core_bg.wasm')]);
+
+say('bundling www/index.js with esbuild');
+// The entry imports './tattle_core.js': bundle it from beside wasm-bindgen's glue.
+copyFileSync(join(root, 'www/index.js'), join(pkg, 'index.js'));
+await build({
+  entryPoints: [join(pkg, 'index.js')],
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: 'es2020',
+  outfile: join(dist, 'index.js'),
+  // wasm-bindgen's glue resolves the .wasm with `new URL(…, import.meta.url)` too; keep it as is.
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+copyFileSync(join(root, 'www/index.d.ts'), join(dist, 'index.d.ts'));
+
+const kb = (f) => `${statSync(join(dist, f)).size} B`;
+say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: dist/index.js ${kb('index.js')}, dist/tattle_core_bg.wasm ${kb('tattle_core_bg.wasm')}`);

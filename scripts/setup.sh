@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what tattle's build, tests and demo need, idempotently, and says what it is doing.
+#   scripts/setup.sh build   Rust wasm target, wasm-bindgen-cli (pinned to Cargo.toml), npm deps
+#   scripts/setup.sh all     build + Debian chromium/chromium-driver + the Python venv (Bugsink, sentry-relay)
+# Slow things are cached: cargo install in ~/.cargo/bin, npm ci only when package-lock.json changed,
+# the venv under ${TATTLE_CACHE:-~/.cache/tattle}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+say() { echo "[setup] $*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+command -v cargo >/dev/null || { say "cargo is missing: install Rust with rustup first (https://rustup.rs)"; exit 1; }
+command -v node >/dev/null || { say "node is missing: install Node.js 20 or newer"; exit 1; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+wb_version="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)"
+[ -n "$wb_version" ] || { say "could not read the pinned wasm-bindgen version from Cargo.toml"; exit 1; }
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  # No --locked: with it the install fails here (a locked dependency version is not in the registry).
+  say "installing wasm-bindgen-cli $wb_version (matches the crate; takes about 3 minutes once)"
+  cargo install wasm-bindgen-cli --version "=$wb_version"
+fi
+
+stamp=node_modules/.tattle-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  say "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+
+[ "$what" = build ] && exit 0
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  say "installing Debian's chromium and chromium-driver (apt-get; about 1 minute)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+bash scripts/setup-python.sh

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# npm test: everything, against real parts. Installs what is missing first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { echo "[test] $*" >&2; }
+start=$SECONDS
+
+bash scripts/setup.sh all
+
+say "cargo fmt --check and clippy"
+cargo fmt --all -- --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+
+say "native unit and fixture tests (cargo test)"
+cargo test --quiet
+
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+say "wasm boundary tests in Node"
+cargo test --quiet --target wasm32-unknown-unknown --test node
+say "wasm boundary tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --quiet --target wasm32-unknown-unknown --test web
+
+say "building the npm package"
+node scripts/build.mjs
+
+say "end-to-end tests (Playwright + Chromium + Bugsink + sentry-relay)"
+node --test --test-concurrency=1 tests/e2e/
+
+say "all green in $((SECONDS - start)) s"

@@ -1,0 +1,185 @@
+// End to end in real parts: the built npm package (dist/) in Debian's headless Chromium, a real
+// Bugsink, and sentry-relay's normalizer judging every envelope that went over the wire.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBugsink } from '../support/bugsink.mjs';
+import { startRecorder, dsnVia } from '../support/recorder.mjs';
+import { relayCheck, formatProblems } from '../support/relay.mjs';
+import { launchChromium, startStaticServer, collectConsole } from '../support/browser.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const pages = join(here, 'pages');
+
+// Line numbers of the throwing statements, read from the page's source by their markers.
+const appLines = readFileSync(join(pages, 'app.js'), 'utf8').split('\n');
+const lineOf = (name) => appLines.findIndex((l) => l.includes(`@line ${name}`)) + 1;
+
+let bugsink, recorder, server, browser;
+
+before(async () => {
+  bugsink = await startBugsink();
+  recorder = await startRecorder(bugsink.url);
+  server = await startStaticServer({ '/dist/': join(root, 'dist'), '/': pages });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await recorder?.stop();
+  await bugsink?.stop();
+});
+
+async function openPage(dsn) {
+  const page = await browser.newPage();
+  const console = collectConsole(page);
+  const query = dsn === undefined ? '' : `?dsn=${encodeURIComponent(dsn)}`;
+  await page.goto(`${server.url}/basic.html${query}`);
+  await page.waitForFunction(() => window.pageReady === true);
+  return { page, console };
+}
+
+/** Runs `trigger` in the page, waits for tattle to capture a new event and send it; returns its id. */
+async function captureVia(page, trigger) {
+  const before = await page.evaluate(() => Tattle.lastEventId() ?? null);
+  await page.evaluate(trigger);
+  await page.waitForFunction((prev) => (Tattle.lastEventId() ?? null) !== prev, before, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => Tattle.flush(5000)), true, 'flush resolved before its timeout');
+  return page.evaluate(() => Tattle.lastEventId());
+}
+
+function newestFrame(event) {
+  const frames = event.exception.values[0].stacktrace?.frames ?? [];
+  assert.ok(frames.length > 0, `frames present: ${JSON.stringify(event.exception)}`);
+  return frames[frames.length - 1];
+}
+
+function assertCommon(event) {
+  assert.equal(event.release, 'e2e@1.2.3');
+  assert.equal(event.environment, 'e2e');
+  assert.equal(event.platform, 'javascript');
+  assert.match(event.request.url, /\/basic\.html/);
+}
+
+describe('browser package → Bugsink', () => {
+  let page, console;
+  before(async () => {
+    ({ page, console } = await openPage(dsnVia(bugsink.dsn, recorder)));
+  });
+
+  test('uncaught Error: type, value, handled=false, frame in app.js', async () => {
+    const id = await captureVia(page, () => setTimeout(() => throwUncaught()));
+    const { data: ev } = await bugsink.findEvent(id);
+    const ex = ev.exception.values[0];
+    assert.equal(ex.type, 'RangeError');
+    assert.equal(ex.value, 'e2e uncaught range error');
+    assert.deepEqual(ex.mechanism, { type: 'onerror', handled: false });
+    assert.equal(ev.level, 'error');
+    const frame = newestFrame(ev);
+    assert.equal(frame.function, 'throwUncaught');
+    assert.equal(frame.filename, '/app.js');
+    assert.equal(frame.lineno, lineOf('throwUncaught'));
+    assert.equal(frame.in_app, true);
+    assertCommon(ev);
+  });
+
+  test('unhandled rejection: mechanism onunhandledrejection', async () => {
+    const id = await captureVia(page, () => rejectUnhandled());
+    const { data: ev } = await bugsink.findEvent(id);
+    const ex = ev.exception.values[0];
+    assert.equal(ex.type, 'Error');
+    assert.equal(ex.value, 'e2e unhandled rejection');
+    assert.deepEqual(ex.mechanism, { type: 'onunhandledrejection', handled: false });
+    const frame = newestFrame(ev);
+    assert.equal(frame.function, 'rejectUnhandled');
+    assert.equal(frame.lineno, lineOf('rejectUnhandled'));
+    assertCommon(ev);
+  });
+
+  test('thrown string: value kept, location from the error event', async () => {
+    const id = await captureVia(page, () => setTimeout(() => throwString()));
+    const { data: ev } = await bugsink.findEvent(id);
+    const ex = ev.exception.values[0];
+    assert.equal(ex.type, 'Error');
+    assert.equal(ex.value, 'e2e thrown string');
+    assert.deepEqual(ex.mechanism, { type: 'onerror', handled: false, synthetic: true });
+    const frame = newestFrame(ev);
+    assert.equal(frame.filename, '/app.js');
+    assert.equal(frame.lineno, lineOf('throwString'));
+    assertCommon(ev);
+  });
+
+  test('captureMessage at level warning', async () => {
+    const id = await captureVia(page, () => Tattle.captureMessage('e2e message', 'warning'));
+    const { data: ev } = await bugsink.findEvent(id);
+    assert.equal(ev.level, 'warning');
+    assert.equal(ev.logentry.formatted, 'e2e message');
+    assert.equal(ev.exception, undefined);
+    assertCommon(ev);
+    const issues = await bugsink.listIssues();
+    assert.ok(issues.some((i) => JSON.stringify(i).includes('e2e message')), 'the message is an issue title');
+  });
+
+  test('captureException with user, tags and a context', async () => {
+    const id = await captureVia(page, () => handledWithScope(Tattle));
+    const { data: ev } = await bugsink.findEvent(id);
+    const ex = ev.exception.values[0];
+    assert.equal(ex.type, 'SyntaxError');
+    assert.deepEqual(ex.mechanism, { type: 'generic', handled: true });
+    const frames = ev.exception.values[0].stacktrace.frames;
+    assert.deepEqual(frames.at(-1), { function: 'JSON.parse', filename: '<anonymous>', abs_path: '<anonymous>', in_app: false });
+    const frame = frames.filter((f) => f.in_app).at(-1);
+    assert.equal(frame.function, 'handledWithScope');
+    assert.equal(frame.lineno, lineOf('handledWithScope'));
+    assert.deepEqual(ev.user, { id: 'user-42', email: 'jane@example.com', username: 'jane' });
+    assert.deepEqual(ev.tags, { feature: 'checkout', tier: 'gold', attempt: '3' });
+    assert.deepEqual(ev.contexts.order, { id: 'o-1', items: 2, total: 19.5 });
+    assertCommon(ev);
+  });
+
+  test('every envelope sent passes sentry-relay and Bugsink accepted each', async () => {
+    assert.ok(recorder.bodies.length >= 5, `recorded ${recorder.bodies.length} envelopes`);
+    const verdict = await relayCheck(recorder.bodies.map((b) => b.body));
+    assert.ok(verdict.ok, formatProblems(verdict.problems));
+    for (const r of recorder.bodies) assert.equal(r.status, 200, `Bugsink answered ${r.status}`);
+    assert.deepEqual(bugsink.schemaWarnings, [], 'Bugsink found nothing to warn about');
+  });
+
+  test('the page saw no console errors from tattle', () => {
+    const own = console.errors.filter((e) => /tattle/i.test(e));
+    assert.deepEqual(own, []);
+  });
+});
+
+describe('bad input never breaks the page', () => {
+  test('an invalid DSN logs one clear console error, disables tattle, page keeps working', async () => {
+    const { page, console } = await openPage('https://no-key-here.example.com/abc');
+    // The DSN is judged once the wasm is loaded: wait (bounded) for the console error.
+    const deadline = Date.now() + 5000;
+    while (!console.errors.some((e) => /tattle/.test(e)) && Date.now() < deadline) await page.waitForTimeout(20);
+    const before = recorder.bodies.length;
+    const id = await page.evaluate(() => Tattle.captureException(new Error('x')));
+    assert.match(id, /^[0-9a-f]{32}$/);
+    await page.click('#count');
+    assert.equal(await page.textContent('#count span'), '1');
+    const errors = console.errors.filter((e) => /tattle/.test(e));
+    assert.equal(errors.length, 1, console.dump());
+    assert.match(errors[0], /invalid DSN: missing public key/);
+    assert.equal(await page.evaluate(() => Tattle.flush(1000)), true);
+    assert.equal(recorder.bodies.length, before, 'nothing sent');
+    await page.close();
+  });
+
+  test('an empty DSN disables tattle quietly', async () => {
+    const { page, console } = await openPage('');
+    const id = await page.evaluate(() => Tattle.captureException(new Error('x')));
+    assert.match(id, /^[0-9a-f]{32}$/);
+    assert.equal(await page.evaluate(() => Tattle.flush(1000)), true);
+    assert.deepEqual(console.errors, []);
+    await page.close();
+  });
+});

@@ -1,0 +1,72 @@
+// Types of tattle's browser entry. Names and shapes follow @sentry/browser, so switching is
+// changing an import.
+
+export type SeverityLevel = 'fatal' | 'error' | 'warning' | 'log' | 'info' | 'debug';
+
+export interface User {
+  id?: string | number;
+  email?: string;
+  username?: string;
+  ip_address?: string;
+  [key: string]: unknown;
+}
+
+export interface Breadcrumb {
+  type?: string;
+  category?: string;
+  message?: string;
+  level?: SeverityLevel;
+  data?: Record<string, unknown>;
+  /** Seconds since the epoch; defaults to now. */
+  timestamp?: number;
+}
+
+export interface BrowserOptions {
+  /** The project's DSN. Empty or missing: tattle stays quiet. Invalid: one console error, tattle off. */
+  dsn?: string;
+  release?: string;
+  /** Defaults to `production`. */
+  environment?: string;
+  dist?: string;
+  /** Log tattle's own problems to the console. */
+  debug?: boolean;
+  /** `false` turns tattle off. */
+  enabled?: boolean;
+  /** Breadcrumbs kept per event (default and maximum 100). */
+  maxBreadcrumbs?: number;
+  /** A same-origin URL that forwards envelopes to the DSN. */
+  tunnel?: string;
+  /** Where to load tattle's .wasm from, if not beside this module. */
+  wasmUrl?: string | URL;
+}
+
+export interface Scope {
+  setUser(user: User | null): void;
+  setTag(key: string, value: string | number | boolean | undefined): void;
+  setTags(tags: Record<string, string | number | boolean>): void;
+  setContext(name: string, context: Record<string, unknown> | null): void;
+  setExtra(key: string, extra: unknown): void;
+  setExtras(extras: Record<string, unknown>): void;
+  setLevel(level: SeverityLevel): void;
+  setFingerprint(fingerprint: string[]): void;
+  addBreadcrumb(breadcrumb: Breadcrumb): void;
+}
+
+export function init(options: BrowserOptions): void;
+/** Returns the event id (32 hex digits). */
+export function captureException(exception: unknown, hint?: { event_id?: string }): string;
+/** Returns the event id (32 hex digits). */
+export function captureMessage(message: string, level?: SeverityLevel): string;
+export function setUser(user: User | null): void;
+export function setTag(key: string, value: string | number | boolean | undefined): void;
+export function setTags(tags: Record<string, string | number | boolean>): void;
+export function setContext(name: string, context: Record<string, unknown> | null): void;
+export function setExtra(key: string, extra: unknown): void;
+export function setExtras(extras: Record<string, unknown>): void;
+export function addBreadcrumb(breadcrumb: Breadcrumb): void;
+export function withScope<T>(callback: (scope: Scope) => T): T;
+export function lastEventId(): string | undefined;
+/** Resolves true when everything captured so far was sent, false if `timeout` ms passed first. */
+export function flush(timeout?: number): Promise<boolean>;
+/** Flushes, then turns tattle off. */
+export function close(timeout?: number): Promise<boolean>;

@@ -1,0 +1,183 @@
+// tattle's browser entry. A thin synchronous shim over the wasm core:
+// - the API is usable at once: calls made before the .wasm is ready are queued in order and
+//   replayed, and captures get their event id immediately;
+// - global `error` / `unhandledrejection` handlers are installed synchronously by init();
+// - it owns the fetch transport and flush bookkeeping;
+// - it never throws into the page: any failure inside tattle is caught (and logged with debug).
+import loadCore, * as core from './tattle_core.js';
+
+let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
+let options = {};
+let queue = [];
+let loading = null;
+let lastId;
+const pending = new Set();
+
+function log(...args) {
+  if (options.debug) console.warn('tattle:', ...args);
+}
+
+function newId() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  b[6] = (b[6] & 15) | 64;
+  b[8] = (b[8] & 63) | 128;
+  let s = '';
+  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
+  return s;
+}
+
+// Calls the core, or queues the call until the core is ready.
+function call(name, args) {
+  if (state === 1) queue.push([name, args]);
+  else if (state === 2) {
+    try {
+      return core[name](...args);
+    } catch (e) {
+      log('internal error in', name, e);
+    }
+  }
+}
+
+function send(url, body) {
+  const request = fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+  }).then(
+    (res) => { if (res.status >= 400) log('server answered', res.status); },
+    (err) => log('could not send event:', err),
+  );
+  const done = request.finally(() => pending.delete(done));
+  pending.add(done);
+}
+
+function capture(name, value, rest, hint) {
+  const id = newId();
+  lastId = id;
+  call(name, [value, ...rest, { ...hint, event_id: id }]);
+  return id;
+}
+
+function onError(ev) {
+  try {
+    // The location rides along: it becomes the frame when the thrown value has no stack (a
+    // thrown string, or an `error` event with no Error object at all).
+    const hint = {
+      mechanism: 'onerror', handled: false,
+      message: ev.message, filename: ev.filename, lineno: ev.lineno, colno: ev.colno,
+    };
+    capture('captureException', ev.error ?? undefined, [], hint);
+  } catch (e) {
+    log('error handler failed', e);
+  }
+}
+
+function onRejection(ev) {
+  try {
+    capture('captureException', ev.reason, [], { mechanism: 'onunhandledrejection', handled: false });
+  } catch (e) {
+    log('rejection handler failed', e);
+  }
+}
+
+function setHandlers(on) {
+  if (typeof addEventListener !== 'function') return;
+  const method = on ? addEventListener : removeEventListener;
+  method('error', onError);
+  method('unhandledrejection', onRejection);
+}
+
+/** Starts tattle. Never throws; an invalid DSN logs one console error and disables tattle. */
+export function init(opts) {
+  try {
+    if (state !== 0) return;
+    options = opts || {};
+    if (options.enabled === false || !options.dsn) {
+      state = 3;
+      return;
+    }
+    state = 1;
+    setHandlers(true);
+    loading = loadCore({ module_or_path: options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url) })
+      .then(() => {
+        const ok = core.init(options, send);
+        state = ok ? 2 : 3;
+        if (ok) for (const [name, args] of queue) call(name, args);
+        else setHandlers(false);
+      })
+      .catch((e) => {
+        state = 3;
+        setHandlers(false);
+        console.error('tattle: could not load its WebAssembly module; events will not be sent.', e);
+      })
+      .finally(() => { queue = []; });
+  } catch (e) {
+    log('init failed', e);
+  }
+}
+
+/** Captures an exception (any thrown value). Returns the event id. */
+export function captureException(exception, hint) {
+  return capture('captureException', exception, [], { mechanism: 'generic', handled: true, ...pick(hint) });
+}
+
+/** Captures a message at `level` (default `info`). Returns the event id. */
+export function captureMessage(message, level) {
+  return capture('captureMessage', message, [typeof level === 'string' ? level : undefined], {});
+}
+
+function pick(hint) {
+  return hint && typeof hint === 'object' && typeof hint.event_id === 'string' ? { event_id: hint.event_id } : {};
+}
+
+export const setUser = (user) => call('setUser', [user]);
+export const setTag = (key, value) => call('setTag', [key, value]);
+export const setTags = (tags) => call('setTags', [tags]);
+export const setContext = (name, context) => call('setContext', [name, context]);
+export const setExtra = (key, value) => call('setExtra', [key, value]);
+export const setExtras = (extras) => call('setExtras', [extras]);
+export const addBreadcrumb = (crumb) => call('addBreadcrumb', [crumb]);
+
+const scopeApi = {
+  setUser, setTag, setTags, setContext, setExtra, setExtras, addBreadcrumb,
+  setLevel: (level) => call('setLevel', [level]),
+  setFingerprint: (fp) => call('setFingerprint', [fp]),
+};
+
+/** Runs `callback(scope)` with a child scope; what it sets applies only to captures inside. */
+export function withScope(callback) {
+  call('pushScope', []);
+  try {
+    return callback(scopeApi);
+  } finally {
+    call('popScope', []);
+  }
+}
+
+/** The id of the last event captured. */
+export const lastEventId = () => lastId;
+
+/** Waits until everything captured so far has been sent; false if `timeout` ms pass first. */
+export function flush(timeout) {
+  const drained = (async () => {
+    try {
+      await loading;
+      while (pending.size) await Promise.all([...pending]);
+    } catch (e) {
+      log('flush failed', e);
+    }
+    return true;
+  })();
+  if (!(timeout > 0)) return drained;
+  return Promise.race([drained, new Promise((resolve) => setTimeout(resolve, timeout, false))]);
+}
+
+/** Flushes, then turns tattle off. */
+export async function close(timeout) {
+  const result = await flush(timeout);
+  setHandlers(false);
+  call('shutdown', []);
+  state = 3;
+  return result;
+}
