@@ -11,7 +11,6 @@ use crate::protocol::{
     Event, Frame, Level, LogEntry, Mechanism, Request, Stacktrace, Timestamp, Values,
 };
 use crate::scope::{Scope, MAX_BREADCRUMBS};
-use std::collections::BTreeMap;
 
 /// Options, with Sentry's names.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,7 +73,7 @@ pub struct Client {
     scopes: Vec<Scope>,
     last_event_id: Option<String>,
     float: FloatFormatter,
-    discarded: BTreeMap<(DiscardReason, &'static str), u32>,
+    discarded: Vec<(DiscardReason, &'static str, u32)>,
 }
 
 /// What `sentry_client` says about us.
@@ -101,7 +100,7 @@ impl Client {
             scopes: vec![Scope::default()],
             last_event_id: None,
             float,
-            discarded: BTreeMap::new(),
+            discarded: Vec::new(),
         })
     }
 
@@ -142,12 +141,19 @@ impl Client {
 
     /// Counted drops, for client reports: ((reason, category), count).
     pub fn discarded(&self) -> impl Iterator<Item = (DiscardReason, &'static str, u32)> + '_ {
-        self.discarded.iter().map(|(&(r, c), &n)| (r, c, n))
+        self.discarded.iter().copied()
     }
 
     /// Counts an item dropped for `reason`, for the next client report.
     pub fn count_discard(&mut self, reason: DiscardReason, category: &'static str) {
-        *self.discarded.entry((reason, category)).or_default() += 1;
+        match self
+            .discarded
+            .iter_mut()
+            .find(|(r, c, _)| *r == reason && *c == category)
+        {
+            Some((_, _, n)) => *n += 1,
+            None => self.discarded.push((reason, category, 1)),
+        }
     }
 
     /// Captures a thrown value. `location` is the frame to use when the value has no stack

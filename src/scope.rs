@@ -1,8 +1,8 @@
 //! The scope: data that every event captured while it is current carries along.
 
 use crate::exception::truncate;
-use crate::protocol::{Breadcrumb, Event, Level, User, Value, Values};
-use std::collections::{BTreeMap, VecDeque};
+use crate::protocol::{Breadcrumb, Event, Level, Map, User, Value, Values};
+use std::collections::VecDeque;
 
 /// Longest tag value Sentry accepts, in characters.
 pub const MAX_TAG_VALUE_CHARS: usize = 200;
@@ -13,9 +13,9 @@ pub const MAX_BREADCRUMBS: usize = 100;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scope {
     user: Option<User>,
-    tags: BTreeMap<String, String>,
-    contexts: BTreeMap<String, Value>,
-    extra: BTreeMap<String, Value>,
+    tags: Map<String>,
+    contexts: Map<Value>,
+    extra: Map<Value>,
     breadcrumbs: VecDeque<Breadcrumb>,
     level: Option<Level>,
     fingerprint: Vec<String>,
@@ -43,7 +43,7 @@ impl Scope {
         match value {
             Some(v) => self.contexts.insert(name.to_owned(), v),
             None => self.contexts.remove(name),
-        };
+        }
     }
 
     /// Sets one extra value.
@@ -87,15 +87,9 @@ impl Scope {
         if event.user.is_none() {
             event.user.clone_from(&self.user);
         }
-        for (k, v) in &self.tags {
-            event.tags.entry(k.clone()).or_insert_with(|| v.clone());
-        }
-        for (k, v) in &self.contexts {
-            event.contexts.entry(k.clone()).or_insert_with(|| v.clone());
-        }
-        for (k, v) in &self.extra {
-            event.extra.entry(k.clone()).or_insert_with(|| v.clone());
-        }
+        event.tags.fill_from(&self.tags);
+        event.contexts.fill_from(&self.contexts);
+        event.extra.fill_from(&self.extra);
         if let Some(level) = self.level {
             event.level = level;
         }
@@ -123,7 +117,7 @@ mod tests {
             category: None,
             message: Some(n.to_string()),
             level: None,
-            data: BTreeMap::new(),
+            data: Map::new(),
         }
     }
 

@@ -3,12 +3,13 @@
 //! Only data lives here: no I/O, no clock. Optional fields are skipped when empty so the
 //! payload stays small and every field sent is one Relay knows.
 
+mod map;
 mod value;
 
+pub use map::Map;
 pub use value::Value;
 
 use serde::{Serialize, Serializer};
-use std::collections::BTreeMap;
 
 /// Severity of an event or breadcrumb, in Sentry's vocabulary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
@@ -197,8 +198,8 @@ pub struct User {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Any other fields, sent under `data`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub data: BTreeMap<String, Value>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub data: Map<Value>,
 }
 
 /// A breadcrumb: something that happened before the event.
@@ -219,8 +220,8 @@ pub struct Breadcrumb {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// Structured data.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub data: BTreeMap<String, Value>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub data: Map<Value>,
 }
 
 /// The HTTP request (for a browser: the page) during which the event happened.
@@ -230,8 +231,8 @@ pub struct Request {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Request headers.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub headers: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub headers: Map<String>,
 }
 
 /// The message of a message event.
@@ -275,14 +276,14 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<Request>,
     /// Indexed key/value tags.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub tags: Map<String>,
     /// Named context objects.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub contexts: BTreeMap<String, Value>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub contexts: Map<Value>,
     /// Arbitrary extra data.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub extra: BTreeMap<String, Value>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub extra: Map<Value>,
     /// Custom grouping.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fingerprint: Vec<String>,
