@@ -20,7 +20,7 @@ impl Dsn {
     /// Parses a DSN, naming the part that is wrong when it is malformed.
     pub fn parse(input: &str) -> Result<Dsn, DsnError> {
         let raw = input.trim();
-        if let Some(c) = raw.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        if let Some(c) = raw.chars().find(|&c| c <= ' ' || c == '\u{7f}') {
             return Err(DsnError::InvalidCharacter(c));
         }
         let (scheme, rest) = raw.split_once("://").ok_or(DsnError::NoScheme)?;

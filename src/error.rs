@@ -20,7 +20,7 @@ pub enum DsnError {
     NoProjectId,
     /// The project id is not a decimal number.
     BadProjectId(String),
-    /// Whitespace or another character a DSN cannot contain.
+    /// Whitespace or a control character, which a DSN cannot contain.
     InvalidCharacter(char),
 }
 
@@ -39,7 +39,13 @@ impl fmt::Display for DsnError {
             DsnError::BadPort(p) => write!(f, "port \"{p}\" is not a number from 1 to 65535"),
             DsnError::NoProjectId => f.write_str("missing project id at the end of the path"),
             DsnError::BadProjectId(p) => write!(f, "project id \"{p}\" is not a number"),
-            DsnError::InvalidCharacter(c) => write!(f, "contains the character {c:?}"),
+            DsnError::InvalidCharacter(c) => {
+                let code = crate::json::u64_digits(u64::from(u32::from(*c)));
+                write!(
+                    f,
+                    "contains whitespace or a control character (code {code})"
+                )
+            }
         }
     }
 }

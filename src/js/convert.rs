@@ -1,13 +1,21 @@
 //! Reading JavaScript values safely: getters, Proxies and cycles must not break tattle.
 
 use crate::protocol::{User, Value};
-use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
+// The few JavaScript built-ins tattle needs, imported directly: js-sys brought ~10 KB of
+// closure shims into the function table that nothing here uses.
 #[wasm_bindgen]
 extern "C" {
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
+    fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
-    fn object_keys(o: &JsValue) -> Result<Array, JsValue>;
+    fn object_keys(o: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
+    fn is_array(v: &JsValue) -> bool;
+    /// The `Error` constructor, for `instanceof Error`.
+    #[wasm_bindgen(js_name = Error)]
+    type JsError;
     #[wasm_bindgen(js_name = String, catch)]
     fn js_string(v: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(js_namespace = ["Object", "prototype", "toString"], js_name = call, catch)]
@@ -24,7 +32,7 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
     if !target.is_object() && !target.is_function() {
         return JsValue::UNDEFINED;
     }
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    reflect_get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `target[key]` if it is a string.
@@ -49,7 +57,7 @@ pub fn primitive_text(value: &JsValue) -> String {
 
 /// Whether `value` is an Error: `instanceof Error`, or branded `[object Error]` (other realms).
 pub fn is_error(value: &JsValue) -> bool {
-    value.is_instance_of::<js_sys::Error>()
+    value.is_instance_of::<JsError>()
         || object_tag(value).is_ok_and(|t| t == "[object Error]" || t == "[object DOMException]")
 }
 
@@ -63,10 +71,17 @@ pub fn keys(value: &JsValue) -> Vec<String> {
     if !value.is_object() {
         return Vec::new();
     }
-    match object_keys(value) {
-        Ok(keys) => keys.iter().filter_map(|k| k.as_string()).collect(),
-        Err(_) => Vec::new(),
-    }
+    let Ok(keys) = object_keys(value) else {
+        return Vec::new();
+    };
+    let len = get(&keys, "length").as_f64().unwrap_or(0.0) as usize;
+    (0..len)
+        .filter_map(|i| {
+            reflect_get(&keys, &JsValue::from_f64(i as f64))
+                .ok()?
+                .as_string()
+        })
+        .collect()
 }
 
 /// Converts user data to a JSON value with depth and breadth limits.
@@ -99,7 +114,7 @@ fn convert(value: &JsValue, depth: u32) -> Value {
     }
     if depth == 0 {
         return Value::String(
-            if Array::is_array(value) {
+            if is_array(value) {
                 "[Array]"
             } else {
                 "[Object]"
@@ -112,11 +127,12 @@ fn convert(value: &JsValue, depth: u32) -> Value {
         let message = get_string(value, "message").unwrap_or_default();
         return Value::String(format!("{name}: {message}"));
     }
-    if Array::is_array(value) {
+    if is_array(value) {
         let len = get(value, "length").as_f64().unwrap_or(0.0) as usize;
         let items = (0..len.min(MAX_BREADTH))
             .map(|i| {
-                let item = Reflect::get_u32(value, i as u32).unwrap_or(JsValue::UNDEFINED);
+                let item =
+                    reflect_get(value, &JsValue::from_f64(i as f64)).unwrap_or(JsValue::UNDEFINED);
                 convert(&item, depth - 1)
             })
             .collect();

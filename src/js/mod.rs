@@ -12,12 +12,21 @@ use crate::envelope::{is_event_id, uuid4_hex};
 use crate::exception::{location_frame, Thrown};
 use crate::protocol::{Breadcrumb, Level, Mechanism, Request, Timestamp, User, Value};
 use convert::{get, get_bool, get_string, to_value, user_from};
-use js_sys::{Date, Function};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
+    /// The transport function the JavaScript entry passes to `init`: `send(url, body)`.
+    pub type SendFn;
+    #[wasm_bindgen(method, js_name = call, catch)]
+    fn call(this: &SendFn, ctx: &JsValue, url: &str, body: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL: JsValue;
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
+    #[wasm_bindgen(js_namespace = Math, js_name = random)]
+    fn math_random() -> f64;
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(s: &str);
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
@@ -33,7 +42,7 @@ fn float_via_js(v: f64, out: &mut String) {
 
 struct State {
     client: Client,
-    send: Function,
+    send: JsValue,
 }
 
 thread_local! {
@@ -61,7 +70,7 @@ fn with_capture_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
 }
 
 fn now() -> Timestamp {
-    Timestamp(Date::now() as u64)
+    Timestamp(date_now() as u64)
 }
 
 fn new_event_id() -> String {
@@ -69,7 +78,7 @@ fn new_event_id() -> String {
     if get_random_values(&mut bytes).is_err() {
         // No Web Crypto: fall back to Math.random, still 122 random bits in the right format.
         for b in bytes.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
+            *b = (math_random() * 256.0) as u8;
         }
     }
     uuid4_hex(bytes)
@@ -84,7 +93,7 @@ fn event_id_from(hint: &JsValue) -> String {
 
 /// The page (or worker script) URL and user agent, as Sentry's browser SDK sends by default.
 fn current_request() -> Option<Request> {
-    let global = js_sys::global();
+    let global = GLOBAL.with(JsValue::clone);
     let url = get_string(&get(&global, "location"), "href");
     let ua = get_string(&get(&global, "navigator"), "userAgent");
     if url.is_none() && ua.is_none() {
@@ -101,14 +110,12 @@ fn current_request() -> Option<Request> {
 }
 
 /// Sends outside the state borrow, so a transport that calls back into tattle cannot trap.
-fn dispatch(out: Option<(Outgoing, Function)>) {
+fn dispatch(out: Option<(Outgoing, JsValue)>) {
     if let Some((out, send)) = out {
         SENDING.with(|f| f.set(true));
-        let _ = send.call2(
-            &JsValue::NULL,
-            &JsValue::from_str(&out.url),
-            &JsValue::from_str(&out.body),
-        );
+        let _ = send
+            .unchecked_ref::<SendFn>()
+            .call(&JsValue::NULL, &out.url, &out.body);
         SENDING.with(|f| f.set(false));
     }
 }
@@ -116,7 +123,7 @@ fn dispatch(out: Option<(Outgoing, Function)>) {
 /// Starts tattle with `options`; `send(url, body)` delivers an envelope. Returns whether
 /// events will be sent. An invalid DSN is reported once on the console and disables tattle.
 #[wasm_bindgen]
-pub fn init(options: JsValue, send: Function) -> bool {
+pub fn init(options: JsValue, send: SendFn) -> bool {
     let opts = ClientOptions {
         dsn: get_string(&options, "dsn"),
         release: get_string(&options, "release"),
@@ -134,7 +141,10 @@ pub fn init(options: JsValue, send: Function) -> bool {
             let enabled = client.is_enabled();
             STATE.with(|s| {
                 if let Ok(mut s) = s.try_borrow_mut() {
-                    *s = Some(State { client, send });
+                    *s = Some(State {
+                        client,
+                        send: send.into(),
+                    });
                 }
             });
             enabled

@@ -14,9 +14,9 @@ fn eval(src: &str) -> JsValue {
 }
 
 /// A send function that records (url, body) pairs in globalThis.__sent.
-fn recording_send() -> Function {
+fn recording_send() -> js::SendFn {
     eval("globalThis.__sent = []");
-    Function::new_with_args("url, body", "globalThis.__sent.push([url, body])")
+    Function::new_with_args("url, body", "globalThis.__sent.push([url, body])").unchecked_into()
 }
 
 fn sent() -> Vec<(String, String)> {
@@ -182,7 +182,7 @@ fn capture_from_inside_the_transport_is_dropped_not_looped() {
     );
     assert!(js::init(
         eval("({ dsn: 'http://pubkey@127.0.0.1:9/42' })"),
-        send
+        send.unchecked_into()
     ));
     let reenter = Closure::<dyn Fn()>::new(|| {
         js::capture_message("inner".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
