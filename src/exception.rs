@@ -60,7 +60,10 @@ fn max_prefix(s: &str, i: usize) -> usize {
 }
 
 /// Builds the exception for `thrown`. Frames come from the stack, oldest first.
-pub fn exception_from(thrown: &Thrown, mut mechanism: Mechanism) -> Exception {
+///
+/// Non-Error values are not marked `synthetic`: Sentry and Bugsink then title the issue by
+/// function name alone, losing the value ("out of widgets"), which is what users need to see.
+pub fn exception_from(thrown: &Thrown, mechanism: Mechanism) -> Exception {
     let (ty, value, stack) = match thrown {
         Thrown::Error {
             name,
@@ -77,17 +80,12 @@ pub fn exception_from(thrown: &Thrown, mut mechanism: Mechanism) -> Exception {
         Thrown::Primitive {
             type_name: "string",
             text,
-        } => {
-            mechanism.synthetic = true;
-            ("Error".to_owned(), text.clone(), None)
-        }
+        } => ("Error".to_owned(), text.clone(), None),
         Thrown::Primitive { type_name, text } => {
-            mechanism.synthetic = true;
             let value = format!("Non-Error exception captured with {type_name} value: {text}");
             ("Error".to_owned(), value, None)
         }
         Thrown::Null | Thrown::Undefined => {
-            mechanism.synthetic = true;
             let v = if matches!(thrown, Thrown::Null) {
                 "null"
             } else {
@@ -100,7 +98,6 @@ pub fn exception_from(thrown: &Thrown, mut mechanism: Mechanism) -> Exception {
             )
         }
         Thrown::Object { class, keys } => {
-            mechanism.synthetic = true;
             let class = class
                 .as_deref()
                 .filter(|c| !c.is_empty())
@@ -198,7 +195,8 @@ mod tests {
             mech(),
         );
         assert_eq!((s.ty.as_str(), s.value.as_str()), ("Error", "boom"));
-        assert!(s.mechanism.unwrap().synthetic);
+        // Not marked synthetic: servers then hide the value from the title, and it is the useful part.
+        assert!(!s.mechanism.unwrap().synthetic);
         let n = exception_from(
             &Thrown::Primitive {
                 type_name: "number",

@@ -106,7 +106,9 @@ describe('browser package → Bugsink', () => {
     const ex = ev.exception.values[0];
     assert.equal(ex.type, 'Error');
     assert.equal(ex.value, 'e2e thrown string');
-    assert.deepEqual(ex.mechanism, { type: 'onerror', handled: false, synthetic: true });
+    assert.deepEqual(ex.mechanism, { type: 'onerror', handled: false });
+    const issues = await bugsink.listIssues();
+    assert.ok(issues.some((i) => i.calculated_value === 'e2e thrown string'), 'the issue title shows the string');
     const frame = newestFrame(ev);
     assert.equal(frame.filename, '/app.js');
     assert.equal(frame.lineno, lineOf('throwString'));
