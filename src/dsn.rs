@@ -23,7 +23,7 @@ impl Dsn {
         if let Some(c) = raw.chars().find(|&c| c <= ' ' || c == '\u{7f}') {
             return Err(DsnError::InvalidCharacter(c));
         }
-        let (scheme, rest) = raw.split_once("://").ok_or(DsnError::NoScheme)?;
+        let (scheme, rest) = crate::text::split_once(raw, "://").ok_or(DsnError::NoScheme)?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
             return Err(DsnError::UnsupportedScheme(scheme));

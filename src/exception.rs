@@ -121,7 +121,7 @@ fn object_value(class: &str, keys: &[String]) -> String {
         return format!("{class} captured as exception with no keys");
     }
     let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    keys.sort_unstable();
+    crate::text::sort_small(&mut keys);
     format!(
         "{class} captured as exception with keys: {}",
         truncate(&keys.join(", "), 200)

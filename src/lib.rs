@@ -13,6 +13,7 @@ pub mod json;
 pub mod protocol;
 mod scope;
 pub mod stacktrace;
+mod text;
 
 /// The JavaScript boundary: what the npm package's entry calls. Only in the wasm build.
 #[cfg(target_arch = "wasm32")]

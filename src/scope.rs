@@ -2,7 +2,6 @@
 
 use crate::exception::truncate;
 use crate::protocol::{Breadcrumb, Event, Level, Map, User, Value, Values};
-use std::collections::VecDeque;
 
 /// Longest tag value Sentry accepts, in characters.
 pub const MAX_TAG_VALUE_CHARS: usize = 200;
@@ -16,7 +15,7 @@ pub struct Scope {
     tags: Map<String>,
     contexts: Map<Value>,
     extra: Map<Value>,
-    breadcrumbs: VecDeque<Breadcrumb>,
+    breadcrumbs: Vec<Breadcrumb>,
     level: Option<Level>,
     fingerprint: Vec<String>,
 }
@@ -66,10 +65,11 @@ impl Scope {
         if max == 0 {
             return;
         }
-        while self.breadcrumbs.len() >= max {
-            self.breadcrumbs.pop_front();
+        if self.breadcrumbs.len() >= max {
+            let excess = self.breadcrumbs.len() + 1 - max;
+            self.breadcrumbs.drain(..excess);
         }
-        self.breadcrumbs.push_back(crumb);
+        self.breadcrumbs.push(crumb);
     }
 
     /// Removes all breadcrumbs.

@@ -9,7 +9,7 @@
 pub mod v8;
 
 use crate::protocol::Frame;
-use std::collections::VecDeque;
+use crate::text::contains;
 
 /// Most frames kept per stack trace, so one deep recursion cannot make an event too large
 /// for Sentry; the middle of a longer trace is dropped, its two ends kept.
@@ -26,7 +26,7 @@ pub fn parse(stack: &str) -> Vec<Frame> {
     // Engines print the newest frame first: the first `half` frames seen are the newest and
     // are always kept; of the rest only the last `MAX_FRAMES - half` (the oldest) are held.
     let mut newest = Vec::new();
-    let mut oldest = VecDeque::new();
+    let mut oldest = Vec::new();
     for line in stack.lines() {
         let Some(frame) = parse_line(cut(line, MAX_LINE)) else {
             continue;
@@ -34,14 +34,14 @@ pub fn parse(stack: &str) -> Vec<Frame> {
         if newest.len() < half {
             newest.push(frame);
         } else {
-            if oldest.len() == MAX_FRAMES - half {
-                oldest.pop_front();
-            }
-            oldest.push_back(frame);
+            oldest.push(frame);
         }
     }
+    // Only the last (oldest) frames beyond the newest half are kept.
+    let skip = oldest.len().saturating_sub(MAX_FRAMES - half);
     oldest
         .into_iter()
+        .skip(skip)
         .rev()
         .chain(newest.into_iter().rev())
         .collect()
@@ -87,8 +87,8 @@ fn in_app(abs_path: &str) -> bool {
         || abs_path == "native"
         || abs_path.starts_with("node:")
         || abs_path.starts_with("ext:")
-        || abs_path.contains("/node_modules/")
-        || abs_path.contains("\\node_modules\\"))
+        || contains(abs_path, "/node_modules/")
+        || contains(abs_path, "\\node_modules\\"))
 }
 
 /// The first `max` characters of `line`.

@@ -14,6 +14,7 @@
 
 use super::{in_app, url_path};
 use crate::protocol::Frame;
+use crate::text::{contains, rfind, rsplit_once, split_once};
 
 /// Parses one line of a V8 `error.stack`; `None` when the line is not a frame (for instance a
 /// line of the error's message that happens to start with "at ").
@@ -35,7 +36,7 @@ pub fn parse_line(line: &str) -> Option<Frame> {
     // location. The function and the start of the location are still worth keeping; the
     // numbers may be cut short, so they are not trusted.
     if line.chars().nth(super::MAX_LINE - 1).is_some() {
-        if let Some((name, loc)) = rest.split_once(" (") {
+        if let Some((name, loc)) = split_once(rest, " (") {
             if cut_location(loc) {
                 return Some(frame(name, Some(loc), None, None));
             }
@@ -55,10 +56,11 @@ fn located(name: Option<&str>, loc: &str) -> Option<Frame> {
     if loc.starts_with("eval at ") {
         // Code run by eval has no file of its own: use where the outermost eval was called.
         let origin = eval_origin(loc);
-        let (path, line, col) = position(origin).or_else(|| position(loc.rsplit(", ").next()?))?;
+        let (path, line, col) = position(origin)
+            .or_else(|| position(rsplit_once(loc, ", ").map_or(loc, |(_, last)| last)))?;
         return Some(frame(name, Some(path), Some(line), Some(col)));
     }
-    if loc == "<anonymous>" || loc == "native" || loc.contains(":wasm-function[") {
+    if loc == "<anonymous>" || loc == "native" || contains(loc, ":wasm-function[") {
         return Some(frame(name, Some(loc), None, None));
     }
     let (path, line, col) = position(loc)?;
@@ -86,7 +88,7 @@ fn open_paren(body: &str) -> Option<usize> {
         }
     }
     // Unbalanced parentheses in a path or name: fall back to the last " (".
-    body.rfind(" (").map(|i| i + 1)
+    rfind(body, " (").map(|i| i + 1)
 }
 
 /// The innermost origin of `eval at f (eval at g (url:1:2)), <anonymous>:3:4`: `url:1:2`.
@@ -123,7 +125,7 @@ fn cut_location(loc: &str) -> bool {
     let b = loc.as_bytes();
     let drive =
         b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/');
-    !loc.contains(char::is_whitespace) && (loc.contains("://") || loc.starts_with('/') || drive)
+    !loc.contains(char::is_whitespace) && (contains(loc, "://") || loc.starts_with('/') || drive)
 }
 
 fn frame(name: &str, abs_path: Option<&str>, lineno: Option<u32>, colno: Option<u32>) -> Frame {
