@@ -12,8 +12,9 @@ const say = (msg) => console.error(`[build] ${msg}`);
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...opts });
 
 const started = Date.now();
-say('cargo build --release --target wasm32-unknown-unknown');
-run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
+say('cargo build --release --target wasm32-unknown-unknown --no-default-features');
+// --no-default-features: the no_std build (a panic is a plain trap; no core::fmt in the wasm).
+run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features']);
 
 const pkg = join(root, 'pkg');
 rmSync(pkg, { recursive: true, force: true });

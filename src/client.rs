@@ -7,6 +7,8 @@ use crate::envelope::{Envelope, EnvelopeError};
 use crate::error::DsnError;
 use crate::exception::{exception_from, truncate, Thrown, MAX_VALUE_CHARS};
 use crate::json::FloatFormatter;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::protocol::{
     Event, Frame, Level, LogEntry, Mechanism, Request, Stacktrace, Timestamp, Values,
 };

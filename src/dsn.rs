@@ -3,6 +3,8 @@
 //! Grammar: `{scheme}://{public_key}[:{secret}]@{host}[:{port}]{/path}/{project_id}`.
 
 use crate::error::DsnError;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// A parsed DSN.
 #[derive(Debug, Clone, PartialEq, Eq)]

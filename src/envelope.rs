@@ -5,7 +5,10 @@
 //! one event and may carry other item kinds beside it.
 
 use crate::json::{self, FloatFormatter, JsonError};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::protocol::{Event, SdkInfo, Timestamp};
+use core::fmt;
 use serde::Serialize;
 
 /// Largest event payload Sentry accepts.
@@ -20,8 +23,8 @@ pub enum EnvelopeError {
     TooLarge(usize),
 }
 
-impl std::fmt::Display for EnvelopeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for EnvelopeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EnvelopeError::Json(e) => write!(f, "could not serialize event: {e}"),
             EnvelopeError::TooLarge(n) => write!(f, "event is {n} bytes, over the 1 MiB limit"),
@@ -29,7 +32,7 @@ impl std::fmt::Display for EnvelopeError {
     }
 }
 
-impl std::error::Error for EnvelopeError {}
+impl core::error::Error for EnvelopeError {}
 
 impl From<JsonError> for EnvelopeError {
     fn from(e: JsonError) -> Self {

@@ -1,6 +1,8 @@
 //! One error enum per domain. Library code never panics on bad input; it returns these.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use core::fmt;
 
 /// Why a DSN could not be used. The messages name the part that is wrong, so a developer who
 /// pasted a broken DSN sees what to fix.
@@ -24,30 +26,39 @@ pub enum DsnError {
     InvalidCharacter(char),
 }
 
-impl fmt::Display for DsnError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid DSN: ")?;
-        match self {
+impl DsnError {
+    /// The message, built without `core::fmt` (which the npm build leaves out).
+    pub fn message(&self) -> String {
+        use crate::text::cat;
+        let text = match self {
             DsnError::NoScheme => {
-                f.write_str("missing scheme (expected https://<key>@<host>/<project id>)")
+                "missing scheme (expected https://<key>@<host>/<project id>)".to_owned()
             }
             DsnError::UnsupportedScheme(s) => {
-                write!(f, "unsupported scheme \"{s}\" (use http or https)")
+                cat(&["unsupported scheme \"", s, "\" (use http or https)"])
             }
-            DsnError::NoPublicKey => f.write_str("missing public key before '@'"),
-            DsnError::NoHost => f.write_str("missing host"),
-            DsnError::BadPort(p) => write!(f, "port \"{p}\" is not a number from 1 to 65535"),
-            DsnError::NoProjectId => f.write_str("missing project id at the end of the path"),
-            DsnError::BadProjectId(p) => write!(f, "project id \"{p}\" is not a number"),
+            DsnError::NoPublicKey => "missing public key before '@'".to_owned(),
+            DsnError::NoHost => "missing host".to_owned(),
+            DsnError::BadPort(p) => cat(&["port \"", p, "\" is not a number from 1 to 65535"]),
+            DsnError::NoProjectId => "missing project id at the end of the path".to_owned(),
+            DsnError::BadProjectId(p) => cat(&["project id \"", p, "\" is not a number"]),
             DsnError::InvalidCharacter(c) => {
                 let code = crate::json::u64_digits(u64::from(u32::from(*c)));
-                write!(
-                    f,
-                    "contains whitespace or a control character (code {code})"
-                )
+                cat(&[
+                    "contains whitespace or a control character (code ",
+                    &code,
+                    ")",
+                ])
             }
-        }
+        };
+        cat(&["invalid DSN: ", &text])
     }
 }
 
-impl std::error::Error for DsnError {}
+impl fmt::Display for DsnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for DsnError {}

@@ -3,8 +3,11 @@
 //! The JS boundary describes the thrown value as a [`Thrown`] (reading its fields safely); this
 //! module decides type, value and frames, so the rules are testable natively.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::protocol::{Exception, Frame, Mechanism, Stacktrace};
 use crate::stacktrace;
+use crate::text::cat;
 
 /// Longest exception value or message sent, in characters (Sentry's limit).
 pub const MAX_VALUE_CHARS: usize = 8192;
@@ -82,7 +85,12 @@ pub fn exception_from(thrown: &Thrown, mechanism: Mechanism) -> Exception {
             text,
         } => ("Error".to_owned(), text.clone(), None),
         Thrown::Primitive { type_name, text } => {
-            let value = format!("Non-Error exception captured with {type_name} value: {text}");
+            let value = cat(&[
+                "Non-Error exception captured with ",
+                type_name,
+                " value: ",
+                text,
+            ]);
             ("Error".to_owned(), value, None)
         }
         Thrown::Null | Thrown::Undefined => {
@@ -93,7 +101,7 @@ pub fn exception_from(thrown: &Thrown, mechanism: Mechanism) -> Exception {
             };
             (
                 "Error".to_owned(),
-                format!("Non-Error exception captured with value: {v}"),
+                cat(&["Non-Error exception captured with value: ", v]),
                 None,
             )
         }
@@ -118,14 +126,12 @@ pub fn exception_from(thrown: &Thrown, mechanism: Mechanism) -> Exception {
 /// `Object captured as exception with keys: a, b, c` — keys sorted so grouping is stable.
 fn object_value(class: &str, keys: &[String]) -> String {
     if keys.is_empty() {
-        return format!("{class} captured as exception with no keys");
+        return cat(&[class, " captured as exception with no keys"]);
     }
     let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     crate::text::sort_small(&mut keys);
-    format!(
-        "{class} captured as exception with keys: {}",
-        truncate(&keys.join(", "), 200)
-    )
+    let keys = truncate(&keys.join(", "), 200);
+    cat(&[class, " captured as exception with keys: ", &keys])
 }
 
 /// A frame for the location an `error` event reports when it carries no Error object.

@@ -6,8 +6,10 @@
 //! one thing it does not format itself: the caller passes a formatter, so the wasm build can use
 //! JavaScript's `String(n)` instead of linking Rust's float formatting.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+use core::fmt;
 use serde::ser::{self, Serialize};
-use std::fmt;
 
 /// Formats a finite, non-integral f64 as JSON number text.
 pub type FloatFormatter = fn(f64, &mut String);
@@ -22,7 +24,7 @@ impl fmt::Display for JsonError {
     }
 }
 
-impl std::error::Error for JsonError {}
+impl core::error::Error for JsonError {}
 
 impl ser::Error for JsonError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
@@ -33,7 +35,7 @@ impl ser::Error for JsonError {
 /// Rust's own float formatting; shortest round-trip representation.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn rust_float(v: f64, out: &mut String) {
-    use std::fmt::Write;
+    use core::fmt::Write;
     let _ = write!(out, "{v}");
 }
 
@@ -48,6 +50,12 @@ pub fn to_string<T: Serialize + ?Sized>(
     };
     value.serialize(&mut w)?;
     Ok(w.out)
+}
+
+/// `v` as an integer if it is one JSON consumers read exactly (|v| < 2^53).
+pub fn safe_integer(v: f64) -> Option<i64> {
+    let i = v as i64; // saturating; NaN becomes 0 and fails the comparison below
+    (i as f64 == v && i.unsigned_abs() < 1 << 53).then_some(i)
 }
 
 /// Decimal digits of an unsigned integer, without pulling in `core::fmt`.
@@ -179,8 +187,8 @@ impl<'a> ser::Serializer for &'a mut Writer {
     fn serialize_f64(self, v: f64) -> Res {
         if !v.is_finite() {
             self.out.push_str("null");
-        } else if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
-            self.int(v < 0.0, v.abs() as u64);
+        } else if let Some(i) = safe_integer(v) {
+            self.int(i < 0, i.unsigned_abs());
         } else {
             (self.float)(v, &mut self.out);
         }

@@ -3,6 +3,24 @@
 //! The core (DSN, protocol, envelopes, stack traces, scope, client) is pure Rust and tested
 //! natively; the only wasm-bindgen code lives in the `js` module (wasm builds only).
 #![deny(missing_docs)]
+// no_std so the npm build can trap on panic without linking core::fmt and std's panic
+// machinery (about a quarter of the wasm). Rust apps get std through the default `std` feature.
+#![no_std]
+
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+/// What every module uses from `alloc`, since there is no std prelude.
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+mod wasm_rt;
 
 mod client;
 mod dsn;

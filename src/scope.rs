@@ -1,6 +1,8 @@
 //! The scope: data that every event captured while it is current carries along.
 
 use crate::exception::truncate;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::protocol::{Breadcrumb, Event, Level, Map, User, Value, Values};
 
 /// Longest tag value Sentry accepts, in characters.

@@ -3,6 +3,8 @@
 //! `str::find(&str)` and friends bring in the Two-Way searcher (several KB of wasm); every
 //! needle tattle looks for is a few bytes long, where a plain scan is just as fast.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// Byte index of the first `needle` in `hay`.
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
@@ -32,6 +34,15 @@ pub fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> 
 pub fn rsplit_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
     let i = rfind(hay, needle)?;
     Some((&hay[..i], &hay[i + needle.len()..]))
+}
+
+/// Concatenates `parts`: `format!` without linking `core::fmt` into the wasm build.
+pub fn cat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
 }
 
 /// Sorts in place; insertion sort, for the few keys of an object (std's sort is ~3 KB of wasm).

@@ -1,6 +1,9 @@
 //! Reading JavaScript values safely: getters, Proxies and cycles must not break tattle.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::protocol::{User, Value};
+use crate::text::cat;
 use wasm_bindgen::prelude::*;
 
 // The few JavaScript built-ins tattle needs, imported directly: js-sys brought ~10 KB of
@@ -106,7 +109,7 @@ fn convert(value: &JsValue, depth: u32) -> Value {
         let name = get_string(value, "name")
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "<anonymous>".into());
-        return Value::String(format!("[Function: {name}]"));
+        return Value::String(cat(&["[Function: ", &name, "]"]));
     }
     if !value.is_object() {
         // bigint, symbol
@@ -125,7 +128,7 @@ fn convert(value: &JsValue, depth: u32) -> Value {
     if is_error(value) {
         let name = get_string(value, "name").unwrap_or_else(|| "Error".into());
         let message = get_string(value, "message").unwrap_or_default();
-        return Value::String(format!("{name}: {message}"));
+        return Value::String(cat(&[&name, ": ", &message]));
     }
     if is_array(value) {
         let len = get(value, "length").as_f64().unwrap_or(0.0) as usize;

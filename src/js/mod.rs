@@ -5,14 +5,17 @@
 //! reports getters that throw as `Err`), and state is borrowed with `try_borrow_mut`, so a
 //! capture triggered while tattle is busy (re-entrancy) is dropped instead of trapping.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 mod convert;
 
 use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
 use crate::envelope::{is_event_id, uuid4_hex};
 use crate::exception::{location_frame, Thrown};
 use crate::protocol::{Breadcrumb, Level, Mechanism, Request, Timestamp, User, Value};
+use crate::text::cat;
 use convert::{get, get_bool, get_string, to_value, user_from};
-use std::cell::{Cell, RefCell};
+use core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -45,12 +48,23 @@ struct State {
     send: JsValue,
 }
 
-thread_local! {
-    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
-    /// Set while the transport runs: a capture it triggers (a patched `fetch` that throws, an
-    /// error handler reporting the failed request) would feed itself forever, so it is dropped.
-    static SENDING: Cell<bool> = const { Cell::new(false) };
+/// A global for wasm's single thread (no std `thread_local!` in a no_std build).
+struct Local<T>(T);
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread; these globals
+// hold JS handles that could not cross threads anyway.
+unsafe impl<T> Sync for Local<T> {}
+
+impl<T> Local<T> {
+    fn with<R>(&'static self, f: impl FnOnce(&T) -> R) -> R {
+        f(&self.0)
+    }
 }
+
+static STATE: Local<RefCell<Option<State>>> = Local(RefCell::new(None));
+/// Set while the transport runs: a capture it triggers (a patched `fetch` that throws, an
+/// error handler reporting the failed request) would feed itself forever, so it is dropped.
+static SENDING: Local<Cell<bool>> = Local(Cell::new(false));
 
 /// Runs `f` on the state if tattle is initialised and not already busy (re-entrancy guard).
 fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
@@ -150,9 +164,12 @@ pub fn init(options: JsValue, send: SendFn) -> bool {
             enabled
         }
         Err(e) => {
-            console_error(&format!(
-                "tattle: {e}. tattle is disabled; events will not be sent."
-            ));
+            let message = e.message();
+            console_error(&cat(&[
+                "tattle: ",
+                &message,
+                ". tattle is disabled; events will not be sent.",
+            ]));
             false
         }
     }

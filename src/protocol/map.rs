@@ -1,3 +1,5 @@
+#[allow(unused_imports)]
+use crate::prelude::*;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -81,7 +83,7 @@ impl<V> FromIterator<(String, V)> for Map<V> {
     }
 }
 
-impl<V> std::ops::Index<&str> for Map<V> {
+impl<V> core::ops::Index<&str> for Map<V> {
     type Output = V;
     fn index(&self, key: &str) -> &V {
         self.get(key).expect("key present in Map")

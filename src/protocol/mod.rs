@@ -3,6 +3,8 @@
 //! Only data lives here: no I/O, no clock. Optional fields are skipped when empty so the
 //! payload stays small and every field sent is one Relay knows.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 mod map;
 mod value;
 
@@ -132,7 +134,7 @@ pub struct Mechanism {
     /// Whether the application handled the error (false for global handlers).
     pub handled: bool,
     /// True when the exception was made from a value that is not an error (its type is a guess).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
     pub synthetic: bool,
 }
 

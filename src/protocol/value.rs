@@ -1,3 +1,5 @@
+#[allow(unused_imports)]
+use crate::prelude::*;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
@@ -53,7 +55,7 @@ impl Serialize for Value {
             Value::Bool(b) => s.serialize_bool(*b),
             Value::Number(n) if !n.is_finite() => s.serialize_unit(),
             // Integral values go out as integers: no float formatting needed for the common case.
-            Value::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => {
+            Value::Number(n) if crate::json::safe_integer(*n).is_some() => {
                 s.serialize_i64(*n as i64)
             }
             Value::Number(n) => s.serialize_f64(*n),

@@ -6,6 +6,8 @@
 //! Deno, workerd) is known for now; SpiderMonkey's and JavaScriptCore's `fn@url:line:col` lines
 //! would get their own module and a branch in `parse_line`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 pub mod v8;
 
 use crate::protocol::Frame;

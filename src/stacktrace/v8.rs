@@ -13,6 +13,8 @@
 //! parenthesised group that ends the line, and its numbers are split off from the right.
 
 use super::{in_app, url_path};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::protocol::Frame;
 use crate::text::{contains, rfind, rsplit_once, split_once};
 
