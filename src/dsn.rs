@@ -5,6 +5,7 @@
 use crate::error::DsnError;
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::text::{head, tail};
 
 /// A parsed DSN.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +39,7 @@ impl Dsn {
             return Err(DsnError::NoPublicKey);
         }
         let (hostport, path) = match location.find('/') {
-            Some(i) => location.split_at(i),
+            Some(i) => (head(location, i), tail(location, i)),
             None => (location, ""),
         };
         let (host, port) = split_port(hostport)?;
@@ -117,7 +118,7 @@ fn split_port(hostport: &str) -> Result<(&str, Option<u16>), DsnError> {
     // IPv6 literal: [::1]:9000
     let colon = if hostport.starts_with('[') {
         match hostport.find(']') {
-            Some(end) => hostport[end..].find(':').map(|i| end + i),
+            Some(end) => tail(hostport, end).find(':').map(|i| end + i),
             None => return Err(DsnError::NoHost),
         }
     } else {
@@ -126,10 +127,10 @@ fn split_port(hostport: &str) -> Result<(&str, Option<u16>), DsnError> {
     match colon {
         None => Ok((hostport, None)),
         Some(i) => {
-            let port = &hostport[i + 1..];
+            let port = tail(hostport, i + 1);
             match port.parse::<u16>() {
                 Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => {
-                    Ok((&hostport[..i], Some(p)))
+                    Ok((head(hostport, i), Some(p)))
                 }
                 _ => Err(DsnError::BadPort(port.to_owned())),
             }

@@ -7,7 +7,7 @@
 use crate::prelude::*;
 use crate::protocol::{Exception, Frame, Mechanism, Stacktrace};
 use crate::stacktrace;
-use crate::text::cat;
+use crate::text::{cat, head};
 
 /// Longest exception value or message sent, in characters (Sentry's limit).
 pub const MAX_VALUE_CHARS: usize = 8192;
@@ -50,7 +50,7 @@ pub fn truncate(s: &str, max: usize) -> String {
         None => s.to_owned(),
         Some((i, _)) => {
             let mut out = String::with_capacity(i + 3);
-            out.push_str(&s[..max_prefix(s, i)]);
+            out.push_str(head(s, max_prefix(s, i)));
             out.push('…');
             out
         }
@@ -59,7 +59,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 /// Byte index of the char before `i` (room for the ellipsis).
 fn max_prefix(s: &str, i: usize) -> usize {
-    s[..i].char_indices().last().map_or(0, |(j, _)| j)
+    head(s, i).char_indices().last().map_or(0, |(j, _)| j)
 }
 
 /// Builds the exception for `thrown`. Frames come from the stack, oldest first.

@@ -89,7 +89,7 @@ pub fn push_str_literal(out: &mut String, s: &str) {
             '\u{0}'..='\u{1f}' | '\u{2028}' | '\u{2029}' => None,
             _ => continue,
         };
-        out.push_str(&s[start..i]);
+        out.push_str(crate::text::slice(s, start, i));
         match esc {
             Some(e) => out.push_str(e),
             None => {
@@ -103,7 +103,7 @@ pub fn push_str_literal(out: &mut String, s: &str) {
         }
         start = i + c.len_utf8();
     }
-    out.push_str(&s[start..]);
+    out.push_str(crate::text::tail(s, start));
     out.push('"');
 }
 

@@ -5,6 +5,22 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+/// `s[start..end]`, or "" if those are not char boundaries. Indexing a str directly links
+/// the panic path that Debug-formats the string (unicode tables, ~4 KB of wasm).
+pub fn slice(s: &str, start: usize, end: usize) -> &str {
+    s.get(start..end).unwrap_or("")
+}
+
+/// `s[start..]`, or "" if `start` is not a char boundary.
+pub fn tail(s: &str, start: usize) -> &str {
+    s.get(start..).unwrap_or("")
+}
+
+/// `s[..end]`, or "" if `end` is not a char boundary.
+pub fn head(s: &str, end: usize) -> &str {
+    s.get(..end).unwrap_or("")
+}
+
 /// Byte index of the first `needle` in `hay`.
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
@@ -27,13 +43,13 @@ pub fn contains(hay: &str, needle: &str) -> bool {
 /// `hay` split around the first `needle`.
 pub fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
     let i = find(hay, needle)?;
-    Some((&hay[..i], &hay[i + needle.len()..]))
+    Some((head(hay, i), tail(hay, i + needle.len())))
 }
 
 /// `hay` split around the last `needle`.
 pub fn rsplit_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
     let i = rfind(hay, needle)?;
-    Some((&hay[..i], &hay[i + needle.len()..]))
+    Some((head(hay, i), tail(hay, i + needle.len())))
 }
 
 /// Concatenates `parts`: `format!` without linking `core::fmt` into the wasm build.

@@ -11,7 +11,7 @@ use crate::prelude::*;
 pub mod v8;
 
 use crate::protocol::Frame;
-use crate::text::contains;
+use crate::text::{contains, head, tail};
 
 /// Most frames kept per stack trace, so one deep recursion cannot make an event too large
 /// for Sentry; the middle of a longer trace is dropped, its two ends kept.
@@ -73,8 +73,8 @@ fn url_path(abs_path: &str) -> &str {
         };
         return match rest.find(['/', '?', '#']) {
             Some(start) if rest.as_bytes()[start] == b'/' => {
-                let path = &rest[start..];
-                &path[..path.find(['?', '#']).unwrap_or(path.len())]
+                let path = tail(rest, start);
+                head(path, path.find(['?', '#']).unwrap_or(path.len()))
             }
             _ => "/",
         };
@@ -96,7 +96,7 @@ fn in_app(abs_path: &str) -> bool {
 /// The first `max` characters of `line`.
 fn cut(line: &str, max: usize) -> &str {
     match line.char_indices().nth(max) {
-        Some((end, _)) => &line[..end],
+        Some((end, _)) => head(line, end),
         None => line,
     }
 }

@@ -16,7 +16,7 @@ use super::{in_app, url_path};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::Frame;
-use crate::text::{contains, rfind, rsplit_once, split_once};
+use crate::text::{contains, head, rfind, rsplit_once, slice, split_once, tail};
 
 /// Parses one line of a V8 `error.stack`; `None` when the line is not a frame (for instance a
 /// line of the error's message that happens to start with "at ").
@@ -31,7 +31,7 @@ pub fn parse_line(line: &str) -> Option<Frame> {
     if let Some(body) = rest.strip_suffix(')') {
         if let Some(open) = open_paren(body) {
             // `name (location)`: a complete frame, or nothing (`at step 3 (see the log)`).
-            return located(Some(&body[..open - 1]), &body[open + 1..]);
+            return located(Some(head(body, open - 1)), tail(body, open + 1));
         }
     }
     // `name (location` without its ")" on a line of MAX_LINE characters: cut inside the
@@ -97,10 +97,10 @@ fn open_paren(body: &str) -> Option<usize> {
 fn eval_origin(mut loc: &str) -> &str {
     while let Some(rest) = loc.strip_prefix("eval at ") {
         let Some(close) = rest.rfind(')') else { break };
-        let Some(open) = open_paren(&rest[..close]) else {
+        let Some(open) = open_paren(head(rest, close)) else {
             break;
         };
-        loc = &rest[open + 1..close];
+        loc = slice(rest, open + 1, close);
     }
     loc
 }
