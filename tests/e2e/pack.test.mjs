@@ -1,0 +1,73 @@
+// The published shape: `npm pack` → install the tarball into an empty directory → a plain page
+// that imports `tattle` (bare specifier, import map; no bundler) delivers an error to Bugsink.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBugsink } from '../support/bugsink.mjs';
+import { launchChromium, startStaticServer } from '../support/browser.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+let work, bugsink, server, browser;
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'tattle-pack-'));
+  bugsink = await startBugsink();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await bugsink?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const npm = (args, cwd) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+
+test('npm pack → install into an empty dir → a plain page reports to Bugsink', async () => {
+  // dist/ was built by the test script; --ignore-scripts skips the prepack rebuild.
+  npm(['pack', '--ignore-scripts', '--pack-destination', work], root);
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+  assert.ok(tarball, 'npm pack produced a tarball');
+
+  const app = join(work, 'app');
+  execFileSync('mkdir', [app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  npm(['install', '--offline', join(work, tarball)], app);
+  const pkg = join(app, 'node_modules', 'tattle');
+  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/tattle_core_bg.wasm', 'package.json', 'README.md']) {
+    assert.ok(existsSync(join(pkg, f)), `${f} is in the package`);
+  }
+  assert.ok(!existsSync(join(pkg, 'src')), 'sources are not shipped');
+  // The `exports` map resolves the bare specifier.
+  const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('tattle'))"],
+    { cwd: app, encoding: 'utf8' }).trim();
+  assert.equal(resolved, `file://${join(pkg, 'dist', 'index.js')}`);
+
+  writeFileSync(join(app, 'index.html'), `<!doctype html><meta charset="utf-8">
+<script type="importmap">{ "imports": { "tattle": "/node_modules/tattle/dist/index.js" } }</script>
+<script type="module">
+  import * as Sentry from 'tattle';
+  Sentry.init({ dsn: ${JSON.stringify(bugsink.dsn)}, release: 'packed@1' });
+  window.Sentry = Sentry;
+  function checkout() { throw new Error('from the packed package'); }
+  setTimeout(checkout);
+</script>`);
+  server = await startStaticServer(app);
+  browser = await launchChromium();
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/index.html`);
+  await page.waitForFunction(() => window.Sentry?.lastEventId() !== undefined);
+  assert.equal(await page.evaluate(() => Sentry.flush(5000)), true);
+  const id = await page.evaluate(() => Sentry.lastEventId());
+  const { data: ev } = await bugsink.findEvent(id);
+  assert.equal(ev.exception.values[0].value, 'from the packed package');
+  assert.equal(ev.release, 'packed@1');
+  assert.equal(ev.exception.values[0].stacktrace.frames.at(-1).function, 'checkout');
+  // The .wasm was fetched from beside the module, as new URL(…, import.meta.url) says.
+  assert.ok(server.requests.some((r) => r.path === '/node_modules/tattle/dist/tattle_core_bg.wasm'));
+});
