@@ -18,9 +18,9 @@ cargo test --quiet
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 say "wasm boundary tests in Node"
-cargo test --quiet --target wasm32-unknown-unknown --test node
+cargo test --target wasm32-unknown-unknown --test node
 say "wasm boundary tests in headless Chromium"
-CHROMEDRIVER=/usr/bin/chromedriver cargo test --quiet --target wasm32-unknown-unknown --test web
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web
 
 say "building the npm package"
 node scripts/build.mjs
