@@ -1,0 +1,26 @@
+// npm run size: raw / gzip / brotli bytes of tattle's wasm, JS and total, beside @sentry/browser
+// bundled by esbuild in the same run (init + capture + scope setters kept by tree-shaking).
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { bundleSentry, root } from '../bench/common.mjs';
+
+const dist = process.env.TATTLE_DIST || join(root, 'dist');
+const measure = (bytes) => ({
+  raw: bytes.length,
+  gzip: gzipSync(bytes, { level: 9 }).length,
+  brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+});
+const wasm = measure(readFileSync(join(dist, 'tattle_core_bg.wasm')));
+const js = measure(readFileSync(join(dist, 'index.js')));
+const total = { raw: wasm.raw + js.raw, gzip: wasm.gzip + js.gzip, brotli: wasm.brotli + js.brotli };
+const sentry = measure(readFileSync(await bundleSentry()));
+
+const rows = [['tattle wasm', wasm], ['tattle js', js], ['tattle total', total], ['@sentry/browser', sentry]];
+console.log('bytes               raw      gzip    brotli');
+for (const [name, m] of rows) {
+  console.log(`${name.padEnd(16)}${String(m.raw).padStart(8)}${String(m.gzip).padStart(10)}${String(m.brotli).padStart(10)}`);
+}
+console.log(`tattle / @sentry/browser (gzip): ${(total.gzip / sentry.gzip).toFixed(2)}`);
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(join(root, 'bench', 'results', 'size.json'), JSON.stringify({ wasm, js, total, sentry }, null, 2));
