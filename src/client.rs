@@ -13,6 +13,7 @@ use crate::protocol::{
     Event, Frame, Level, LogEntry, Mechanism, Request, Stacktrace, Timestamp, Values,
 };
 use crate::scope::{Scope, MAX_BREADCRUMBS};
+use crate::scrub::Scrubber;
 
 /// Options, with Sentry's names.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +34,10 @@ pub struct ClientOptions {
     pub max_breadcrumbs: usize,
     /// A URL on the app's own origin that forwards envelopes to the DSN (ad-blocker proof).
     pub tunnel: Option<String>,
+    /// Send personal data (IP addresses, e-mails in free text) instead of scrubbing it.
+    pub send_default_pii: bool,
+    /// The scrubbing rules; `None` means the defaults for `send_default_pii`.
+    pub scrubber: Option<Scrubber>,
 }
 
 impl Default for ClientOptions {
@@ -46,6 +51,8 @@ impl Default for ClientOptions {
             enabled: true,
             max_breadcrumbs: MAX_BREADCRUMBS,
             tunnel: None,
+            send_default_pii: false,
+            scrubber: None,
         }
     }
 }
@@ -75,6 +82,7 @@ pub struct Client {
     scopes: Vec<Scope>,
     last_event_id: Option<String>,
     float: FloatFormatter,
+    scrubber: Scrubber,
     discarded: Vec<(DiscardReason, &'static str, u32)>,
 }
 
@@ -95,7 +103,12 @@ impl Client {
             (Some(d), _) => d.envelope_url(CLIENT_NAME),
             (None, _) => String::new(),
         };
+        let scrubber = options
+            .scrubber
+            .clone()
+            .unwrap_or_else(|| Scrubber::new(options.send_default_pii));
         Ok(Client {
+            scrubber,
             options,
             dsn,
             url,
@@ -228,6 +241,8 @@ impl Client {
             event.dist.clone_from(&o.dist);
         }
         self.scopes[self.scopes.len() - 1].apply(&mut event);
+        // On the device, before anything (a future beforeSend included) sees the event.
+        self.scrubber.scrub_event(&mut event);
         self.last_event_id = Some(event.event_id.clone());
         self.dsn.as_ref()?;
         match self.envelope(&event, now) {

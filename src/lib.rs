@@ -30,6 +30,7 @@ mod exception;
 pub mod json;
 pub mod protocol;
 mod scope;
+pub mod scrub;
 pub mod stacktrace;
 mod text;
 

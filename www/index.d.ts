@@ -36,6 +36,13 @@ export interface BrowserOptions {
   maxBreadcrumbs?: number;
   /** A same-origin URL that forwards envelopes to the DSN. */
   tunnel?: string;
+  /** Send personal data: with `false` (the default) IP addresses and e-mail addresses in free
+   * text are scrubbed on the device and `user.ip_address` is dropped. */
+  sendDefaultPii?: boolean;
+  /** tattle's on-device scrubbing (on by default): more sensitive key fragments, patterns to
+   * turn off (`creditCard`, `iban`, `ssn`, `jwt`, `bearer`, `urlUserinfo`, `pemKey`,
+   * `homePath`, `ip`, `email`), or `enabled: false` to turn it off. */
+  scrubbing?: { enabled?: boolean; keys?: string[]; disable?: string[] };
   /** Where to load tattle's .wasm from, if not beside this module. */
   wasmUrl?: string | URL;
 }

@@ -13,6 +13,7 @@ use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
 use crate::envelope::{is_event_id, uuid4_hex};
 use crate::exception::{location_frame, Thrown};
 use crate::protocol::{Breadcrumb, Level, Mechanism, Request, Timestamp, User, Value};
+use crate::scrub::{Pattern, Scrubber};
 use crate::text::cat;
 use convert::{get, get_bool, get_string, to_value, user_from};
 use core::cell::{Cell, RefCell};
@@ -138,6 +139,7 @@ fn dispatch(out: Option<(Outgoing, JsValue)>) {
 /// events will be sent. An invalid DSN is reported once on the console and disables tattle.
 #[wasm_bindgen]
 pub fn init(options: JsValue, send: SendFn) -> bool {
+    let send_default_pii = get_bool(&options, "sendDefaultPii").unwrap_or(false);
     let opts = ClientOptions {
         dsn: get_string(&options, "dsn"),
         release: get_string(&options, "release"),
@@ -149,6 +151,8 @@ pub fn init(options: JsValue, send: SendFn) -> bool {
             .as_f64()
             .map_or(100, |n| n.max(0.0) as usize),
         tunnel: get_string(&options, "tunnel"),
+        send_default_pii,
+        scrubber: Some(scrubber_from(&get(&options, "scrubbing"), send_default_pii)),
     };
     match Client::new(opts, float_via_js) {
         Ok(client) => {
@@ -173,6 +177,35 @@ pub fn init(options: JsValue, send: SendFn) -> bool {
             false
         }
     }
+}
+
+/// tattle's `scrubbing` option: `{ enabled, keys: [...], disable: ['ssn', …] }`.
+fn scrubber_from(config: &JsValue, send_default_pii: bool) -> Scrubber {
+    let mut scrubber = Scrubber::new(send_default_pii);
+    if get_bool(config, "enabled") == Some(false) {
+        scrubber.disable();
+    }
+    let strings = |key| match to_value(&get(config, key)) {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for key in strings("keys") {
+        scrubber.add_key(&key);
+    }
+    for name in strings("disable") {
+        match Pattern::from_name(&name) {
+            Some(p) => scrubber.remove_pattern(p),
+            None => console_error(&cat(&[
+                "tattle: unknown scrubbing pattern \"",
+                &name,
+                "\" ignored",
+            ])),
+        }
+    }
+    scrubber
 }
 
 /// Describes any thrown value without letting a hostile getter or Proxy throw out of here.

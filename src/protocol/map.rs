@@ -41,6 +41,18 @@ impl<V> Map<V> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    /// The value of `key`, to change it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Calls `f` with every key and a mutable value.
+    pub fn for_each_mut(&mut self, mut f: impl FnMut(&str, &mut V)) {
+        for (k, v) in &mut self.0 {
+            f(k, v);
+        }
+    }
+
     /// Whether `key` is set.
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()

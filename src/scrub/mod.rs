@@ -1,0 +1,440 @@
+//! Scrubbing on the device: secrets are replaced before an event leaves the page.
+//!
+//! Two kinds of rule, as in Relay's defaults: sensitive keys (a value stored under a key such
+//! as `password` or `api_key` is replaced whatever it is) and value patterns (a card number or
+//! a bearer token is replaced wherever it appears). With `sendDefaultPii` off, IP addresses and
+//! e-mail addresses in free text go too, and `user.ip_address` is dropped.
+
+mod patterns;
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::protocol::{Breadcrumb, Event, Exception, Map, Request, Value};
+use patterns::Hit;
+pub use patterns::FILTERED;
+
+/// Key fragments that mark a value as secret (case-insensitive, anywhere in the key).
+const SENSITIVE_KEYS: &[&str] = &[
+    "password",
+    "secret",
+    "passwd",
+    "api_key",
+    "api-key",
+    "apikey",
+    "auth",
+    "credentials",
+    "mysql_pwd",
+    "privatekey",
+    "private_key",
+    "private-key",
+    "token",
+    "two_factor",
+    "two-factor",
+    "session",
+    "sessid",
+    "csrf",
+    "xsrf",
+    "cookie",
+];
+
+/// Words that make Relay filter a whole free-text value (not only one under such a key); tattle
+/// does the same so the server finds nothing left to remove.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "secret",
+    "passwd",
+    "api_key",
+    "api-key",
+    "apikey",
+    "auth",
+    "credentials",
+    "mysql_pwd",
+    "privatekey",
+    "private_key",
+    "two_factor",
+    "two-factor",
+];
+
+/// A value pattern that can be turned off by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// Card numbers passing the Luhn check.
+    CreditCard,
+    /// IBANs passing their mod-97 check.
+    Iban,
+    /// US social security numbers.
+    Ssn,
+    /// JSON Web Tokens.
+    Jwt,
+    /// `Bearer` tokens.
+    Bearer,
+    /// `user:password@` in URLs.
+    UrlUserinfo,
+    /// PEM private key bodies.
+    PemKey,
+    /// User names in home directory paths.
+    HomePath,
+    /// IP addresses (only with sendDefaultPii off).
+    Ip,
+    /// E-mail addresses in free text (only with sendDefaultPii off).
+    Email,
+}
+
+impl Pattern {
+    /// The pattern called `name` (`creditCard`, `iban`, `ssn`, `jwt`, `bearer`, `urlUserinfo`,
+    /// `pemKey`, `homePath`, `ip`, `email`).
+    pub fn from_name(name: &str) -> Option<Pattern> {
+        Some(match name {
+            "creditCard" => Pattern::CreditCard,
+            "iban" => Pattern::Iban,
+            "ssn" => Pattern::Ssn,
+            "jwt" => Pattern::Jwt,
+            "bearer" => Pattern::Bearer,
+            "urlUserinfo" => Pattern::UrlUserinfo,
+            "pemKey" => Pattern::PemKey,
+            "homePath" => Pattern::HomePath,
+            "ip" => Pattern::Ip,
+            "email" => Pattern::Email,
+            _ => return None,
+        })
+    }
+
+    fn detector(self) -> fn(&[u8], &mut Vec<Hit>) {
+        match self {
+            Pattern::CreditCard => patterns::cards,
+            Pattern::Iban => patterns::ibans,
+            Pattern::Ssn => patterns::ssns,
+            Pattern::Jwt => patterns::jwts,
+            Pattern::Bearer => patterns::bearer,
+            Pattern::UrlUserinfo => patterns::url_userinfo,
+            Pattern::PemKey => patterns::pem_keys,
+            Pattern::HomePath => patterns::home_paths,
+            Pattern::Ip => patterns::ips,
+            Pattern::Email => patterns::emails,
+        }
+    }
+}
+
+/// The scrubbing rules in force.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scrubber {
+    enabled: bool,
+    extra_keys: Vec<String>,
+    patterns: Vec<Pattern>,
+    send_default_pii: bool,
+}
+
+impl Scrubber {
+    /// The default rules; with `send_default_pii` IPs and e-mails are left alone.
+    pub fn new(send_default_pii: bool) -> Scrubber {
+        let mut patterns = vec![
+            Pattern::PemKey,
+            Pattern::UrlUserinfo,
+            Pattern::Bearer,
+            Pattern::Jwt,
+            Pattern::CreditCard,
+            Pattern::Iban,
+            Pattern::Ssn,
+            Pattern::HomePath,
+        ];
+        if !send_default_pii {
+            patterns.extend([Pattern::Email, Pattern::Ip]);
+        }
+        Scrubber {
+            enabled: true,
+            extra_keys: Vec::new(),
+            patterns,
+            send_default_pii,
+        }
+    }
+
+    /// Turns all scrubbing off (the user's own `beforeSend` then carries the responsibility).
+    pub fn disable(&mut self) {
+        self.enabled = false;
+    }
+
+    /// Adds a key fragment to treat as sensitive.
+    pub fn add_key(&mut self, key: &str) {
+        if !key.is_empty() {
+            self.extra_keys.push(key.to_ascii_lowercase());
+        }
+    }
+
+    /// Turns one value pattern off.
+    pub fn remove_pattern(&mut self, pattern: Pattern) {
+        self.patterns.retain(|&p| p != pattern);
+    }
+
+    /// Whether a value stored under `key` is secret.
+    pub fn is_sensitive_key(&self, key: &str) -> bool {
+        let key = key.to_ascii_lowercase();
+        key == "otp"
+            || SENSITIVE_KEYS
+                .iter()
+                .any(|k| crate::text::contains(&key, k))
+            || self
+                .extra_keys
+                .iter()
+                .any(|k| crate::text::contains(&key, k))
+    }
+
+    /// Whether a free-text value as a whole counts as secret (Relay's value rule): it names a
+    /// secret (`password`, `auth`, …), assigns a token (`token=`, `token:`), or is `otp`.
+    pub fn is_secret_text(&self, text: &str) -> bool {
+        if !self.enabled {
+            return false;
+        }
+        let t = text.to_ascii_lowercase();
+        t == "otp"
+            || SECRET_WORDS.iter().any(|w| crate::text::contains(&t, w))
+            || crate::text::contains(&t, "token=")
+            || crate::text::contains(&t, "token:")
+            || self.extra_keys.iter().any(|k| crate::text::contains(&t, k))
+    }
+
+    /// A free-text value: filtered whole if it is secret, else its patterns replaced.
+    fn value_text(&self, s: &mut String) {
+        if self.is_secret_text(s) {
+            *s = FILTERED.to_owned();
+        } else {
+            self.text_in_place(s);
+        }
+    }
+
+    /// `text` with every secret pattern replaced; `None` when nothing matched.
+    pub fn scrub_text(&self, text: &str) -> Option<String> {
+        if !self.enabled {
+            return None;
+        }
+        let mut current: Option<String> = None;
+        for pattern in &self.patterns {
+            let s = current.as_deref().unwrap_or(text);
+            let mut hits = Vec::new();
+            pattern.detector()(s.as_bytes(), &mut hits);
+            if !hits.is_empty() {
+                current = Some(apply(s, &mut hits));
+            }
+        }
+        current
+    }
+
+    fn text_in_place(&self, s: &mut String) {
+        if let Some(clean) = self.scrub_text(s) {
+            *s = clean;
+        }
+    }
+
+    /// Scrubs a JSON value: sensitive keys at any depth, patterns in every string.
+    pub fn scrub_value(&self, value: &mut Value) {
+        match value {
+            Value::String(s) => self.value_text(s),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.scrub_value(v)),
+            Value::Object(entries) => {
+                for (k, v) in entries.iter_mut() {
+                    self.scrub_entry(k, v);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn scrub_entry(&self, key: &str, value: &mut Value) {
+        if self.is_sensitive_key(key) && !matches!(value, Value::Null) {
+            *value = Value::String(FILTERED.to_owned());
+        } else {
+            self.scrub_value(value);
+        }
+    }
+
+    fn scrub_map(&self, map: &mut Map<Value>) {
+        map.for_each_mut(|k, v| self.scrub_entry(k, v));
+    }
+
+    fn scrub_string_map(&self, map: &mut Map<String>) {
+        map.for_each_mut(|k, v| {
+            if self.is_sensitive_key(k) {
+                *v = FILTERED.to_owned();
+            } else {
+                self.value_text(v);
+            }
+        });
+    }
+
+    /// A URL with secret query values (by key) and patterns replaced.
+    pub fn scrub_url(&self, url: &str) -> String {
+        let mut out = match url.split_once('?') {
+            None => url.to_owned(),
+            Some((base, rest)) => {
+                let (query, hash) = match rest.split_once('#') {
+                    Some((q, h)) => (q, Some(h)),
+                    None => (rest, None),
+                };
+                let mut out = String::with_capacity(url.len());
+                out.push_str(base);
+                out.push('?');
+                for (n, pair) in query.split('&').enumerate() {
+                    if n > 0 {
+                        out.push('&');
+                    }
+                    match pair.split_once('=') {
+                        Some((k, v)) => {
+                            out.push_str(k);
+                            out.push('=');
+                            out.push_str(&self.query_value(k, v));
+                        }
+                        None => out.push_str(pair),
+                    }
+                }
+                if let Some(h) = hash {
+                    out.push('#');
+                    out.push_str(h);
+                }
+                out
+            }
+        };
+        self.text_in_place(&mut out);
+        out
+    }
+
+    /// A query value, judged decoded (a DSN or URL inside a query is percent-encoded), and put
+    /// back as it was unless something in it had to go.
+    fn query_value(&self, key: &str, raw: &str) -> String {
+        if self.is_sensitive_key(key) {
+            return FILTERED.to_owned();
+        }
+        let decoded = percent_decode(raw);
+        let mut clean = decoded.clone();
+        self.value_text(&mut clean);
+        if clean == decoded {
+            raw.to_owned()
+        } else {
+            percent_encode(&clean)
+        }
+    }
+
+    fn scrub_request(&self, request: &mut Request) {
+        if let Some(url) = request.url.as_mut() {
+            *url = self.scrub_url(url);
+        }
+        self.scrub_string_map(&mut request.headers);
+    }
+
+    fn scrub_exception(&self, ex: &mut Exception) {
+        self.text_in_place(&mut ex.value);
+        if let Some(st) = ex.stacktrace.as_mut() {
+            for frame in &mut st.frames {
+                for path in [&mut frame.abs_path, &mut frame.filename]
+                    .into_iter()
+                    .flatten()
+                {
+                    *path = self.scrub_url(path);
+                }
+            }
+        }
+    }
+
+    fn scrub_breadcrumb(&self, crumb: &mut Breadcrumb) {
+        if let Some(m) = crumb.message.as_mut() {
+            self.value_text(m);
+        }
+        self.scrub_map(&mut crumb.data);
+        for key in ["url", "to", "from"] {
+            if let Some(Value::String(u)) = crumb.data.get_mut(key) {
+                *u = self.scrub_url(u);
+            }
+        }
+    }
+
+    /// Scrubs every part of `event` that can carry user data.
+    pub fn scrub_event(&self, event: &mut Event) {
+        if !self.enabled {
+            return;
+        }
+        if let Some(log) = event.logentry.as_mut() {
+            self.text_in_place(&mut log.formatted);
+        }
+        for ex in event.exception.iter_mut().flat_map(|e| e.values.iter_mut()) {
+            self.scrub_exception(ex);
+        }
+        self.scrub_string_map(&mut event.tags);
+        self.scrub_map(&mut event.contexts);
+        self.scrub_map(&mut event.extra);
+        if let Some(req) = event.request.as_mut() {
+            self.scrub_request(req);
+        }
+        if let Some(user) = event.user.as_mut() {
+            if !self.send_default_pii {
+                user.ip_address = None;
+            }
+            self.scrub_map(&mut user.data);
+        }
+        for crumb in event
+            .breadcrumbs
+            .iter_mut()
+            .flat_map(|b| b.values.iter_mut())
+        {
+            self.scrub_breadcrumb(crumb);
+        }
+    }
+}
+
+/// Decodes `%XX` escapes of ASCII characters (and `+`); other escapes stay as they are, which
+/// keeps the result valid UTF-8 without linking UTF-8 validation into the wasm.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |k: usize| b.get(k).and_then(|&c| (c as char).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) if h < 8 => {
+                out.push(char::from((h * 16 + l) as u8));
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(' ');
+                i += 1;
+            }
+            _ => {
+                let c = crate::text::tail(s, i).chars().next().unwrap_or('\u{fffd}');
+                out.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+fn percent_encode(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~[]".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+    out
+}
+
+/// Replaces `hits` in `s`; each detector reports them left to right, overlaps are skipped.
+fn apply(s: &str, hits: &mut [Hit]) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut at = 0;
+    for &(start, end, with) in hits.iter() {
+        if start < at {
+            continue; // inside an earlier hit
+        }
+        out.push_str(crate::text::slice(s, at, start));
+        out.push_str(with);
+        at = end;
+    }
+    out.push_str(crate::text::tail(s, at));
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,402 @@
+//! Value patterns: secrets recognised by their shape wherever they appear in free text.
+//!
+//! Each detector scans bytes once and returns the byte ranges to replace. No `regex` crate:
+//! these shapes are simple enough to recognise by hand, and each costs a few hundred bytes of
+//! wasm instead of ~100 KB.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+/// A byte range of the input and the text that replaces it.
+pub type Hit = (usize, usize, &'static str);
+
+/// The replacement for a secret.
+pub const FILTERED: &str = "[Filtered]";
+/// The replacement for a user name in a home path (Relay's, so its own pass finds nothing).
+pub const USER: &str = "[user]";
+/// The replacement for a bearer token (Relay's: its pattern matches `Bearer [Filtered]` again).
+pub const TOKEN: &str = "[token]";
+
+fn word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Card numbers: 13–19 digits, optionally grouped by single spaces or dashes, passing Luhn.
+pub fn cards(s: &[u8], hits: &mut Vec<Hit>) {
+    let mut i = 0;
+    while i < s.len() {
+        if !s[i].is_ascii_digit()
+            || (i > 0 && (s[i - 1].is_ascii_digit() || s[i - 1].is_ascii_alphabetic()))
+        {
+            i += 1;
+            continue;
+        }
+        let (mut j, mut digits, mut last_digit_end) = (i, Vec::new(), i);
+        while j < s.len() && digits.len() < 19 {
+            if s[j].is_ascii_digit() {
+                digits.push(s[j] - b'0');
+                j += 1;
+                last_digit_end = j;
+            } else if (s[j] == b' ' || s[j] == b'-') && j + 1 < s.len() && s[j + 1].is_ascii_digit()
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let end = last_digit_end;
+        let bounded = end == s.len() || !(s[end].is_ascii_alphanumeric());
+        if (13..=19).contains(&digits.len()) && bounded && luhn(&digits) {
+            hits.push((i, end, FILTERED));
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn luhn(digits: &[u8]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(k, &d)| {
+            let d = u32::from(d);
+            if k % 2 == 1 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// IBANs: country letters, check digits, 11–30 letters/digits (spaces allowed), mod 97 = 1.
+pub fn ibans(s: &[u8], hits: &mut Vec<Hit>) {
+    let mut i = 0;
+    while i + 15 <= s.len() {
+        let start_ok = (i == 0 || !word(s[i - 1]))
+            && s[i].is_ascii_uppercase()
+            && s[i + 1].is_ascii_uppercase()
+            && s[i + 2].is_ascii_digit()
+            && s[i + 3].is_ascii_digit();
+        if !start_ok {
+            i += 1;
+            continue;
+        }
+        let mut chars = Vec::new();
+        let (mut j, mut end) = (i, i);
+        while j < s.len() && chars.len() < 34 {
+            if s[j].is_ascii_uppercase() || s[j].is_ascii_digit() {
+                chars.push(s[j]);
+                j += 1;
+                end = j;
+            } else if s[j] == b' '
+                && j + 1 < s.len()
+                && (s[j + 1].is_ascii_uppercase() || s[j + 1].is_ascii_digit())
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        // Trailing groups may belong to the next word: try the longest prefix that validates.
+        let found = (15..=chars.len()).rev().find(|&n| iban_valid(&chars[..n]));
+        match found {
+            Some(n) => {
+                let mut k = i;
+                let mut seen = 0;
+                while seen < n {
+                    if s[k] != b' ' {
+                        seen += 1;
+                    }
+                    k += 1;
+                }
+                let _ = end;
+                hits.push((i, k, FILTERED));
+                i = k;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+fn iban_valid(c: &[u8]) -> bool {
+    let mut rem: u32 = 0;
+    for &b in c[4..].iter().chain(&c[..4]) {
+        let v = if b.is_ascii_digit() {
+            u32::from(b - b'0')
+        } else {
+            u32::from(b - b'A') + 10
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+/// US social security numbers: `ddd-dd-dddd`.
+pub fn ssns(s: &[u8], hits: &mut Vec<Hit>) {
+    const SHAPE: &[u8] = b"ddd-dd-dddd";
+    if s.len() < SHAPE.len() {
+        return;
+    }
+    for i in 0..=s.len() - SHAPE.len() {
+        let fits = SHAPE.iter().zip(&s[i..]).all(|(&p, &b)| {
+            if p == b'd' {
+                b.is_ascii_digit()
+            } else {
+                b == b'-'
+            }
+        });
+        let before = i == 0 || !(s[i - 1].is_ascii_digit() || s[i - 1] == b'-');
+        let end = i + SHAPE.len();
+        let after = end == s.len() || !(s[end].is_ascii_digit() || s[end] == b'-');
+        if fits && before && after {
+            hits.push((i, end, FILTERED));
+        }
+    }
+}
+
+fn b64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// JSON Web Tokens: `eyJ…` header, payload and signature in base64url, joined by dots.
+pub fn jwts(s: &[u8], hits: &mut Vec<Hit>) {
+    let mut i = 0;
+    while i + 3 <= s.len() {
+        if &s[i..i + 3] != b"eyJ" || (i > 0 && b64url(s[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut dots = 0;
+        while j < s.len() && (b64url(s[j]) || s[j] == b'.') {
+            dots += usize::from(s[j] == b'.');
+            j += 1;
+        }
+        if dots == 2 && j - i >= 20 {
+            hits.push((i, j, FILTERED));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b)
+}
+
+/// `Bearer <token>` (any case): the token.
+pub fn bearer(s: &[u8], hits: &mut Vec<Hit>) {
+    let mut i = 0;
+    while i + 7 < s.len() {
+        if s[i..i + 7].eq_ignore_ascii_case(b"bearer ") && (i == 0 || !word(s[i - 1])) {
+            let start = i + 7;
+            let mut j = start;
+            while j < s.len() && token_char(s[j]) {
+                j += 1;
+            }
+            if j > start {
+                hits.push((start, j, TOKEN));
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// `scheme://user:password@host`: the user info.
+pub fn url_userinfo(s: &[u8], hits: &mut Vec<Hit>) {
+    let mut i = 0;
+    while i + 3 < s.len() {
+        if &s[i..i + 3] != b"://" {
+            i += 1;
+            continue;
+        }
+        let start = i + 3;
+        let mut j = start;
+        while j < s.len() && !b"/@?# \t\r\n\"'<>".contains(&s[j]) {
+            j += 1;
+        }
+        if j < s.len() && s[j] == b'@' && j > start {
+            hits.push((start, j, FILTERED));
+        }
+        i = start;
+    }
+}
+
+/// PEM private keys: the body between `-----BEGIN … PRIVATE KEY-----` and `-----END`.
+pub fn pem_keys(s: &[u8], hits: &mut Vec<Hit>) {
+    const BEGIN: &[u8] = b"-----BEGIN ";
+    const TAIL: &[u8] = b"PRIVATE KEY-----";
+    const END: &[u8] = b"-----END";
+    let mut i = 0;
+    while let Some(b) = find(s, BEGIN, i) {
+        let Some(line_end) = find(s, b"-----", b + BEGIN.len()) else {
+            break;
+        };
+        let header_end = line_end + 5;
+        if !s[..header_end].ends_with(TAIL) {
+            i = header_end;
+            continue;
+        }
+        let body_end = find(s, END, header_end).unwrap_or(s.len());
+        hits.push((header_end, body_end, FILTERED));
+        i = body_end;
+    }
+}
+
+fn find(s: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.len() > s.len() {
+        return None;
+    }
+    (from..=s.len() - needle.len()).find(|&i| s[i..].starts_with(needle))
+}
+
+/// Home directories: `/home/NAME`, `/Users/NAME`, `C:\Users\NAME`: the user name.
+pub fn home_paths(s: &[u8], hits: &mut Vec<Hit>) {
+    for i in 0..s.len() {
+        if s[i] != b'/' && s[i] != b'\\' {
+            continue;
+        }
+        let sep = s[i];
+        let rest = &s[i + 1..];
+        let dir_len = if rest.len() > 5 && rest[..5].eq_ignore_ascii_case(b"users") {
+            5
+        } else if rest.len() > 4 && rest[..4].eq_ignore_ascii_case(b"home") {
+            4
+        } else {
+            continue;
+        };
+        let start = i + 1 + dir_len + 1;
+        if start > s.len() || s[start - 1] != sep || (i > 0 && word(s[i - 1])) {
+            continue;
+        }
+        let mut j = start;
+        while j < s.len() && !b"/\\ \t\r\n\"':;,".contains(&s[j]) {
+            j += 1;
+        }
+        if j > start && &s[start..j] != USER.as_bytes() {
+            hits.push((start, j, USER));
+        }
+    }
+}
+
+/// IPv4 and IPv6 addresses.
+pub fn ips(s: &[u8], hits: &mut Vec<Hit>) {
+    // IPv4: four dot-separated numbers 0–255, not part of a longer dotted number.
+    let mut i = 0;
+    while i < s.len() {
+        if !s[i].is_ascii_digit()
+            || (i > 0 && (s[i - 1].is_ascii_alphanumeric() || s[i - 1] == b'.'))
+        {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut parts = 0;
+        let mut ok = true;
+        loop {
+            let start = j;
+            while j < s.len() && s[j].is_ascii_digit() && j - start < 4 {
+                j += 1;
+            }
+            let n: u32 = s[start..j]
+                .iter()
+                .fold(0, |a, &d| a * 10 + u32::from(d - b'0'));
+            if j == start || j - start > 3 || n > 255 {
+                ok = false;
+                break;
+            }
+            parts += 1;
+            if parts == 4
+                || j >= s.len()
+                || s[j] != b'.'
+                || j + 1 >= s.len()
+                || !s[j + 1].is_ascii_digit()
+            {
+                break;
+            }
+            j += 1;
+        }
+        let bounded = j == s.len()
+            || !(s[j].is_ascii_alphanumeric()
+                || (s[j] == b'.' && j + 1 < s.len() && s[j + 1].is_ascii_digit()));
+        if ok && parts == 4 && bounded {
+            hits.push((i, j, FILTERED));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    // IPv6: hex groups and colons with "::" or seven colons.
+    let mut i = 0;
+    while i < s.len() {
+        let hexish = |b: u8| b.is_ascii_hexdigit() || b == b':';
+        if !hexish(s[i]) || (i > 0 && (word(s[i - 1]) || s[i - 1] == b':')) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < s.len() && hexish(s[j]) {
+            j += 1;
+        }
+        let run = &s[i..j];
+        let colons = run.iter().filter(|&&b| b == b':').count();
+        let double = run.windows(2).any(|w| w == b"::");
+        let groups_ok = run.split(|&b| b == b':').all(|g| g.len() <= 4);
+        let has_hex = run.iter().any(u8::is_ascii_hexdigit);
+        let bounded = j == s.len() || !word(s[j]);
+        if bounded
+            && has_hex
+            && groups_ok
+            && (colons == 7 || (double && colons >= 2 && run.len() >= 3))
+        {
+            hits.push((i, j, FILTERED));
+        }
+        i = j.max(i + 1);
+    }
+}
+
+/// E-mail addresses.
+pub fn emails(s: &[u8], hits: &mut Vec<Hit>) {
+    let local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
+    let domain = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'-';
+    for at in 0..s.len() {
+        if s[at] != b'@' {
+            continue;
+        }
+        let mut start = at;
+        while start > 0 && local(s[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at + 1;
+        while end < s.len() && domain(s[end]) {
+            end += 1;
+        }
+        while end > at + 1 && s[end - 1] == b'.' {
+            end -= 1;
+        }
+        let host = &s[at + 1..end];
+        let tld_ok = host
+            .rsplit(|&b| b == b'.')
+            .next()
+            .is_some_and(|t| t.len() >= 2 && t.iter().all(u8::is_ascii_alphabetic));
+        if start < at && host.contains(&b'.') && tld_ok {
+            hits.push((start, end, FILTERED));
+        }
+    }
+}

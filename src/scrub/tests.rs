@@ -1,0 +1,231 @@
+use super::*;
+use crate::protocol::{Breadcrumb, Event, LogEntry, Timestamp, User, Values};
+
+fn scrub(text: &str) -> String {
+    Scrubber::new(false)
+        .scrub_text(text)
+        .unwrap_or_else(|| text.to_owned())
+}
+
+#[test]
+fn value_patterns_are_replaced_in_free_text() {
+    let cases = [
+        ("card 4111 1111 1111 1111 ok", "card [Filtered] ok"),
+        ("card 4111-1111-1111-1111", "card [Filtered]"),
+        ("amex 378282246310005.", "amex [Filtered]."),
+        (
+            "iban DE89 3704 0044 0532 0130 00 paid",
+            "iban [Filtered] paid",
+        ),
+        ("iban GB82WEST12345698765432", "iban [Filtered]"),
+        ("ssn 078-05-1120 filed", "ssn [Filtered] filed"),
+        (
+            "Authorization: Bearer abc.DEF-123_x~+/=",
+            "Authorization: Bearer [token]",
+        ),
+        (
+            "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl end",
+            "jwt [Filtered] end",
+        ),
+        (
+            "https://bob:hunter2@db.example.com/x",
+            "https://[Filtered]@db.example.com/x",
+        ),
+        (
+            "open /home/alice/app.js failed",
+            "open /home/[user]/app.js failed",
+        ),
+        ("at C:\\Users\\Alice\\x.js", "at C:\\Users\\[user]\\x.js"),
+        ("mac /Users/bob/Library", "mac /Users/[user]/Library"),
+        (
+            "from 192.168.1.23 and 10.0.0.1",
+            "from [Filtered] and [Filtered]",
+        ),
+        (
+            "v6 2001:db8::8a2e:370:7334 and ::1",
+            "v6 [Filtered] and [Filtered]",
+        ),
+        (
+            "mail jane.doe+x@mail.example.co.uk now",
+            "mail [Filtered] now",
+        ),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nAbc=\n-----END RSA PRIVATE KEY-----",
+            "-----BEGIN RSA PRIVATE KEY-----[Filtered]-----END RSA PRIVATE KEY-----",
+        ),
+    ];
+    for (input, want) in cases {
+        assert_eq!(scrub(input), want, "{input}");
+    }
+}
+
+#[test]
+fn look_alikes_are_kept() {
+    for text in [
+        "order 4111 1111 1111 1112 (fails Luhn)",
+        "version 1.2.3.4.5",
+        "time 12:30:45",
+        "hash deadbeef:cafe",
+        "phone 555-1234",
+        "ratio 3/4 at 10:00",
+        "DE00 1234 5678 9012 3456 78 (bad check digits)",
+        "user@localhost",
+        "see https://example.com/path",
+        "/homepage/index.html",
+    ] {
+        assert_eq!(scrub(text), text);
+    }
+}
+
+#[test]
+fn pii_on_keeps_ips_and_emails() {
+    let s = Scrubber::new(true);
+    assert_eq!(s.scrub_text("from 10.0.0.1 by a@b.com"), None);
+    assert_eq!(
+        s.scrub_text("card 4111111111111111").as_deref(),
+        Some("card [Filtered]")
+    );
+}
+
+#[test]
+fn patterns_can_be_turned_off_and_keys_added() {
+    let mut s = Scrubber::new(false);
+    s.remove_pattern(Pattern::Ssn);
+    assert_eq!(s.scrub_text("078-05-1120"), None);
+    assert!(!s.is_sensitive_key("customer_ref"));
+    s.add_key("Customer_Ref");
+    assert!(s.is_sensitive_key("CUSTOMER_REF_ID"));
+    assert_eq!(Pattern::from_name("creditCard"), Some(Pattern::CreditCard));
+}
+
+#[test]
+fn sensitive_keys() {
+    let s = Scrubber::new(false);
+    for k in [
+        "password",
+        "X-Api-Key",
+        "apikey",
+        "Authorization",
+        "access_token",
+        "otp",
+        "two_factor_code",
+        "PHPSESSID",
+        "csrftoken",
+        "Cookie",
+        "mysql_pwd",
+        "private-key",
+        "client_secret",
+        "credentials",
+    ] {
+        assert!(s.is_sensitive_key(k), "{k}");
+    }
+    for k in ["user", "otp_enabled_at", "count", "path", "notes"] {
+        assert!(!s.is_sensitive_key(k), "{k}");
+    }
+}
+
+#[test]
+fn scrubs_every_part_of_an_event() {
+    let mut e = Event {
+        logentry: Some(LogEntry {
+            formatted: "login by jane@example.com".into(),
+        }),
+        ..Event::default()
+    };
+    e.tags.insert("session_id".into(), "abc".into());
+    e.tags.insert("page".into(), "/home/bob/x".into());
+    e.extra.insert(
+        "form".into(),
+        Value::Object(vec![
+            ("password".into(), Value::String("hunter2".into())),
+            (
+                "nested".into(),
+                Value::Object(vec![("api_key".into(), Value::Number(42.0))]),
+            ),
+            ("note".into(), Value::String("card 4111111111111111".into())),
+        ]),
+    );
+    e.request = Some(Request {
+        url: Some("https://x.test/p?token=abc&q=1#h".into()),
+        ..Request::default()
+    });
+    e.request
+        .as_mut()
+        .unwrap()
+        .headers
+        .insert("Authorization".into(), "Basic xyz".into());
+    e.user = Some(User {
+        id: Some("1".into()),
+        ip_address: Some("1.2.3.4".into()),
+        ..User::default()
+    });
+    let mut data = Map::new();
+    data.insert(
+        "url".into(),
+        Value::String("https://x.test/?secret=1".into()),
+    );
+    e.breadcrumbs = Some(Values {
+        values: vec![Breadcrumb {
+            timestamp: Timestamp(0),
+            ty: None,
+            category: None,
+            message: Some("Bearer tok123".into()),
+            level: None,
+            data,
+        }],
+    });
+    Scrubber::new(false).scrub_event(&mut e);
+    let json = serde_json::to_string(&e).unwrap();
+    for secret in [
+        "jane@example.com",
+        "hunter2",
+        "42",
+        "4111111111111111",
+        "token=abc",
+        "Basic xyz",
+        "1.2.3.4",
+        "tok123",
+        "secret=1",
+        "bob",
+        "\"abc\"",
+    ] {
+        assert!(!json.contains(secret), "{secret} left in {json}");
+    }
+    assert!(json.contains("token=[Filtered]&q=1#h"), "{json}");
+    assert!(json.contains("\"id\":\"1\""));
+}
+
+#[test]
+fn secret_words_filter_whole_values_like_relay() {
+    let s = Scrubber::new(false);
+    for t in [
+        "my password is x",
+        "Authorization header",
+        "api-key here",
+        "token=abc",
+        "Token:x",
+        "otp",
+        "secretary",
+    ] {
+        assert!(s.is_secret_text(t), "{t}");
+    }
+    for t in [
+        "token here",
+        "my otp code",
+        "private key",
+        "cookie",
+        "hello",
+    ] {
+        assert!(!s.is_secret_text(t), "{t}");
+    }
+}
+
+#[test]
+fn encoded_query_values_are_judged_decoded() {
+    let s = Scrubber::new(false);
+    let url = s.scrub_url("https://h/p?dsn=http%3A%2F%2Fk%40127.0.0.1%3A80%2F1&q=ok&session_id=1");
+    assert_eq!(
+        url,
+        "https://h/p?dsn=http%3A%2F%2F[Filtered]%40[Filtered]%3A80%2F1&q=ok&session_id=[Filtered]"
+    );
+}
