@@ -5,7 +5,7 @@
 use crate::dsn::Dsn;
 use crate::envelope::{Envelope, EnvelopeError};
 use crate::error::DsnError;
-use crate::exception::{exception_from, truncate, Thrown, MAX_VALUE_CHARS};
+use crate::exception::{exceptions_from, truncate, Linked, MAX_VALUE_CHARS};
 use crate::json::FloatFormatter;
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -71,6 +71,8 @@ pub struct Outgoing {
 pub enum DiscardReason {
     /// Something inside tattle failed while building it.
     InternalSdkError,
+    /// Dropped by a rule (an ignored error, a cross-origin "Script error.").
+    EventProcessor,
 }
 
 /// The client.
@@ -175,26 +177,26 @@ impl Client {
     /// (an `error` event reports where it happened even when no Error object came with it).
     pub fn capture_exception(
         &mut self,
-        thrown: &Thrown,
+        chain: &[Linked],
         mechanism: Mechanism,
         event_id: String,
         now: Timestamp,
         request: Option<Request>,
         location: Option<Frame>,
     ) -> Option<Outgoing> {
-        let mut exception = exception_from(thrown, mechanism);
-        if let (None, Some(frame)) = (&exception.stacktrace, location) {
-            exception.stacktrace = Some(Stacktrace {
-                frames: vec![frame],
-            });
+        let mut exceptions = exceptions_from(chain, mechanism);
+        if let Some(main) = exceptions.last_mut() {
+            if let (None, Some(frame)) = (&main.stacktrace, location) {
+                main.stacktrace = Some(Stacktrace {
+                    frames: vec![frame],
+                });
+            }
         }
         let event = Event {
             event_id,
             timestamp: now,
             level: Level::Error,
-            exception: Some(Values {
-                values: vec![exception],
-            }),
+            exception: Some(Values { values: exceptions }),
             request,
             ..Event::default()
         };

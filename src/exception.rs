@@ -134,6 +134,63 @@ fn object_value(class: &str, keys: &[String]) -> String {
     cat(&[class, " captured as exception with keys: ", &keys])
 }
 
+/// Most exceptions sent for one event (the captured one and its linked errors).
+pub const MAX_LINKED: usize = 10;
+/// How deep `cause` links are followed.
+pub const MAX_CAUSE_DEPTH: usize = 5;
+
+/// One value of an error chain and where it hangs: the captured value has no parent; a
+/// `cause` or an AggregateError's `errors[i]` names its parent's index in the chain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Linked {
+    /// The value.
+    pub thrown: Thrown,
+    /// Index of the value it was found on, and the property (`cause`, `errors[1]`).
+    pub parent: Option<(usize, String)>,
+    /// Whether this value is an AggregateError (its `errors` are linked to it).
+    pub group: bool,
+}
+
+impl Linked {
+    /// A value with no chain.
+    pub fn root(thrown: Thrown) -> Linked {
+        Linked {
+            thrown,
+            parent: None,
+            group: false,
+        }
+    }
+}
+
+/// The exceptions of a chain, in Sentry's order: the captured exception last, its causes
+/// before it. Links are kept in `mechanism` (`exception_id`, `parent_id`, `source`).
+pub fn exceptions_from(chain: &[Linked], mechanism: Mechanism) -> Vec<Exception> {
+    let linked = chain.len() > 1;
+    let mut out: Vec<Exception> = chain
+        .iter()
+        .take(MAX_LINKED)
+        .enumerate()
+        .map(|(i, link)| {
+            let mut m = match &link.parent {
+                None => mechanism.clone(),
+                Some((parent, source)) => {
+                    let mut m = Mechanism::new("chained", mechanism.handled);
+                    m.source = Some(source.clone());
+                    m.parent_id = Some(*parent as u32);
+                    m
+                }
+            };
+            if linked {
+                m.exception_id = Some(i as u32);
+            }
+            m.is_exception_group = link.group;
+            exception_from(&link.thrown, m)
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
 /// A frame for the location an `error` event reports when it carries no Error object.
 pub fn location_frame(url: &str, line: u32, col: u32) -> Frame {
     Frame {
@@ -151,11 +208,7 @@ mod tests {
     use super::*;
 
     fn mech() -> Mechanism {
-        Mechanism {
-            ty: "generic".into(),
-            handled: true,
-            synthetic: false,
-        }
+        Mechanism::new("generic", true)
     }
 
     #[test]
@@ -175,6 +228,59 @@ mod tests {
         assert_eq!(frames[1].function.as_deref(), Some("go"));
         assert_eq!(frames[1].lineno, Some(3));
         assert!(!e.mechanism.unwrap().synthetic);
+    }
+
+    #[test]
+    fn chains_put_the_captured_exception_last_with_links() {
+        let err = |m: &str| Thrown::Error {
+            name: "Error".into(),
+            message: m.into(),
+            stack: None,
+        };
+        let chain = [
+            Linked {
+                thrown: err("top"),
+                parent: None,
+                group: true,
+            },
+            Linked {
+                thrown: err("cause"),
+                parent: Some((0, "cause".into())),
+                group: false,
+            },
+            Linked {
+                thrown: err("first"),
+                parent: Some((0, "errors[0]".into())),
+                group: false,
+            },
+        ];
+        let ex = exceptions_from(&chain, Mechanism::new("onerror", false));
+        let values: Vec<_> = ex.iter().map(|e| e.value.as_str()).collect();
+        assert_eq!(values, ["first", "cause", "top"]);
+        let top = ex[2].mechanism.as_ref().unwrap();
+        assert_eq!(
+            (
+                top.ty.as_str(),
+                top.exception_id,
+                top.parent_id,
+                top.is_exception_group
+            ),
+            ("onerror", Some(0), None, true)
+        );
+        let cause = ex[1].mechanism.as_ref().unwrap();
+        assert_eq!(
+            (
+                cause.ty.as_str(),
+                cause.source.as_deref(),
+                cause.exception_id,
+                cause.parent_id
+            ),
+            ("chained", Some("cause"), Some(1), Some(0))
+        );
+        assert!(!cause.handled, "links inherit handled");
+        // A lone exception carries no chain ids.
+        let one = exceptions_from(&chain[..1], Mechanism::new("generic", true));
+        assert_eq!(one[0].mechanism.as_ref().unwrap().exception_id, None);
     }
 
     #[test]

@@ -42,5 +42,8 @@ pub use client::{Client, ClientOptions, DiscardReason, Outgoing, CLIENT_NAME};
 pub use dsn::Dsn;
 pub use envelope::{is_event_id, uuid4_hex, Envelope, EnvelopeError, MAX_EVENT_BYTES};
 pub use error::DsnError;
-pub use exception::{exception_from, location_frame, truncate, Thrown, MAX_VALUE_CHARS};
+pub use exception::{
+    exception_from, exceptions_from, location_frame, truncate, Linked, Thrown, MAX_CAUSE_DEPTH,
+    MAX_LINKED, MAX_VALUE_CHARS,
+};
 pub use scope::{Scope, MAX_BREADCRUMBS, MAX_TAG_VALUE_CHARS};

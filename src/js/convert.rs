@@ -14,8 +14,9 @@ extern "C" {
     fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
     fn object_keys(o: &JsValue) -> Result<JsValue, JsValue>;
+    /// `Array.isArray(v)`.
     #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
-    fn is_array(v: &JsValue) -> bool;
+    pub fn is_array(v: &JsValue) -> bool;
     /// The `Error` constructor, for `instanceof Error`.
     #[wasm_bindgen(js_name = Error)]
     type JsError;
@@ -36,6 +37,11 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
         return JsValue::UNDEFINED;
     }
     reflect_get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `target[index]`, or `undefined` if reading it throws.
+pub fn get_index(target: &JsValue, index: usize) -> JsValue {
+    reflect_get(target, &JsValue::from_f64(index as f64)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `target[key]` if it is a string.
@@ -134,8 +140,7 @@ fn convert(value: &JsValue, depth: u32) -> Value {
         let len = get(value, "length").as_f64().unwrap_or(0.0) as usize;
         let items = (0..len.min(MAX_BREADTH))
             .map(|i| {
-                let item =
-                    reflect_get(value, &JsValue::from_f64(i as f64)).unwrap_or(JsValue::UNDEFINED);
+                let item = get_index(value, i);
                 convert(&item, depth - 1)
             })
             .collect();

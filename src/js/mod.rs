@@ -11,7 +11,7 @@ mod convert;
 
 use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
 use crate::envelope::{is_event_id, uuid4_hex};
-use crate::exception::{location_frame, Thrown};
+use crate::exception::{location_frame, Linked, Thrown, MAX_CAUSE_DEPTH, MAX_LINKED};
 use crate::protocol::{Breadcrumb, Level, Mechanism, Request, Timestamp, User, Value};
 use crate::scrub::{Pattern, Scrubber};
 use crate::text::cat;
@@ -248,39 +248,90 @@ fn describe(value: &JsValue) -> Thrown {
     }
 }
 
+/// The thrown value and the errors linked from it: `cause` (up to 5 deep) and an
+/// AggregateError's `errors`, breadth first, at most [`MAX_LINKED`] in all.
+fn describe_chain(value: &JsValue) -> Vec<Linked> {
+    let mut chain = vec![Linked::root(describe(value))];
+    let mut queue = vec![(value.clone(), 0usize, 0usize)]; // (value, index in chain, cause depth)
+    let mut next = 0;
+    while next < queue.len() && chain.len() < MAX_LINKED {
+        let (v, index, depth) = queue[next].clone();
+        next += 1;
+        if !matches!(chain[index].thrown, Thrown::Error { .. }) {
+            continue;
+        }
+        let cause = get(&v, "cause");
+        if !cause.is_undefined() && depth < MAX_CAUSE_DEPTH && chain.len() < MAX_LINKED {
+            chain.push(Linked {
+                thrown: describe(&cause),
+                parent: Some((index, "cause".to_owned())),
+                group: false,
+            });
+            queue.push((cause, chain.len() - 1, depth + 1));
+        }
+        let errors = get(&v, "errors");
+        if convert::is_array(&errors) {
+            chain[index].group = true;
+            let len = get(&errors, "length").as_f64().unwrap_or(0.0) as usize;
+            for i in 0..len {
+                if chain.len() >= MAX_LINKED {
+                    break;
+                }
+                let item = convert::get_index(&errors, i);
+                let digits = crate::json::u64_digits(i as u64);
+                chain.push(Linked {
+                    thrown: describe(&item),
+                    parent: Some((index, cat(&["errors[", &digits, "]"]))),
+                    group: false,
+                });
+                queue.push((item, chain.len() - 1, depth + 1));
+            }
+        }
+    }
+    chain
+}
+
 /// `captureException(value, hint)`. Hint fields: `event_id`, `mechanism` (type), `handled`, and
 /// from an `error` event: `message` (used when no value was thrown), `filename`, `lineno` and
 /// `colno` (the frame used when the value has no stack).
 #[wasm_bindgen(js_name = captureException)]
 pub fn capture_exception(value: JsValue, hint: JsValue) -> String {
     let event_id = event_id_from(&hint);
-    let mut thrown = describe(&value);
-    if thrown == Thrown::Undefined {
+    let mut chain = describe_chain(&value);
+    let filename = get_string(&hint, "filename").filter(|f| !f.is_empty());
+    if chain[0].thrown == Thrown::Undefined {
         // An `error` event with no Error object: its message says what happened.
         if let Some(message) = get_string(&hint, "message") {
-            thrown = Thrown::Primitive {
+            if message.starts_with("Script error") && filename.is_none() {
+                // A cross-origin script's error, censored by the browser: nothing to act on.
+                with_state(|st| {
+                    st.client
+                        .count_discard(DiscardReason::EventProcessor, "error")
+                });
+                return event_id;
+            }
+            chain[0].thrown = Thrown::Primitive {
                 type_name: "string",
                 text: message,
             };
         }
     }
-    let location = get_string(&hint, "filename")
-        .filter(|f| !f.is_empty())
-        .map(|file| {
-            let num = |k| get(&hint, k).as_f64().unwrap_or(0.0) as u32;
-            location_frame(&file, num("lineno"), num("colno"))
-        });
-    let mechanism = Mechanism {
-        ty: get_string(&hint, "mechanism").unwrap_or_else(|| "generic".to_owned()),
-        handled: get_bool(&hint, "handled").unwrap_or(true),
-        synthetic: false,
-    };
+    let location = filename.map(|file| {
+        let num = |k| get(&hint, k).as_f64().unwrap_or(0.0) as u32;
+        location_frame(&file, num("lineno"), num("colno"))
+    });
+    let mechanism = Mechanism::new(
+        get_string(&hint, "mechanism")
+            .as_deref()
+            .unwrap_or("generic"),
+        get_bool(&hint, "handled").unwrap_or(true),
+    );
     let request = current_request();
     let id = event_id.clone();
     let out = with_capture_state(|st| {
         let out = st
             .client
-            .capture_exception(&thrown, mechanism, id, now(), request, location);
+            .capture_exception(&chain, mechanism, id, now(), request, location);
         out.map(|o| (o, st.send.clone()))
     });
     dispatch(out.flatten());

@@ -136,6 +136,33 @@ pub struct Mechanism {
     /// True when the exception was made from a value that is not an error (its type is a guess).
     #[serde(skip_serializing_if = "core::ops::Not::not")]
     pub synthetic: bool,
+    /// For a linked exception: where it hung on its parent (`cause`, `errors[0]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Position in the chain (the captured exception is 0), when there is a chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception_id: Option<u32>,
+    /// `exception_id` of the exception this one is linked from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<u32>,
+    /// True for an AggregateError, whose `errors` are the real failures.
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
+    pub is_exception_group: bool,
+}
+
+impl Mechanism {
+    /// A mechanism of type `ty` with nothing else set.
+    pub fn new(ty: &str, handled: bool) -> Mechanism {
+        Mechanism {
+            ty: ty.to_owned(),
+            handled,
+            synthetic: false,
+            source: None,
+            exception_id: None,
+            parent_id: None,
+            is_exception_group: false,
+        }
+    }
 }
 
 /// One stack frame, in Sentry's schema.

@@ -197,3 +197,57 @@ fn capture_from_inside_the_transport_is_dropped_not_looped() {
         .collect();
     assert_eq!(msgs, ["outer"]);
 }
+
+#[wasm_bindgen_test]
+fn causes_and_aggregate_errors_become_linked_exceptions() {
+    start();
+    let err = eval(
+        "(() => { const root = new TypeError('root'); const mid = new Error('mid', { cause: root }); \
+          return new AggregateError([mid, 'plain string'], 'all failed'); })()",
+    );
+    js::capture_exception(err, JsValue::UNDEFINED);
+    let event = last_event();
+    let values: Array = path(&event, "exception.values").into();
+    let texts: Vec<String> = values.iter().map(|v| s(&v, "value")).collect();
+    // Breadth first from the AggregateError, then reversed: the captured one last.
+    assert_eq!(texts, ["root", "plain string", "mid", "all failed"]);
+    assert_eq!(s(&values.get(3), "type"), "AggregateError");
+    assert_eq!(
+        path(&values.get(3), "mechanism.is_exception_group").as_bool(),
+        Some(true)
+    );
+    assert_eq!(s(&values.get(2), "mechanism.source"), "errors[0]");
+    assert_eq!(s(&values.get(0), "mechanism.source"), "cause");
+    assert_eq!(
+        path(&values.get(0), "mechanism.parent_id").as_f64(),
+        Some(1.0)
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_cause_cycle_stops_at_the_depth_limit() {
+    start();
+    let err = eval("(() => { const a = new Error('a'); const b = new Error('b', { cause: a }); a.cause = b; return a; })()");
+    js::capture_exception(err, JsValue::UNDEFINED);
+    let values: Array = path(&last_event(), "exception.values").into();
+    assert_eq!(values.length(), 6, "the error and 5 causes");
+}
+
+#[wasm_bindgen_test]
+fn cross_origin_script_error_is_dropped() {
+    start();
+    let before = sent().len();
+    let hint = eval("({ mechanism: 'onerror', handled: false, message: 'Script error.', filename: '', lineno: 0, colno: 0 })");
+    js::capture_exception(JsValue::UNDEFINED, hint);
+    assert_eq!(
+        sent().len(),
+        before,
+        "nothing sent for a censored cross-origin error"
+    );
+    let hint = eval("({ mechanism: 'onerror', handled: false, message: 'Uncaught boom', filename: 'http://x/a.js', lineno: 3, colno: 1 })");
+    js::capture_exception(JsValue::UNDEFINED, hint);
+    assert_eq!(
+        s(&last_event(), "exception.values.0.value"),
+        "Uncaught boom"
+    );
+}

@@ -143,6 +143,45 @@ describe('browser package → Bugsink', () => {
     assertCommon(ev);
   });
 
+  test('error chains: cause and AggregateError become linked exceptions', async () => {
+    const id = await captureVia(page, () => {
+      const root = new TypeError('db timeout');
+      const failed = new Error('query failed', { cause: root });
+      setTimeout(() => { throw new AggregateError([failed, new RangeError('bad page')], 'checkout failed'); });
+    });
+    const { data: ev } = await bugsink.findEvent(id);
+    const values = ev.exception.values;
+    assert.deepEqual(values.map((v) => `${v.type}: ${v.value}`),
+      // Breadth first from the captured error, reversed so it comes last (Sentry's order).
+      ['TypeError: db timeout', 'RangeError: bad page', 'Error: query failed', 'AggregateError: checkout failed']);
+    assert.deepEqual(values.at(-1).mechanism, { type: 'onerror', handled: false, exception_id: 0, is_exception_group: true });
+    assert.deepEqual(values[0].mechanism, { type: 'chained', handled: false, source: 'cause', exception_id: 3, parent_id: 1 });
+    const issues = await bugsink.listIssues();
+    assert.ok(issues.some((i) => i.calculated_type === 'AggregateError'), 'grouped under the captured error');
+  });
+
+  test('a cross-origin "Script error." is dropped', async () => {
+    const other = await startStaticServer({ '/': pages }); // another port: another origin
+    try {
+      const before = recorder.bodies.length;
+      await page.evaluate((src) => new Promise((resolve) => {
+        const s = document.createElement('script');
+        s.src = src;
+        s.onload = s.onerror = resolve;
+        document.head.append(s);
+      }), `${other.url}/cross-origin.js`);
+      assert.equal(await page.evaluate(() => window.crossOriginLoaded), true, 'the script ran and threw');
+      // A marker event after it: once the marker is stored, anything before it was sent too.
+      const marker = await captureVia(page, () => Tattle.captureMessage('after cross-origin'));
+      await bugsink.findEvent(marker);
+      const sent = recorder.bodies.slice(before).map((b) => b.body.toString());
+      assert.equal(sent.length, 1, 'only the marker was sent');
+      assert.ok(!sent[0].includes('Script error'));
+    } finally {
+      await other.stop();
+    }
+  });
+
   test('every envelope sent passes sentry-relay and Bugsink accepted each', async () => {
     assert.ok(recorder.bodies.length >= 5, `recorded ${recorder.bodies.length} envelopes`);
     const verdict = await relayCheck(recorder.bodies.map((b) => b.body));
