@@ -3,9 +3,10 @@
 //! Pure: the caller passes the time and the event id, and takes the envelopes to send.
 
 use crate::dsn::Dsn;
-use crate::envelope::{Envelope, EnvelopeError};
+use crate::envelope::{Envelope, MAX_EVENT_BYTES};
 use crate::error::DsnError;
 use crate::exception::{exceptions_from, truncate, Linked, MAX_VALUE_CHARS};
+use crate::json;
 use crate::json::FloatFormatter;
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -38,6 +39,8 @@ pub struct ClientOptions {
     pub send_default_pii: bool,
     /// The scrubbing rules; `None` means the defaults for `send_default_pii`.
     pub scrubber: Option<Scrubber>,
+    /// Share of error events sent, from 0 to 1.
+    pub sample_rate: f64,
 }
 
 impl Default for ClientOptions {
@@ -53,6 +56,7 @@ impl Default for ClientOptions {
             tunnel: None,
             send_default_pii: false,
             scrubber: None,
+            sample_rate: 1.0,
         }
     }
 }
@@ -73,6 +77,10 @@ pub enum DiscardReason {
     InternalSdkError,
     /// Dropped by a rule (an ignored error, a cross-origin "Script error.").
     EventProcessor,
+    /// Dropped by `beforeSend`.
+    BeforeSend,
+    /// Not picked by `sample_rate`.
+    SampleRate,
 }
 
 /// The client.
@@ -173,17 +181,16 @@ impl Client {
         }
     }
 
-    /// Captures a thrown value. `location` is the frame to use when the value has no stack
-    /// (an `error` event reports where it happened even when no Error object came with it).
-    pub fn capture_exception(
-        &mut self,
+    /// The event for a thrown value. `location` is the frame to use when the value has no
+    /// stack (an `error` event reports where it happened even when no Error object came).
+    pub fn exception_event(
         chain: &[Linked],
         mechanism: Mechanism,
         event_id: String,
         now: Timestamp,
         request: Option<Request>,
         location: Option<Frame>,
-    ) -> Option<Outgoing> {
+    ) -> Event {
         let mut exceptions = exceptions_from(chain, mechanism);
         if let Some(main) = exceptions.last_mut() {
             if let (None, Some(frame)) = (&main.stacktrace, location) {
@@ -192,27 +199,25 @@ impl Client {
                 });
             }
         }
-        let event = Event {
+        Event {
             event_id,
             timestamp: now,
             level: Level::Error,
             exception: Some(Values { values: exceptions }),
             request,
             ..Event::default()
-        };
-        self.capture_event(event, now)
+        }
     }
 
-    /// Captures a message at `level`.
-    pub fn capture_message(
-        &mut self,
+    /// The event for a message at `level`.
+    pub fn message_event(
         message: &str,
         level: Level,
         event_id: String,
         now: Timestamp,
         request: Option<Request>,
-    ) -> Option<Outgoing> {
-        let event = Event {
+    ) -> Event {
+        Event {
             event_id,
             timestamp: now,
             level,
@@ -221,12 +226,21 @@ impl Client {
             }),
             request,
             ..Event::default()
-        };
-        self.capture_event(event, now)
+        }
     }
 
-    /// Fills in options and scope, records the id, and builds the envelope if sending is on.
-    pub fn capture_event(&mut self, mut event: Event, now: Timestamp) -> Option<Outgoing> {
+    /// Captures `event` and builds its envelope: [`prepare`](Self::prepare), then
+    /// [`payload`](Self::payload), then [`envelope_for`](Self::envelope_for). `sample` is a
+    /// random number in [0, 1) for `sample_rate`.
+    pub fn capture_event(&mut self, event: Event, sample: f64, now: Timestamp) -> Option<Outgoing> {
+        let event = self.prepare(event, sample)?;
+        let payload = self.payload(&event)?;
+        self.envelope_for(&event.event_id, &payload, now)
+    }
+
+    /// Fills in options and scope, scrubs, records the id, and applies `sample_rate`. `None`
+    /// when the event is not to be sent (tattle is off, or it was sampled out and counted).
+    pub fn prepare(&mut self, mut event: Event, sample: f64) -> Option<Event> {
         event.platform = "javascript";
         let o = &self.options;
         if event.release.is_none() {
@@ -243,27 +257,51 @@ impl Client {
             event.dist.clone_from(&o.dist);
         }
         self.scopes[self.scopes.len() - 1].apply(&mut event);
-        // On the device, before anything (a future beforeSend included) sees the event.
+        // On the device, before anything (beforeSend included) sees the event.
         self.scrubber.scrub_event(&mut event);
         self.last_event_id = Some(event.event_id.clone());
         self.dsn.as_ref()?;
-        match self.envelope(&event, now) {
-            Ok(env) => Some(Outgoing {
-                url: self.url.clone(),
-                body: env.into_string(),
-            }),
-            Err(_) => {
+        if sample >= self.options.sample_rate {
+            self.count_discard(DiscardReason::SampleRate, "error");
+            return None;
+        }
+        Some(event)
+    }
+
+    /// The event as JSON, or `None` (counted) if it cannot be serialized or is over 1 MiB.
+    pub fn payload(&mut self, event: &Event) -> Option<String> {
+        match json::to_string(event, self.float) {
+            Ok(p) if p.len() <= MAX_EVENT_BYTES => Some(p),
+            _ => {
                 self.count_discard(DiscardReason::InternalSdkError, "error");
                 None
             }
         }
     }
 
-    fn envelope(&self, event: &Event, now: Timestamp) -> Result<Envelope, EnvelopeError> {
+    /// The envelope carrying one event payload (already JSON), ready to POST.
+    pub fn envelope_for(
+        &mut self,
+        event_id: &str,
+        payload: &str,
+        now: Timestamp,
+    ) -> Option<Outgoing> {
         let tunnel_dsn = match (&self.options.tunnel, &self.dsn) {
             (Some(t), Some(d)) if !t.is_empty() => Some(d.as_str()),
             _ => None,
         };
-        Envelope::for_event(event, now, tunnel_dsn, self.float)
+        match Envelope::new(Some(event_id), now, tunnel_dsn, self.float) {
+            Ok(mut env) => {
+                env.push_item("event", payload);
+                Some(Outgoing {
+                    url: self.url.clone(),
+                    body: env.into_string(),
+                })
+            }
+            Err(_) => {
+                self.count_discard(DiscardReason::InternalSdkError, "error");
+                None
+            }
+        }
     }
 }

@@ -43,6 +43,17 @@ export interface BrowserOptions {
    * turn off (`creditCard`, `iban`, `ssn`, `jwt`, `bearer`, `urlUserinfo`, `pemKey`,
    * `homePath`, `ip`, `email`), or `enabled: false` to turn it off. */
   scrubbing?: { enabled?: boolean; keys?: string[]; disable?: string[] };
+  /** Share of error events sent, 0 to 1 (default 1). */
+  sampleRate?: number;
+  /** Last look at an event (a plain object) before it is sent: return it (changed or not), or
+   * `null` to drop it. If it throws, the event is sent unmodified and the error is logged. */
+  beforeSend?: (event: Record<string, any>, hint: Record<string, unknown>) => Record<string, any> | null;
+  /** Drop errors whose message (or `Type: message`) contains one of these strings or matches one of these RegExps. */
+  ignoreErrors?: Array<string | RegExp>;
+  /** Drop errors thrown from files whose URL matches. */
+  denyUrls?: Array<string | RegExp>;
+  /** Only report errors thrown from files whose URL matches (when not empty). */
+  allowUrls?: Array<string | RegExp>;
   /** Where to load tattle's .wasm from, if not beside this module. */
   wasmUrl?: string | URL;
 }

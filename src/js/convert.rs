@@ -17,6 +17,11 @@ extern "C" {
     /// `Array.isArray(v)`.
     #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
     pub fn is_array(v: &JsValue) -> bool;
+    /// A RegExp, for `ignoreErrors` and the URL filters.
+    #[wasm_bindgen(js_name = RegExp)]
+    type JsRegExp;
+    #[wasm_bindgen(method, catch)]
+    fn test(this: &JsRegExp, text: &str) -> Result<bool, JsValue>;
     /// The `Error` constructor, for `instanceof Error`.
     #[wasm_bindgen(js_name = Error)]
     type JsError;
@@ -37,6 +42,30 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
         return JsValue::UNDEFINED;
     }
     reflect_get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Whether `patterns` (an array of strings and RegExps) matches `text`: a string as a
+/// substring, a RegExp by its `test`.
+pub fn matches_any(patterns: &JsValue, text: &str) -> bool {
+    if !is_array(patterns) {
+        return false;
+    }
+    let len = get(patterns, "length").as_f64().unwrap_or(0.0) as usize;
+    (0..len).any(|i| {
+        let p = get_index(patterns, i);
+        match p.as_string() {
+            Some(s) => crate::text::contains(text, &s),
+            None if p.is_instance_of::<JsRegExp>() => {
+                p.unchecked_ref::<JsRegExp>().test(text).unwrap_or(false)
+            }
+            None => false,
+        }
+    })
+}
+
+/// Whether `v` is a non-empty array.
+pub fn has_items(v: &JsValue) -> bool {
+    is_array(v) && get(v, "length").as_f64().unwrap_or(0.0) > 0.0
 }
 
 /// `target[index]`, or `undefined` if reading it throws.

@@ -12,7 +12,7 @@ mod convert;
 use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
 use crate::envelope::{is_event_id, uuid4_hex};
 use crate::exception::{location_frame, Linked, Thrown, MAX_CAUSE_DEPTH, MAX_LINKED};
-use crate::protocol::{Breadcrumb, Level, Mechanism, Request, Timestamp, User, Value};
+use crate::protocol::{Breadcrumb, Event, Level, Mechanism, Request, Timestamp, User, Value};
 use crate::scrub::{Pattern, Scrubber};
 use crate::text::cat;
 use convert::{get, get_bool, get_string, to_value, user_from};
@@ -25,6 +25,16 @@ extern "C" {
     pub type SendFn;
     #[wasm_bindgen(method, js_name = call, catch)]
     fn call(this: &SendFn, ctx: &JsValue, url: &str, body: &str) -> Result<JsValue, JsValue>;
+    /// Any function, called with `this` and two arguments.
+    type Callable;
+    #[wasm_bindgen(method, js_name = call, catch)]
+    fn call2(this: &Callable, ctx: &JsValue, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
+    fn json_stringify(value: &JsValue) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(js_name = Object)]
+    fn js_object() -> JsValue;
     #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
     static GLOBAL: JsValue;
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
@@ -47,6 +57,12 @@ fn float_via_js(v: f64, out: &mut String) {
 struct State {
     client: Client,
     send: JsValue,
+    /// The user's `beforeSend`, if a function.
+    before_send: Option<JsValue>,
+    /// `ignoreErrors`, `denyUrls`, `allowUrls`: arrays of strings (substrings) and RegExps.
+    ignore_errors: JsValue,
+    deny_urls: JsValue,
+    allow_urls: JsValue,
 }
 
 /// A global for wasm's single thread (no std `thread_local!` in a no_std build).
@@ -63,9 +79,9 @@ impl<T> Local<T> {
 }
 
 static STATE: Local<RefCell<Option<State>>> = Local(RefCell::new(None));
-/// Set while the transport runs: a capture it triggers (a patched `fetch` that throws, an
-/// error handler reporting the failed request) would feed itself forever, so it is dropped.
-static SENDING: Local<Cell<bool>> = Local(Cell::new(false));
+/// Set while the transport or `beforeSend` runs: a capture they trigger (a patched `fetch`
+/// that throws, an error in beforeSend) would feed itself forever, so it is dropped.
+static BUSY: Local<Cell<bool>> = Local(Cell::new(false));
 
 /// Runs `f` on the state if tattle is initialised and not already busy (re-entrancy guard).
 fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
@@ -74,7 +90,7 @@ fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
 
 /// Like [`with_state`] for captures: none while tattle's own transport is running.
 fn with_capture_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
-    if SENDING.with(Cell::get) {
+    if BUSY.with(Cell::get) {
         with_state(|st| {
             st.client
                 .count_discard(DiscardReason::InternalSdkError, "error")
@@ -127,11 +143,11 @@ fn current_request() -> Option<Request> {
 /// Sends outside the state borrow, so a transport that calls back into tattle cannot trap.
 fn dispatch(out: Option<(Outgoing, JsValue)>) {
     if let Some((out, send)) = out {
-        SENDING.with(|f| f.set(true));
+        BUSY.with(|f| f.set(true));
         let _ = send
             .unchecked_ref::<SendFn>()
             .call(&JsValue::NULL, &out.url, &out.body);
-        SENDING.with(|f| f.set(false));
+        BUSY.with(|f| f.set(false));
     }
 }
 
@@ -151,6 +167,9 @@ pub fn init(options: JsValue, send: SendFn) -> bool {
             .as_f64()
             .map_or(100, |n| n.max(0.0) as usize),
         tunnel: get_string(&options, "tunnel"),
+        sample_rate: get(&options, "sampleRate")
+            .as_f64()
+            .map_or(1.0, |r| r.clamp(0.0, 1.0)),
         send_default_pii,
         scrubber: Some(scrubber_from(&get(&options, "scrubbing"), send_default_pii)),
     };
@@ -159,9 +178,14 @@ pub fn init(options: JsValue, send: SendFn) -> bool {
             let enabled = client.is_enabled();
             STATE.with(|s| {
                 if let Ok(mut s) = s.try_borrow_mut() {
+                    let function = |key| Some(get(&options, key)).filter(JsValue::is_function);
                     *s = Some(State {
                         client,
                         send: send.into(),
+                        before_send: function("beforeSend"),
+                        ignore_errors: get(&options, "ignoreErrors"),
+                        deny_urls: get(&options, "denyUrls"),
+                        allow_urls: get(&options, "allowUrls"),
                     });
                 }
             });
@@ -326,15 +350,15 @@ pub fn capture_exception(value: JsValue, hint: JsValue) -> String {
             .unwrap_or("generic"),
         get_bool(&hint, "handled").unwrap_or(true),
     );
-    let request = current_request();
-    let id = event_id.clone();
-    let out = with_capture_state(|st| {
-        let out = st
-            .client
-            .capture_exception(&chain, mechanism, id, now(), request, location);
-        out.map(|o| (o, st.send.clone()))
-    });
-    dispatch(out.flatten());
+    let event = Client::exception_event(
+        &chain,
+        mechanism,
+        event_id.clone(),
+        now(),
+        current_request(),
+        location,
+    );
+    deliver(event);
     event_id
 }
 
@@ -349,14 +373,107 @@ pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> Strin
         .as_string()
         .and_then(|l| Level::parse(&l))
         .unwrap_or(Level::Info);
-    let request = current_request();
-    let id = event_id.clone();
-    let out = with_capture_state(|st| {
-        let out = st.client.capture_message(&text, level, id, now(), request);
+    deliver(Client::message_event(
+        &text,
+        level,
+        event_id.clone(),
+        now(),
+        current_request(),
+    ));
+    event_id
+}
+
+/// Takes a built event through scope, scrubbing, sampling, the user's filters and
+/// `beforeSend` to the transport. User code (`beforeSend`) runs outside the state borrow, with
+/// captures from inside it dropped, so it can neither trap tattle nor recurse.
+fn deliver(event: Event) {
+    let prepared = with_capture_state(|st| {
+        let event = st.client.prepare(event, math_random())?;
+        if filtered_out(st, &event) {
+            st.client
+                .count_discard(DiscardReason::EventProcessor, "error");
+            return None;
+        }
+        let payload = st.client.payload(&event)?;
+        Some((event.event_id, payload, st.before_send.clone()))
+    });
+    let Some((event_id, mut payload, before_send)) = prepared.flatten() else {
+        return;
+    };
+    if let Some(before_send) = before_send {
+        BUSY.with(|f| f.set(true));
+        let result = run_before_send(&before_send, &payload);
+        BUSY.with(|f| f.set(false));
+        match result {
+            Some(changed) => payload = changed,
+            None => {
+                with_state(|st| st.client.count_discard(DiscardReason::BeforeSend, "error"));
+                return;
+            }
+        }
+    }
+    let out = with_state(|st| {
+        let out = st.client.envelope_for(&event_id, &payload, now());
         out.map(|o| (o, st.send.clone()))
     });
     dispatch(out.flatten());
-    event_id
+}
+
+/// `ignoreErrors` against the message and the main exception's `Type: value`;
+/// `denyUrls` / `allowUrls` against the file of the newest frame.
+fn filtered_out(st: &State, event: &Event) -> bool {
+    let main = event.exception.as_ref().and_then(|e| e.values.last());
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(log) = &event.logentry {
+        texts.push(log.formatted.clone());
+    }
+    if let Some(ex) = main {
+        texts.push(cat(&[&ex.ty, ": ", &ex.value]));
+        texts.push(ex.value.clone());
+    }
+    if texts
+        .iter()
+        .any(|t| convert::matches_any(&st.ignore_errors, t))
+    {
+        return true;
+    }
+    let url = main
+        .and_then(|ex| ex.stacktrace.as_ref())
+        .and_then(|st| st.frames.last())
+        .and_then(|f| f.abs_path.as_deref());
+    match url {
+        Some(url) => {
+            convert::matches_any(&st.deny_urls, url)
+                || (convert::has_items(&st.allow_urls)
+                    && !convert::matches_any(&st.allow_urls, url))
+        }
+        None => false,
+    }
+}
+
+/// Calls `beforeSend(event, hint)` with the event as a plain object. `Some(payload)` to send
+/// (changed or not), `None` when it returned `null` (dropped). If it throws or returns
+/// something else, the event goes unmodified and the problem is logged.
+fn run_before_send(before_send: &JsValue, payload: &str) -> Option<String> {
+    let Ok(event) = json_parse(payload) else {
+        return Some(payload.to_owned());
+    };
+    let hint = js_object();
+    match before_send.unchecked_ref::<Callable>().call2(&JsValue::NULL, &event, &hint) {
+        Ok(result) if result.is_null() => None,
+        Ok(result) if result.is_object() => json_stringify(&result).ok().flatten().or_else(|| {
+            console_error("tattle: beforeSend returned an event that cannot be serialized; sending it unmodified");
+            Some(payload.to_owned())
+        }),
+        Ok(_) => {
+            console_error("tattle: beforeSend must return an event or null; sending the event unmodified");
+            Some(payload.to_owned())
+        }
+        Err(_) => {
+            console_error("tattle: beforeSend threw; sending the event unmodified");
+            Some(payload.to_owned())
+        }
+    }
 }
 
 /// `setUser(user | null)`.

@@ -251,3 +251,104 @@ fn cross_origin_script_error_is_dropped() {
         "Uncaught boom"
     );
 }
+
+fn start_with(options: &str) -> usize {
+    assert!(js::init(eval(options), recording_send()));
+    sent().len()
+}
+
+#[wasm_bindgen_test]
+fn before_send_changes_drops_and_survives_throwing() {
+    let src = "({ dsn: 'http://pubkey@127.0.0.1:9/42', beforeSend(event) { \
+        const v = event.exception?.values.at(-1).value ?? event.logentry.formatted; \
+        if (v === 'drop me') return null; \
+        if (v === 'throw') throw new Error('bad hook'); \
+        if (v === 'recurse') { globalThis.__tattleCapture('inner'); return event; } \
+        if (v === 'undefined') return undefined; \
+        event.tags = { ...event.tags, seen: 'yes' }; return event; } })";
+    let capture = Closure::<dyn Fn(String)>::new(|m: String| {
+        js::capture_message(m.into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    });
+    Reflect::set(
+        &js_sys::global(),
+        &"__tattleCapture".into(),
+        capture.as_ref(),
+    )
+    .unwrap();
+    let base = start_with(src);
+    js::capture_exception(eval("new Error('keep me')"), JsValue::UNDEFINED);
+    assert_eq!(
+        s(&last_event(), "tags.seen"),
+        "yes",
+        "beforeSend's change was sent"
+    );
+    js::capture_message("drop me".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    assert_eq!(sent().len(), base + 1, "null drops the event");
+    js::capture_message("throw".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    assert_eq!(
+        s(&last_event(), "logentry.formatted"),
+        "throw",
+        "sent unmodified when it throws"
+    );
+    js::capture_message("undefined".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    assert_eq!(
+        s(&last_event(), "logentry.formatted"),
+        "undefined",
+        "sent unmodified when it returns junk"
+    );
+    js::capture_message("recurse".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let msgs: Vec<String> = sent()[base..]
+        .iter()
+        .filter_map(|(_, b)| path(&parse_envelope(b).2, "logentry.formatted").as_string())
+        .filter(|m| m == "inner" || m == "recurse")
+        .collect();
+    assert_eq!(
+        msgs,
+        ["recurse"],
+        "a capture inside beforeSend is dropped, not looped"
+    );
+}
+
+#[wasm_bindgen_test]
+fn ignore_errors_and_url_filters() {
+    let base = start_with(
+        "({ dsn: 'http://pubkey@127.0.0.1:9/42', ignoreErrors: ['ResizeObserver loop', /^TypeError: .*null/], \
+           denyUrls: [/\\/vendor\\//], allowUrls: ['http://app.test/'] })",
+    );
+    js::capture_message(
+        "ResizeObserver loop limit exceeded".into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    );
+    js::capture_exception(
+        eval("(() => { try { null.x } catch (e) { return e } })()"),
+        JsValue::UNDEFINED,
+    );
+    assert_eq!(
+        sent().len(),
+        base,
+        "ignored by substring and by RegExp on 'Type: value'"
+    );
+    let at = |url: &str| {
+        let stack = format!("Error: x\n    at f ({url}:1:1)");
+        let err = eval("new Error('x')");
+        Reflect::set(&err, &"stack".into(), &stack.into()).unwrap();
+        js::capture_exception(err, JsValue::UNDEFINED);
+        sent().len()
+    };
+    assert_eq!(at("http://app.test/vendor/lib.js"), base, "denyUrls wins");
+    assert_eq!(at("http://cdn.other/x.js"), base, "not in allowUrls");
+    assert_eq!(at("http://app.test/main.js"), base + 1, "allowed");
+}
+
+#[wasm_bindgen_test]
+fn sample_rate_zero_sends_nothing() {
+    let base = start_with("({ dsn: 'http://pubkey@127.0.0.1:9/42', sampleRate: 0 })");
+    for _ in 0..20 {
+        js::capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    }
+    assert_eq!(sent().len(), base);
+    let base = start_with("({ dsn: 'http://pubkey@127.0.0.1:9/42', sampleRate: 1 })");
+    js::capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    assert_eq!(sent().len(), base + 1);
+}
