@@ -54,6 +54,12 @@ export interface BrowserOptions {
   denyUrls?: Array<string | RegExp>;
   /** Only report errors thrown from files whose URL matches (when not empty). */
   allowUrls?: Array<string | RegExp>;
+  /** Look at (change, or drop with `null`) every breadcrumb before it is kept. */
+  beforeBreadcrumb?: (breadcrumb: Breadcrumb, hint?: unknown) => Breadcrumb | null;
+  /** Scope data set at init. */
+  initialScope?: { user?: User; tags?: Record<string, string | number | boolean>; extra?: Record<string, unknown>; contexts?: Record<string, Record<string, unknown>> };
+  /** Automatic breadcrumbs, all on by default. */
+  breadcrumbs?: { console?: boolean; fetch?: boolean; xhr?: boolean; history?: boolean; dom?: boolean };
   /** Where to load tattle's .wasm from, if not beside this module. */
   wasmUrl?: string | URL;
 }
@@ -81,7 +87,7 @@ export function setTags(tags: Record<string, string | number | boolean>): void;
 export function setContext(name: string, context: Record<string, unknown> | null): void;
 export function setExtra(key: string, extra: unknown): void;
 export function setExtras(extras: Record<string, unknown>): void;
-export function addBreadcrumb(breadcrumb: Breadcrumb): void;
+export function addBreadcrumb(breadcrumb: Breadcrumb, hint?: unknown): void;
 export function withScope<T>(callback: (scope: Scope) => T): T;
 export function lastEventId(): string | undefined;
 /** Resolves true when everything captured so far was sent, false if `timeout` ms passed first. */

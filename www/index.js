@@ -39,8 +39,11 @@ function call(name, args) {
   }
 }
 
+// The fetch tattle sends with: the one there at init, before tattle wraps it for breadcrumbs.
+let rawFetch;
+
 function send(url, body) {
-  const request = fetch(url, {
+  const request = rawFetch(url, {
     method: 'POST',
     body,
     headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
@@ -98,8 +101,18 @@ export function init(opts) {
       return;
     }
     state = 1;
+    rawFetch = globalThis.fetch;
     setHandlers(true);
-    loading = loadCore({ module_or_path: options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url) })
+    instrument();
+    const initial = options.initialScope;
+    if (initial && typeof initial === 'object') {
+      if (initial.user) setUser(initial.user);
+      if (initial.tags) setTags(initial.tags);
+      if (initial.extra) setExtras(initial.extra);
+      for (const [name, ctx] of Object.entries(initial.contexts || {})) setContext(name, ctx);
+    }
+    // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
+    loading = loadCore({ module_or_path: rawFetch(options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url)) })
       .then(() => {
         const ok = core.init(options, send);
         state = ok ? 2 : 3;
@@ -137,7 +150,96 @@ export const setTags = (tags) => call('setTags', [tags]);
 export const setContext = (name, context) => call('setContext', [name, context]);
 export const setExtra = (key, value) => call('setExtra', [key, value]);
 export const setExtras = (extras) => call('setExtras', [extras]);
-export const addBreadcrumb = (crumb) => call('addBreadcrumb', [crumb]);
+/** Adds a breadcrumb, after the `beforeBreadcrumb` option had its say. */
+export function addBreadcrumb(crumb, hint) {
+  try {
+    const hook = options.beforeBreadcrumb;
+    if (typeof hook === 'function') {
+      crumb = hook({ timestamp: Date.now() / 1000, ...crumb }, hint);
+      if (!crumb) return;
+    }
+    call('addBreadcrumb', [crumb]);
+  } catch (e) {
+    log('beforeBreadcrumb failed; breadcrumb dropped', e);
+  }
+}
+
+// Automatic breadcrumbs. Each wrapper calls the original first and never lets tattle's own
+// failure reach the page; `breadcrumbs: { console: false, … }` turns one off.
+const crumb = (c) => { try { addBreadcrumb(c); } catch { /* never break the host */ } };
+
+function instrument() {
+  const on = (name) => !options.breadcrumbs || options.breadcrumbs[name] !== false;
+  const g = globalThis;
+  if (on('console') && g.console) {
+    for (const level of ['debug', 'info', 'warn', 'error', 'log']) {
+      const orig = console[level];
+      if (typeof orig !== 'function') continue;
+      console[level] = function (...args) {
+        const message = args.map((a) => { try { return typeof a === 'string' ? a : JSON.stringify(a); } catch { return String(a); } }).join(' ');
+        if (!message.startsWith('tattle:')) {
+          crumb({ category: 'console', level: level === 'warn' ? 'warning' : level === 'log' ? 'info' : level, message });
+        }
+        return orig.apply(this, args);
+      };
+    }
+  }
+  if (on('fetch') && typeof rawFetch === 'function') {
+    g.fetch = function (input, init) {
+      const method = ((init && init.method) || (input && input.method) || 'GET').toUpperCase();
+      const url = typeof input === 'string' ? input : (input && input.url) || String(input);
+      const result = rawFetch.apply(this, arguments);
+      result.then(
+        (res) => crumb({ type: 'http', category: 'fetch', data: { method, url, status_code: res.status } }),
+        () => crumb({ type: 'http', category: 'fetch', level: 'error', data: { method, url } }),
+      );
+      return result;
+    };
+  }
+  const xhr = g.XMLHttpRequest && g.XMLHttpRequest.prototype;
+  if (on('xhr') && xhr) {
+    const open = xhr.open;
+    const sendXhr = xhr.send;
+    xhr.open = function (method, url) {
+      this.__tattle = { method: String(method).toUpperCase(), url: String(url) };
+      return open.apply(this, arguments);
+    };
+    xhr.send = function () {
+      const info = this.__tattle;
+      if (info) {
+        this.addEventListener('loadend', () => crumb({ type: 'http', category: 'xhr', data: { ...info, status_code: this.status } }));
+      }
+      return sendXhr.apply(this, arguments);
+    };
+  }
+  if (on('history') && g.history && g.location) {
+    let last = g.location.href;
+    const moved = () => {
+      const to = g.location.href;
+      if (to !== last) crumb({ category: 'navigation', data: { from: last, to } });
+      last = to;
+    };
+    for (const name of ['pushState', 'replaceState']) {
+      const orig = g.history[name];
+      g.history[name] = function () {
+        const r = orig.apply(this, arguments);
+        moved();
+        return r;
+      };
+    }
+    g.addEventListener('popstate', moved);
+  }
+  if (on('dom') && g.document) {
+    g.document.addEventListener('click', (ev) => {
+      const el = ev.target;
+      if (!el || !el.tagName) return;
+      let name = el.tagName.toLowerCase();
+      if (el.id) name += `#${el.id}`;
+      if (typeof el.className === 'string' && el.className.trim()) name += `.${el.className.trim().split(/\s+/).join('.')}`;
+      crumb({ category: 'ui.click', message: name });
+    }, true);
+  }
+}
 
 const scopeApi = {
   setUser, setTag, setTags, setContext, setExtra, setExtras, addBreadcrumb,

@@ -137,6 +137,11 @@ fn current_request() -> Option<Request> {
     if let Some(ua) = ua {
         request.headers.insert("User-Agent".to_owned(), ua);
     }
+    if let Some(referrer) =
+        get_string(&get(&global, "document"), "referrer").filter(|r| !r.is_empty())
+    {
+        request.headers.insert("Referer".to_owned(), referrer);
+    }
     Some(request)
 }
 

@@ -1,0 +1,64 @@
+// Automatic breadcrumbs (console, fetch, XHR, history, clicks), beforeBreadcrumb and
+// initialScope, read back from Bugsink.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBugsink } from '../support/bugsink.mjs';
+import { launchChromium, startStaticServer } from '../support/browser.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let bugsink, server, browser;
+before(async () => {
+  bugsink = await startBugsink();
+  server = await startStaticServer({ '/dist/': join(here, '..', '..', 'dist'), '/': join(here, 'pages') });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await bugsink?.stop();
+});
+
+test('what happened before the error arrives as breadcrumbs, in order', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/crumbs.html?dsn=${encodeURIComponent(bugsink.dsn)}`);
+  await page.waitForFunction(() => window.pageReady === true);
+  await page.evaluate(async () => {
+    console.log('hello crumb', { n: 1 });
+    console.log('noise');
+    await fetch('/app.js?x=1');
+    await new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', '/missing.js');
+      xhr.onloadend = () => setTimeout(resolve); // after every loadend listener ran
+      xhr.send();
+    });
+    history.pushState({}, '', '/next-page');
+  });
+  await page.click('#buy');
+  const id = await page.evaluate(async () => {
+    const id = Tattle.captureException(new Error('after crumbs'));
+    await Tattle.flush(5000);
+    return id;
+  });
+  const { data: ev } = await bugsink.findEvent(id);
+  const crumbs = ev.breadcrumbs.values.map((c) => [c.category, c.message ?? c.data?.url ?? c.data?.to]);
+  assert.deepEqual(crumbs, [
+    ['console', 'hello crumb {"n":1}'],
+    ['fetch', '/app.js?x=1'],
+    ['xhr', '/missing.js'],
+    // With sendDefaultPii off an IP in a URL is personal data too (Relay agrees).
+    ['navigation', `${server.url.replace('127.0.0.1', '[Filtered]')}/next-page`],
+    ['ui.click', 'button#buy.btn.primary'],
+  ]);
+  const byCat = Object.fromEntries(ev.breadcrumbs.values.map((c) => [c.category, c]));
+  assert.deepEqual(byCat.console.data, { checked: true }, 'beforeBreadcrumb changed it');
+  assert.equal(byCat.fetch.data.status_code, 200);
+  assert.equal(byCat.xhr.data.status_code, 404);
+  assert.equal(byCat.xhr.data.method, 'GET');
+  assert.equal(ev.tags.from_initial, 'yes');
+  assert.equal(ev.user.id, 'initial-user');
+  assert.deepEqual(ev.contexts.app, { theme: 'dark' });
+  assert.ok(ev.breadcrumbs.values.every((c) => typeof c.timestamp === 'string'));
+});
