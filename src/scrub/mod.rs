@@ -99,6 +99,24 @@ impl Pattern {
         })
     }
 
+    /// Whether `text` (summarised by `shape`) could hold this pattern at all: most strings (frame
+    /// paths, tag values) fail this cheaply and skip the scan.
+    fn possible(self, text: &[u8], shape: &Shape) -> bool {
+        match self {
+            Pattern::CreditCard => shape.digits >= 13,
+            Pattern::Iban => shape.digits >= 2 && shape.upper >= 2,
+            Pattern::Ssn => shape.digits >= 9 && shape.dash,
+            Pattern::Jwt => shape.dot && contains_ci(text, b"eyj"),
+            Pattern::Bearer => shape.space && contains_ci(text, b"bearer"),
+            Pattern::UrlUserinfo | Pattern::Email => shape.at,
+            Pattern::PemKey => shape.dash && contains_ci(text, b"-----begin"),
+            Pattern::HomePath => {
+                shape.slash && (contains_ci(text, b"home") || contains_ci(text, b"users"))
+            }
+            Pattern::Ip => shape.digits >= 2 && (shape.dot || shape.colon),
+        }
+    }
+
     fn detector(self) -> fn(&[u8], &mut Vec<Hit>) {
         match self {
             Pattern::CreditCard => patterns::cards,
@@ -113,6 +131,47 @@ impl Pattern {
             Pattern::Email => patterns::emails,
         }
     }
+}
+
+/// What one pass over a string learns about it, for [`Pattern::possible`].
+#[derive(Default)]
+struct Shape {
+    digits: usize,
+    upper: usize,
+    at: bool,
+    dash: bool,
+    dot: bool,
+    colon: bool,
+    slash: bool,
+    space: bool,
+}
+
+impl Shape {
+    fn of(text: &[u8]) -> Shape {
+        let mut s = Shape::default();
+        for &b in text {
+            match b {
+                b'0'..=b'9' => s.digits += 1,
+                b'A'..=b'Z' => s.upper += 1,
+                b'@' => s.at = true,
+                b'-' => s.dash = true,
+                b'.' => s.dot = true,
+                b':' => s.colon = true,
+                b'/' | b'\\' => s.slash = true,
+                b' ' | b'\t' | b'\n' | b'\r' => s.space = true,
+                _ => {}
+            }
+        }
+        s
+    }
+}
+
+/// ASCII case-insensitive substring test, without allocating a lowercase copy.
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    needle.len() <= hay.len()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The scrubbing rules in force.
@@ -167,15 +226,15 @@ impl Scrubber {
 
     /// Whether a value stored under `key` is secret.
     pub fn is_sensitive_key(&self, key: &str) -> bool {
-        let key = key.to_ascii_lowercase();
-        key == "otp"
+        let key = key.as_bytes();
+        key.eq_ignore_ascii_case(b"otp")
             || SENSITIVE_KEYS
                 .iter()
-                .any(|k| crate::text::contains(&key, k))
+                .any(|k| contains_ci(key, k.as_bytes()))
             || self
                 .extra_keys
                 .iter()
-                .any(|k| crate::text::contains(&key, k))
+                .any(|k| contains_ci(key, k.as_bytes()))
     }
 
     /// Whether a free-text value as a whole counts as secret (Relay's value rule): it names a
@@ -184,12 +243,12 @@ impl Scrubber {
         if !self.enabled {
             return false;
         }
-        let t = text.to_ascii_lowercase();
-        t == "otp"
-            || SECRET_WORDS.iter().any(|w| crate::text::contains(&t, w))
-            || crate::text::contains(&t, "token=")
-            || crate::text::contains(&t, "token:")
-            || self.extra_keys.iter().any(|k| crate::text::contains(&t, k))
+        let t = text.as_bytes();
+        t.eq_ignore_ascii_case(b"otp")
+            || SECRET_WORDS.iter().any(|w| contains_ci(t, w.as_bytes()))
+            || contains_ci(t, b"token=")
+            || contains_ci(t, b"token:")
+            || self.extra_keys.iter().any(|k| contains_ci(t, k.as_bytes()))
     }
 
     /// A free-text value: filtered whole if it is secret, else its patterns replaced.
@@ -206,9 +265,13 @@ impl Scrubber {
         if !self.enabled {
             return None;
         }
+        let shape = Shape::of(text.as_bytes());
         let mut current: Option<String> = None;
         for pattern in &self.patterns {
             let s = current.as_deref().unwrap_or(text);
+            if !pattern.possible(s.as_bytes(), &shape) {
+                continue;
+            }
             let mut hits = Vec::new();
             pattern.detector()(s.as_bytes(), &mut hits);
             if !hits.is_empty() {
