@@ -27,6 +27,8 @@ extern "C" {
     type JsError;
     #[wasm_bindgen(js_name = String, catch)]
     fn js_string(v: &JsValue) -> Result<String, JsValue>;
+    #[wasm_bindgen(js_namespace = ["Date", "prototype", "toISOString"], js_name = call, catch)]
+    fn date_iso(v: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(js_namespace = ["Object", "prototype", "toString"], js_name = call, catch)]
     fn object_tag(v: &JsValue) -> Result<String, JsValue>;
 }
@@ -122,6 +124,31 @@ pub fn keys(value: &JsValue) -> Vec<String> {
         .collect()
 }
 
+/// Longest string kept in user data, in characters (Relay trims longer ones anyway).
+pub const MAX_STRING_CHARS: usize = 8192;
+
+/// Objects that JSON cannot hold as data: a DOM node becomes `[HTMLButtonElement: button#buy]`,
+/// a Date its ISO time, a Map/Set/Promise/WeakMap… its tag. Plain objects and arrays: `None`.
+fn special_object(value: &JsValue) -> Option<String> {
+    let tag = object_tag(value).ok()?;
+    let inner = tag.strip_prefix("[object ")?.strip_suffix(']')?;
+    match inner {
+        "Object" | "Array" | "Arguments" => None,
+        "Date" => Some(date_iso(value).unwrap_or_else(|_| "Invalid Date".to_owned())),
+        _ if get(value, "nodeType").as_f64().is_some() => {
+            let mut name = get_string(value, "nodeName")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if let Some(id) = get_string(value, "id").filter(|i| !i.is_empty()) {
+                name.push('#');
+                name.push_str(&id);
+            }
+            Some(cat(&["[", inner, ": ", &name, "]"]))
+        }
+        _ => Some(cat(&["[", inner, "]"])),
+    }
+}
+
 /// Converts user data to a JSON value with depth and breadth limits.
 pub fn to_value(value: &JsValue) -> Value {
     convert(value, MAX_DEPTH)
@@ -138,7 +165,7 @@ fn convert(value: &JsValue, depth: u32) -> Value {
         return Value::Number(n);
     }
     if let Some(s) = value.as_string() {
-        return Value::String(s);
+        return Value::String(crate::exception::truncate(&s, MAX_STRING_CHARS));
     }
     if value.is_function() {
         let name = get_string(value, "name")
@@ -164,6 +191,9 @@ fn convert(value: &JsValue, depth: u32) -> Value {
         let name = get_string(value, "name").unwrap_or_else(|| "Error".into());
         let message = get_string(value, "message").unwrap_or_default();
         return Value::String(cat(&[&name, ": ", &message]));
+    }
+    if let Some(text) = special_object(value) {
+        return Value::String(text);
     }
     if is_array(value) {
         let len = get(value, "length").as_f64().unwrap_or(0.0) as usize;

@@ -352,3 +352,34 @@ fn sample_rate_zero_sends_nothing() {
     js::capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert_eq!(sent().len(), base + 1);
 }
+
+#[wasm_bindgen_test]
+fn values_json_cannot_hold_are_described() {
+    start();
+    let ctx = eval(
+        "({ when: new Date(Date.UTC(2026, 10, 25, 6, 29)), big: 12n, sym: Symbol('s'), fn: function named() {}, \
+           map: new Map([[1, 2]]), set: new Set(), nan: NaN, inf: -Infinity, long: 'x'.repeat(10000), \
+           err: new TypeError('inner'), nested: { a: { b: { c: { d: { e: { f: 1 } } } } } } })",
+    );
+    js::set_context("odd".into(), ctx);
+    js::capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let event = last_event();
+    let odd = |k: &str| path(&event, &format!("contexts.odd.{k}"));
+    assert_eq!(odd("when").as_string().unwrap(), "2026-11-25T06:29:00.000Z");
+    assert_eq!(odd("big").as_string().unwrap(), "12");
+    assert_eq!(odd("sym").as_string().unwrap(), "Symbol(s)");
+    assert_eq!(odd("fn").as_string().unwrap(), "[Function: named]");
+    assert_eq!(odd("map").as_string().unwrap(), "[Map]");
+    assert_eq!(odd("set").as_string().unwrap(), "[Set]");
+    assert!(
+        odd("nan").is_null() && odd("inf").is_null(),
+        "JSON has no NaN/Infinity"
+    );
+    assert_eq!(odd("long").as_string().unwrap().chars().count(), 8192);
+    assert_eq!(odd("err").as_string().unwrap(), "TypeError: inner");
+    assert_eq!(
+        odd("nested.a.b.c.d.e").as_string().unwrap(),
+        "[Object]",
+        "depth limit"
+    );
+}
