@@ -70,6 +70,7 @@ fn frame(function: Option<&str>, abs_path: &str, filename: &str, line: u32, col:
         lineno: Some(line),
         colno: Some(col),
         in_app: Some(true),
+        ..Frame::default()
     }
 }
 
@@ -309,12 +310,15 @@ fn eval_frames_take_the_outer_location() {
 fn wasm_frames() {
     assert_eq!(
         one("    at run (wasm://wasm/0ab9e6ca:wasm-function[1]:0x2b)"),
-        json!({"function": "run", "filename": "wasm://wasm/0ab9e6ca:wasm-function[1]:0x2b",
-               "abs_path": "wasm://wasm/0ab9e6ca:wasm-function[1]:0x2b", "in_app": true})
+        json!({"function": "run", "filename": "wasm://wasm/0ab9e6ca",
+               "abs_path": "wasm://wasm/0ab9e6ca", "in_app": true, "instruction_addr": "0x2b"})
     );
+    let anonymous = one("    at http://h/app_bg.wasm:wasm-function[7]:0x1f0");
+    assert_eq!(anonymous["function"], "wasm-function[7]");
+    assert_eq!(anonymous["filename"], "/app_bg.wasm");
     assert_eq!(
-        one("    at wasm://wasm/0ab9e6ca:wasm-function[7]:0x1f0")["abs_path"],
-        "wasm://wasm/0ab9e6ca:wasm-function[7]:0x1f0"
+        one("    at app_bg.wasm.tattle::js::capture::h0123456789abcdef (http://h/app_bg.wasm:wasm-function[9]:0x10)")["function"],
+        "tattle::js::capture"
     );
 }
 

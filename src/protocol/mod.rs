@@ -186,6 +186,9 @@ pub struct Frame {
     /// Whether the frame belongs to the application (false for tattle's own and engine frames).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_app: Option<bool>,
+    /// For a WebAssembly frame: the byte offset in the module, as hex (`0x1f0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instruction_addr: Option<String>,
 }
 
 /// A list of frames, oldest call first.

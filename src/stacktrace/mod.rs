@@ -9,6 +9,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 pub mod v8;
+pub mod wasm;
 
 use crate::protocol::Frame;
 use crate::text::{contains, head, tail};

@@ -62,7 +62,10 @@ fn located(name: Option<&str>, loc: &str) -> Option<Frame> {
             .or_else(|| position(rsplit_once(loc, ", ").map_or(loc, |(_, last)| last)))?;
         return Some(frame(name, Some(path), Some(line), Some(col)));
     }
-    if loc == "<anonymous>" || loc == "native" || contains(loc, ":wasm-function[") {
+    if let Some(frame) = super::wasm::frame(name, loc) {
+        return Some(frame);
+    }
+    if loc == "<anonymous>" || loc == "native" {
         return Some(frame(name, Some(loc), None, None));
     }
     let (path, line, col) = position(loc)?;
@@ -143,5 +146,6 @@ fn frame(name: &str, abs_path: Option<&str>, lineno: Option<u32>, colno: Option<
         lineno,
         colno,
         in_app: Some(abs_path.is_some_and(in_app)),
+        ..Frame::default()
     }
 }
