@@ -32,6 +32,22 @@ run(process.execPath, [join(root, 'node_modules/binaryen/bin/wasm-opt'), '-Oz', 
   join(pkg, 'tattle_core_bg.wasm'), '-o', join(dist, 'tattle_core_bg.wasm')]);
 
 say('bundling www/index.js with esbuild');
+// Trap containment: a wasm trap (a Rust panic is one in the no_std build) leaves the instance's
+// state unusable, and the glue refuses a second init. Add one export that drops the dead
+// instance and instantiates the same compiled module again (see www/index.js, recover()).
+const gluePath = join(pkg, 'tattle_core.js');
+const glue = readFileSync(gluePath, 'utf8');
+for (const needle of ['let wasmModule, wasmInstance, wasm;', 'function initSync(module) {\n    if (wasm !== undefined) return wasm;']) {
+  if (!glue.includes(needle)) throw new Error(`wasm-bindgen glue changed shape (no "${needle}"): update the trap hook in scripts/build.mjs`);
+}
+writeFileSync(gluePath, `${glue}
+/** tattle: a fresh instance of the same module after a trap. */
+export function __tattle_reinstantiate() {
+    wasm = undefined;
+    return initSync({ module: wasmModule });
+}
+`);
+
 // The entry imports './tattle_core.js': bundle it from beside wasm-bindgen's glue.
 copyFileSync(join(root, 'www/index.js'), join(pkg, 'index.js'));
 await build({

@@ -27,6 +27,11 @@ function newId() {
   return s;
 }
 
+// The root scope as last set, to restore it into a fresh instance after a trap.
+const mirror = { user: undefined, tags: {}, contexts: {}, extras: {} };
+let scopeDepth = 0;
+let recoveries = 0;
+
 // Calls the core, or queues the call until the core is ready.
 function call(name, args) {
   if (state === 1) queue.push([name, args]);
@@ -35,7 +40,31 @@ function call(name, args) {
       return core[name](...args);
     } catch (e) {
       log('internal error in', name, e);
+      if (e instanceof WebAssembly.RuntimeError) recover();
     }
+  }
+}
+
+// A trap killed the instance: start a fresh one of the same module, give it the options and
+// the root scope again, and go on. The capture that trapped is lost; the page never notices.
+function recover() {
+  if (++recoveries > 5) {
+    state = 3; // something traps every time: stay off rather than loop
+    setHandlers(false);
+    return;
+  }
+  try {
+    core.__tattle_reinstantiate();
+    core.init(options, send);
+    scopeDepth = 0;
+    if (mirror.user !== undefined) core.setUser(mirror.user);
+    for (const [k, v] of Object.entries(mirror.tags)) core.setTag(k, v);
+    for (const [k, v] of Object.entries(mirror.contexts)) core.setContext(k, v);
+    for (const [k, v] of Object.entries(mirror.extras)) core.setExtra(k, v);
+  } catch (e) {
+    state = 3;
+    setHandlers(false);
+    log('could not recover from a trap; tattle is off', e);
   }
 }
 
@@ -144,12 +173,13 @@ function pick(hint) {
   return hint && typeof hint === 'object' && typeof hint.event_id === 'string' ? { event_id: hint.event_id } : {};
 }
 
-export const setUser = (user) => call('setUser', [user]);
-export const setTag = (key, value) => call('setTag', [key, value]);
-export const setTags = (tags) => call('setTags', [tags]);
-export const setContext = (name, context) => call('setContext', [name, context]);
-export const setExtra = (key, value) => call('setExtra', [key, value]);
-export const setExtras = (extras) => call('setExtras', [extras]);
+const root = () => scopeDepth === 0;
+export const setUser = (user) => { if (root()) mirror.user = user; call('setUser', [user]); };
+export const setTag = (key, value) => { if (root()) mirror.tags[key] = value; call('setTag', [key, value]); };
+export const setTags = (tags) => { if (root()) Object.assign(mirror.tags, tags); call('setTags', [tags]); };
+export const setContext = (name, context) => { if (root()) mirror.contexts[name] = context; call('setContext', [name, context]); };
+export const setExtra = (key, value) => { if (root()) mirror.extras[key] = value; call('setExtra', [key, value]); };
+export const setExtras = (extras) => { if (root()) Object.assign(mirror.extras, extras); call('setExtras', [extras]); };
 /** Adds a breadcrumb, after the `beforeBreadcrumb` option had its say. */
 export function addBreadcrumb(crumb, hint) {
   try {
@@ -250,12 +280,17 @@ const scopeApi = {
 /** Runs `callback(scope)` with a child scope; what it sets applies only to captures inside. */
 export function withScope(callback) {
   call('pushScope', []);
+  scopeDepth++;
   try {
     return callback(scopeApi);
   } finally {
+    scopeDepth = Math.max(0, scopeDepth - 1);
     call('popScope', []);
   }
 }
+
+/** Internal, for tattle's own tests: makes the wasm core trap, as a Rust panic would. */
+export const __testTrap = () => call('testTrap', []);
 
 /** The id of the last event captured. */
 export const lastEventId = () => lastId;

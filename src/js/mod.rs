@@ -600,6 +600,13 @@ pub fn pop_scope() {
     with_state(|st| st.client.pop_scope());
 }
 
+/// Traps on purpose, as a panic does in the npm build: tattle's tests use it to check that
+/// the JavaScript entry contains a trap and goes on with a fresh instance.
+#[wasm_bindgen(js_name = testTrap)]
+pub fn test_trap() {
+    core::arch::wasm32::unreachable()
+}
+
 /// Turns tattle off (after `close`).
 #[wasm_bindgen]
 pub fn shutdown() {

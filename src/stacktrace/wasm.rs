@@ -16,7 +16,7 @@ pub fn frame(name: &str, loc: &str) -> Option<Frame> {
     let at = find(loc, ":wasm-function[")?;
     let module = head(loc, at);
     let rest = tail(loc, at + ":wasm-function[".len());
-    let (index, offset) = rest.split_once("]:")?;
+    let (index, offset) = crate::text::split_once(rest, "]:")?;
     let index_ok = !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit());
     let offset_ok = offset.len() > 2
         && offset.starts_with("0x")

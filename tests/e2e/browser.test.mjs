@@ -215,6 +215,27 @@ describe('bad input never breaks the page', () => {
     await page.close();
   });
 
+  test('a trap in the wasm core is contained: fresh instance, root scope restored', async () => {
+    const { page } = await openPage(dsnVia(bugsink.dsn, recorder));
+    const id = await page.evaluate(async () => {
+      Tattle.setUser({ id: 'survivor' });
+      Tattle.setTag('phase', 'before-trap');
+      Tattle.withScope((scope) => scope.setTag('scoped', 'not-restored'));
+      await Tattle.flush(); // the core is loaded
+      Tattle.__testTrap(); // what a Rust panic does in the npm build
+      const id = Tattle.captureException(new Error('after the trap'));
+      await Tattle.flush(5000);
+      return id;
+    });
+    const { data: ev } = await bugsink.findEvent(id);
+    assert.equal(ev.exception.values[0].value, 'after the trap');
+    assert.equal(ev.user.id, 'survivor');
+    assert.deepEqual(ev.tags, { phase: 'before-trap' });
+    await page.click('#count');
+    assert.equal(await page.textContent('#count span'), '1', 'the page still works');
+    await page.close();
+  });
+
   test('an empty DSN disables tattle quietly', async () => {
     const { page, console } = await openPage('');
     const id = await page.evaluate(() => Tattle.captureException(new Error('x')));
