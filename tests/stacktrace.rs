@@ -30,12 +30,13 @@ fn fixtures(format: &str) -> Vec<(String, String, Value)> {
     out
 }
 
-#[test]
-fn recorded_v8_stacks() {
-    let cases = fixtures("v8");
-    for engine in ["node_", "chromium_"] {
+/// Parses every recorded stack of `format` and compares with its expected frames; each
+/// engine prefix must have at least `min` fixtures, so a lost recording cannot pass silently.
+fn check_recorded(format: &str, engines: &[&str], min: usize) {
+    let cases = fixtures(format);
+    for engine in engines {
         let n = cases.iter().filter(|c| c.0.starts_with(engine)).count();
-        assert!(n >= 20, "only {n} {engine}* fixtures");
+        assert!(n >= min, "only {n} {engine}* fixtures");
     }
     let mut failed = Vec::new();
     for (name, stack, expected) in &cases {
@@ -49,6 +50,32 @@ fn recorded_v8_stacks() {
         }
     }
     assert!(failed.is_empty(), "frames differ for {failed:?}");
+}
+
+#[test]
+fn recorded_v8_stacks() {
+    check_recorded("v8", &["node_", "chromium_"], 20);
+}
+
+#[test]
+fn recorded_spidermonkey_stacks() {
+    check_recorded("spidermonkey", &["firefox_"], 20);
+}
+
+#[test]
+fn recorded_jsc_stacks() {
+    check_recorded("jsc", &["jsc_"], 15);
+}
+
+#[test]
+fn extension_frames_are_not_in_app() {
+    for line in [
+        "    at inject (chrome-extension://abcdef/content.js:1:2)",
+        "inject@moz-extension://1234-5678/content.js:1:2",
+        "inject@safari-web-extension://ABCD/content.js:1:2",
+    ] {
+        assert_eq!(parse(line)[0].in_app, Some(false), "{line}");
+    }
 }
 
 /// One frame as JSON, from the only line of `line`.
@@ -365,8 +392,8 @@ fn garbage_is_ignored() {
         "    at field (https://example.com/docs/errors",
         "    at f (eval at )",
         "    at f (eval at g (",
-        "f@http://h/a.js:1:2",
-        "@debugger eval code:1:1",
+        "user@example.com",
+        "  f@http://h/a.js:1:2", // `@` frames are flush left
         "    \u{1F980} at f (/a.js:1:2)",
     ] {
         assert_eq!(parse(s), vec![], "{s:?}");

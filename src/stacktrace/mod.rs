@@ -2,12 +2,13 @@
 //!
 //! Engines only hand us text, and each prints its own format, so parsing is done per line: a
 //! line is sent to the parser of the format it looks like, and lines no parser accepts (the
-//! error message, blank lines, anything else) are skipped. Only V8's format (Chrome, Node,
-//! Deno, workerd) is known for now; SpiderMonkey's and JavaScriptCore's `fn@url:line:col` lines
-//! would get their own module and a branch in `parse_line`.
+//! error message, blank lines, anything else) are skipped. V8's format (Chrome, Node, Deno,
+//! workerd) is in `v8`; SpiderMonkey's and JavaScriptCore's `fn@url:line:col` lines are in
+//! `spidermonkey`.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+pub mod spidermonkey;
 pub mod v8;
 pub mod wasm;
 
@@ -52,8 +53,12 @@ pub fn parse(stack: &str) -> Vec<Frame> {
 
 /// Sends a line to the parser of the format it looks like.
 fn parse_line(line: &str) -> Option<Frame> {
-    if line.trim_start().starts_with("at ") {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with("at ") {
         v8::parse_line(line)
+    } else if !line.starts_with(char::is_whitespace) {
+        // SpiderMonkey and JavaScriptCore: `name@url:line:col`, flush left.
+        spidermonkey::parse_line(line)
     } else {
         None
     }
@@ -84,12 +89,16 @@ fn url_path(abs_path: &str) -> &str {
 }
 
 /// False for code that is not the application's: engine builtins, Node's and Deno's own
-/// modules, and dependencies.
+/// modules, dependencies and browser extensions.
 fn in_app(abs_path: &str) -> bool {
     !(abs_path == "<anonymous>"
         || abs_path == "native"
         || abs_path.starts_with("node:")
         || abs_path.starts_with("ext:")
+        || abs_path == "[native code]"
+        || abs_path.starts_with("moz-extension://")
+        || abs_path.starts_with("chrome-extension://")
+        || abs_path.starts_with("safari-web-extension://")
         || contains(abs_path, "/node_modules/")
         || contains(abs_path, "\\node_modules\\"))
 }

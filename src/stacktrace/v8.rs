@@ -109,7 +109,7 @@ fn eval_origin(mut loc: &str) -> &str {
 }
 
 /// Splits `path:line:col`; `None` unless both numbers are there and the path is plausible.
-fn position(loc: &str) -> Option<(&str, u32, u32)> {
+pub(super) fn position(loc: &str) -> Option<(&str, u32, u32)> {
     let (rest, col) = trailing_number(loc)?;
     let (path, line) = trailing_number(rest)?;
     let plausible = !path.is_empty() && !path.bytes().all(|b| b.is_ascii_digit());

@@ -16,14 +16,20 @@ pub fn frame(name: &str, loc: &str) -> Option<Frame> {
     let at = find(loc, ":wasm-function[")?;
     let module = head(loc, at);
     let rest = tail(loc, at + ":wasm-function[".len());
-    let (index, offset) = crate::text::split_once(rest, "]:")?;
+    // JavaScriptCore prints no offset: `<?>:wasm-function[1]`.
+    let (index, offset) = match crate::text::split_once(rest, "]:") {
+        Some((i, o)) => (i, Some(o)),
+        None => (rest.strip_suffix(']')?, None),
+    };
     let index_ok = !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit());
-    let offset_ok = offset.len() > 2
-        && offset.starts_with("0x")
-        && offset.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
+    let offset_ok = offset.is_none_or(|o| {
+        o.len() > 2 && o.starts_with("0x") && o.bytes().skip(2).all(|b| b.is_ascii_hexdigit())
+    });
     if !index_ok || !offset_ok {
         return None;
     }
+    // JavaScriptCore names no module: `<?>`.
+    let module = Some(module).filter(|m| !m.is_empty() && *m != "<?>");
     let function = match rust_name(name.trim()) {
         n if n.is_empty() || n == "<anonymous>" => {
             crate::text::cat(&["wasm-function[", index, "]"])
@@ -32,10 +38,10 @@ pub fn frame(name: &str, loc: &str) -> Option<Frame> {
     };
     Some(Frame {
         function: Some(function),
-        filename: Some(super::filename_of(module)),
-        abs_path: Some(module.to_owned()),
-        in_app: Some(super::in_app(module)),
-        instruction_addr: Some(offset.to_owned()),
+        filename: module.map(super::filename_of),
+        abs_path: module.map(str::to_owned),
+        in_app: Some(module.is_none_or(super::in_app)),
+        instruction_addr: offset.map(str::to_owned),
         ..Frame::default()
     })
 }
@@ -170,6 +176,11 @@ mod tests {
         assert_eq!(g.filename.as_deref(), Some("/app_bg.wasm"));
         assert!(frame("x", "http://h/a.js:1:2").is_none());
         assert!(frame("x", "wasm://w:wasm-function[]:0x").is_none());
+        let jsc = frame("run", "<?>:wasm-function[1]").unwrap();
+        assert_eq!(
+            (jsc.abs_path, jsc.instruction_addr, jsc.function.as_deref()),
+            (None, None, Some("run"))
+        );
     }
 
     #[test]
