@@ -41,8 +41,9 @@ export interface BrowserOptions {
   sendDefaultPii?: boolean;
   /** tattle's on-device scrubbing (on by default): more sensitive key fragments, patterns to
    * turn off (`creditCard`, `iban`, `ssn`, `jwt`, `bearer`, `urlUserinfo`, `pemKey`,
-   * `homePath`, `ip`, `email`), or `enabled: false` to turn it off. */
-  scrubbing?: { enabled?: boolean; keys?: string[]; disable?: string[] };
+   * `homePath`, `ip`, `email`), your own `patterns` (RegExps, replaced by `[Filtered]` before
+   * beforeSend runs), or `enabled: false` to turn it off. */
+  scrubbing?: { enabled?: boolean; keys?: string[]; disable?: string[]; patterns?: RegExp[] };
   /** Share of error events sent, 0 to 1 (default 1). */
   sampleRate?: number;
   /** Last look at an event (a plain object) before it is sent: return it (changed or not), or

@@ -55,7 +55,7 @@ function recover() {
   }
   try {
     core.__tattle_reinstantiate();
-    core.init(options, send);
+    core.init(coreOptions(), send);
     scopeDepth = 0;
     if (mirror.user !== undefined) core.setUser(mirror.user);
     for (const [k, v] of Object.entries(mirror.tags)) core.setTag(k, v);
@@ -120,6 +120,34 @@ function setHandlers(on) {
   method('unhandledrejection', onRejection);
 }
 
+// The user's own scrubbing patterns (RegExps) are JavaScript, so they run here, on the event as
+// a plain object, after tattle's built-in scrubbing and before the user's beforeSend.
+function scrubWith(patterns, value) {
+  if (typeof value === 'string') {
+    return patterns.reduce((s, re) => s.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'), '[Filtered]'), value);
+  }
+  if (Array.isArray(value)) return value.map((v) => scrubWith(patterns, v));
+  if (value && typeof value === 'object') {
+    for (const k of Object.keys(value)) value[k] = scrubWith(patterns, value[k]);
+  }
+  return value;
+}
+
+function coreOptions() {
+  const patterns = ((options.scrubbing && options.scrubbing.patterns) || []).filter((p) => p instanceof RegExp);
+  if (!patterns.length || (options.scrubbing && options.scrubbing.enabled === false)) return options;
+  const userHook = options.beforeSend;
+  return {
+    ...options,
+    beforeSend(event, hint) {
+      for (const key of ['exception', 'logentry', 'tags', 'extra', 'contexts', 'breadcrumbs', 'request', 'user']) {
+        if (event[key] !== undefined) event[key] = scrubWith(patterns, event[key]);
+      }
+      return typeof userHook === 'function' ? userHook(event, hint) : event;
+    },
+  };
+}
+
 /** Starts tattle. Never throws; an invalid DSN logs one console error and disables tattle. */
 export function init(opts) {
   try {
@@ -143,7 +171,7 @@ export function init(opts) {
     // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
     loading = loadCore({ module_or_path: rawFetch(options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url)) })
       .then(() => {
-        const ok = core.init(options, send);
+        const ok = core.init(coreOptions(), send);
         state = ok ? 2 : 3;
         if (ok) for (const [name, args] of queue) call(name, args);
         else setHandlers(false);

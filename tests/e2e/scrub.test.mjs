@@ -38,6 +38,7 @@ const BY_SHAPE = {
   ipv4: '203.0.113.77',
   ipv6: '2001:db8:85a3::8a2e:370:7334',
   email: 'planted.person@example.org',
+  custom_order: 'ORD-482913', // the page's own scrubbing pattern
 };
 const textWithPatterns = [
   `card ${BY_SHAPE.visa}`, `amex ${BY_SHAPE.amex}`, `mc ${BY_SHAPE.mastercard_dashes}`,
@@ -47,7 +48,7 @@ const textWithPatterns = [
   `postgres://${BY_SHAPE.url_userinfo}@db.internal/app`, `ssn ${BY_SHAPE.ssn}`,
   `/home/${BY_SHAPE.home_linux}/app/main.js`, `/Users/${BY_SHAPE.home_mac}/Library/x`,
   `C:\\Users\\${BY_SHAPE.home_windows}\\AppData\\x.js`, `client ${BY_SHAPE.ipv4}`, `v6 ${BY_SHAPE.ipv6}`,
-  `contact ${BY_SHAPE.email}`,
+  `contact ${BY_SHAPE.email}`, `order ${BY_SHAPE.custom_order}`,
 ].join(' | ');
 
 let bugsink, recorder, server, browser;
@@ -98,6 +99,7 @@ test(`${Object.keys(BY_KEY).length + Object.keys(BY_SHAPE).length} kinds of plan
   assert.match(serverSide, /token=\[Filtered\]/);
   assert.match(serverSide, /\/home\/\[user\]\/app\/main\.js/);
   assert.equal(stored[0].user.id, 'u-1');
+  assert.equal(stored[0].tags.saw_order, 'no', 'custom patterns ran before beforeSend');
 
   const valid = await relayCheck(recorder.bodies.map((b) => b.body));
   assert.ok(valid.ok, formatProblems(valid.problems));
