@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tattle's build, tests and demo need, idempotently, and says what it is doing.
 #   scripts/setup.sh build   Rust wasm target, wasm-bindgen-cli (pinned to Cargo.toml), npm deps
-#   scripts/setup.sh all     build + Debian chromium/chromium-driver + the Python venv (Bugsink, sentry-relay)
+#   scripts/setup.sh all     build + Debian chromium/chromium-driver/firefox-esr + the Python venv (Bugsink, sentry-relay)
 # Slow things are cached: cargo install in ~/.cargo/bin, npm ci only when package-lock.json changed,
 # the venv under ${TATTLE_CACHE:-~/.cache/tattle}.
 set -euo pipefail
@@ -35,10 +35,14 @@ fi
 
 [ "$what" = build ] && exit 0
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  say "installing Debian's chromium and chromium-driver (apt-get; about 1 minute)"
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian's ${missing[*]} (apt-get; a minute or two)"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 bash scripts/setup-python.sh
