@@ -13,32 +13,8 @@ use crate::protocol::{Breadcrumb, Event, Exception, Map, Request, Value};
 use patterns::Hit;
 pub use patterns::FILTERED;
 
-/// Key fragments that mark a value as secret (case-insensitive, anywhere in the key).
-const SENSITIVE_KEYS: &[&str] = &[
-    "password",
-    "secret",
-    "passwd",
-    "api_key",
-    "api-key",
-    "apikey",
-    "auth",
-    "credentials",
-    "mysql_pwd",
-    "privatekey",
-    "private_key",
-    "private-key",
-    "token",
-    "two_factor",
-    "two-factor",
-    "session",
-    "sessid",
-    "csrf",
-    "xsrf",
-    "cookie",
-];
-
-/// Words that make Relay filter a whole free-text value (not only one under such a key); tattle
-/// does the same so the server finds nothing left to remove.
+/// Words that mark a secret: under a key containing one, any value is replaced; a free-text
+/// value containing one is replaced whole, as Relay does, so the server finds nothing left.
 const SECRET_WORDS: &[&str] = &[
     "password",
     "secret",
@@ -53,6 +29,18 @@ const SECRET_WORDS: &[&str] = &[
     "private_key",
     "two_factor",
     "two-factor",
+];
+
+/// Key fragments that mark a value as secret only as a key (in free text they are ordinary
+/// words: "token", "session", "cookie").
+const SECRET_KEY_ONLY: &[&str] = &[
+    "private-key",
+    "token",
+    "session",
+    "sessid",
+    "csrf",
+    "xsrf",
+    "cookie",
 ];
 
 /// A value pattern that can be turned off by name.
@@ -228,8 +216,9 @@ impl Scrubber {
     pub fn is_sensitive_key(&self, key: &str) -> bool {
         let key = key.as_bytes();
         key.eq_ignore_ascii_case(b"otp")
-            || SENSITIVE_KEYS
+            || SECRET_WORDS
                 .iter()
+                .chain(SECRET_KEY_ONLY)
                 .any(|k| contains_ci(key, k.as_bytes()))
             || self
                 .extra_keys

@@ -3,36 +3,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startBugsink } from '../support/bugsink.mjs';
-import { startRecorder, dsnVia } from '../support/recorder.mjs';
+import { join } from 'node:path';
 import { relayCheck, formatProblems } from '../support/relay.mjs';
-import { launchChromium, startStaticServer, collectConsole } from '../support/browser.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const pages = join(here, 'pages');
+import { startStaticServer, collectConsole } from '../support/browser.mjs';
+import { PAGES as pages, startStack } from '../support/stack.mjs';
 
 // Line numbers of the throwing statements, read from the page's source by their markers.
 const appLines = readFileSync(join(pages, 'app.js'), 'utf8').split('\n');
 const lineOf = (name) => appLines.findIndex((l) => l.includes(`@line ${name}`)) + 1;
 
-let bugsink, recorder, server, browser;
+let stack, bugsink, recorder, server, browser;
 
 before(async () => {
-  bugsink = await startBugsink();
-  recorder = await startRecorder(bugsink.url);
-  server = await startStaticServer({ '/dist/': join(root, 'dist'), '/': pages });
-  browser = await launchChromium();
+  stack = await startStack();
+  ({ bugsink, recorder, server, browser } = stack);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await recorder?.stop();
-  await bugsink?.stop();
-});
+after(() => stack?.stop());
 
 async function openPage(dsn) {
   const page = await browser.newPage();
@@ -68,7 +55,7 @@ function assertCommon(event) {
 describe('browser package → Bugsink', () => {
   let page, console;
   before(async () => {
-    ({ page, console } = await openPage(dsnVia(bugsink.dsn, recorder)));
+    ({ page, console } = await openPage(stack.dsn));
   });
 
   test('uncaught Error: type, value, handled=false, frame in app.js', async () => {
@@ -216,7 +203,7 @@ describe('bad input never breaks the page', () => {
   });
 
   test('a trap in the wasm core is contained: fresh instance, root scope restored', async () => {
-    const { page } = await openPage(dsnVia(bugsink.dsn, recorder));
+    const { page } = await openPage(stack.dsn);
     const id = await page.evaluate(async () => {
       Tattle.setUser({ id: 'survivor' });
       Tattle.setTag('phase', 'before-trap');

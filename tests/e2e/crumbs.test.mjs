@@ -2,27 +2,18 @@
 // initialScope, read back from Bugsink.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startBugsink } from '../support/bugsink.mjs';
-import { launchChromium, startStaticServer } from '../support/browser.mjs';
+import { startStack } from '../support/stack.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-let bugsink, server, browser;
+let stack, bugsink, server, browser;
 before(async () => {
-  bugsink = await startBugsink();
-  server = await startStaticServer({ '/dist/': join(here, '..', '..', 'dist'), '/': join(here, 'pages') });
-  browser = await launchChromium();
+  stack = await startStack();
+  ({ bugsink, server, browser } = stack);
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await bugsink?.stop();
-});
+after(() => stack?.stop());
 
 test('what happened before the error arrives as breadcrumbs, in order', async () => {
   const page = await browser.newPage();
-  await page.goto(`${server.url}/crumbs.html?dsn=${encodeURIComponent(bugsink.dsn)}`);
+  await page.goto(stack.pageUrl('crumbs.html'));
   await page.waitForFunction(() => window.pageReady === true);
   await page.evaluate(async () => {
     console.log('hello crumb', { n: 1 });

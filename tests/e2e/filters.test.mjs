@@ -2,30 +2,18 @@
 // what beforeSend changes is what the server stores.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startBugsink } from '../support/bugsink.mjs';
-import { startRecorder, dsnVia } from '../support/recorder.mjs';
-import { launchChromium, startStaticServer } from '../support/browser.mjs';
+import { startStack } from '../support/stack.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-let bugsink, recorder, server, browser;
+let stack, bugsink, recorder, browser;
 before(async () => {
-  bugsink = await startBugsink();
-  recorder = await startRecorder(bugsink.url);
-  server = await startStaticServer({ '/dist/': join(here, '..', '..', 'dist'), '/': join(here, 'pages') });
-  browser = await launchChromium();
+  stack = await startStack();
+  ({ bugsink, recorder, browser } = stack);
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await recorder?.stop();
-  await bugsink?.stop();
-});
+after(() => stack?.stop());
 
 test('beforeSend changes and drops; ignoreErrors drops by substring and RegExp', async () => {
   const page = await browser.newPage();
-  await page.goto(`${server.url}/filters.html?dsn=${encodeURIComponent(dsnVia(bugsink.dsn, recorder))}`);
+  await page.goto(stack.pageUrl('filters.html'));
   await page.waitForFunction(() => window.pageReady === true);
   const kept = await page.evaluate(async () => {
     Tattle.captureMessage('drop in beforeSend');

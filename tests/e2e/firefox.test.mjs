@@ -4,35 +4,22 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startBugsink } from '../support/bugsink.mjs';
-import { startRecorder, dsnVia } from '../support/recorder.mjs';
+import { join } from 'node:path';
 import { relayCheck, formatProblems } from '../support/relay.mjs';
-import { startStaticServer } from '../support/browser.mjs';
-import { launchFirefox } from '../support/firefox.mjs';
+import { PAGES, startStack } from '../support/stack.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const pages = join(here, 'pages');
-const appLines = readFileSync(join(pages, 'app.js'), 'utf8').split('\n');
+const appLines = readFileSync(join(PAGES, 'app.js'), 'utf8').split('\n');
 const lineOf = (name) => appLines.findIndex((l) => l.includes(`@line ${name}`)) + 1;
 
-let bugsink, recorder, server, browser, page;
+let stack, bugsink, recorder, page;
 before(async () => {
-  bugsink = await startBugsink();
-  recorder = await startRecorder(bugsink.url);
-  server = await startStaticServer({ '/dist/': join(here, '..', '..', 'dist'), '/': pages });
-  browser = await launchFirefox();
-  page = await browser.newPage();
-  await page.goto(`${server.url}/basic.html?dsn=${encodeURIComponent(dsnVia(bugsink.dsn, recorder))}`);
+  stack = await startStack({ browser: 'firefox' });
+  ({ bugsink, recorder } = stack);
+  page = await stack.browser.newPage();
+  await page.goto(stack.pageUrl('basic.html'));
   await page.waitForFunction(() => window.pageReady === true, { timeout: 10000 });
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await recorder?.stop();
-  await bugsink?.stop();
-});
+after(() => stack?.stop());
 
 async function captureVia(trigger) {
   const prev = await page.evaluate(() => Tattle.lastEventId() ?? null);

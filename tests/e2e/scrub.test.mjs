@@ -2,15 +2,8 @@
 // default scrubbing (pii_strip_event) must find nothing left to remove in what tattle sent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startBugsink } from '../support/bugsink.mjs';
-import { startRecorder, dsnVia } from '../support/recorder.mjs';
 import { relayCheck, piiStripCheck, formatProblems } from '../support/relay.mjs';
-import { launchChromium, startStaticServer } from '../support/browser.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
+import { startStack } from '../support/stack.mjs';
 
 // kind → the secret. Key-based secrets are found by the key they are stored under, pattern-based
 // ones by their shape; each value is unique so a leak names its kind.
@@ -51,26 +44,18 @@ const textWithPatterns = [
   `contact ${BY_SHAPE.email}`, `order ${BY_SHAPE.custom_order}`,
 ].join(' | ');
 
-let bugsink, recorder, server, browser;
+let stack, bugsink, recorder, browser;
 before(async () => {
-  bugsink = await startBugsink();
-  recorder = await startRecorder(bugsink.url);
-  server = await startStaticServer({ '/dist/': join(root, 'dist'), '/': join(here, 'pages') });
-  browser = await launchChromium();
+  stack = await startStack();
+  ({ bugsink, recorder, browser } = stack);
 });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await recorder?.stop();
-  await bugsink?.stop();
-});
+after(() => stack?.stop());
 
 test(`${Object.keys(BY_KEY).length + Object.keys(BY_SHAPE).length} kinds of planted secrets never reach the server`, async () => {
   assert.ok(Object.keys(BY_KEY).length + Object.keys(BY_SHAPE).length >= 30);
   const page = await browser.newPage();
-  const dsn = dsnVia(bugsink.dsn, recorder);
   // Secrets in the page URL's query string too.
-  await page.goto(`${server.url}/secrets.html?dsn=${encodeURIComponent(dsn)}&token=url-tok-planted&api_key=url-ak-planted`);
+  await page.goto(`${stack.pageUrl('secrets.html')}&token=url-tok-planted&api_key=url-ak-planted`);
   await page.waitForFunction(() => window.pageReady === true);
   const ids = await page.evaluate(({ byKey, text }) => {
     const T = window.Tattle;

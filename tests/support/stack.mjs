@@ -1,0 +1,40 @@
+// tests/support/stack.mjs — everything a browser e2e file needs, started together and stopped
+// together: a fresh Bugsink, a recording pass-through in front of it, a static server for the
+// built package (dist/) and the test pages, and a browser.
+//
+//   const stack = await startStack({ browser: 'chromium' | 'firefox' });
+//   stack.dsn            the Bugsink DSN pointing through the recorder
+//   stack.pageUrl(name)  `${server}/${name}?dsn=…`
+//   await stack.stop()   in after(); stops whatever did start, even after a failed start
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBugsink } from './bugsink.mjs';
+import { startRecorder, dsnVia } from './recorder.mjs';
+import { launchChromium, startStaticServer } from './browser.mjs';
+import { launchFirefox } from './firefox.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PAGES = join(root, 'tests', 'e2e', 'pages');
+
+export async function startStack({ browser = 'chromium' } = {}) {
+  const stack = {
+    async stop() {
+      await stack.browser?.close();
+      await stack.server?.stop();
+      await stack.recorder?.stop();
+      await stack.bugsink?.stop();
+    },
+  };
+  try {
+    stack.bugsink = await startBugsink();
+    stack.recorder = await startRecorder(stack.bugsink.url);
+    stack.dsn = dsnVia(stack.bugsink.dsn, stack.recorder);
+    stack.server = await startStaticServer({ '/dist/': join(root, 'dist'), '/': PAGES });
+    stack.browser = browser === 'firefox' ? await launchFirefox() : await launchChromium();
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  stack.pageUrl = (name, dsn = stack.dsn) => `${stack.server.url}/${name}?dsn=${encodeURIComponent(dsn)}`;
+  return stack;
+}
