@@ -79,6 +79,7 @@ impl<T> Local<T> {
 }
 
 static STATE: Local<RefCell<Option<State>>> = Local(RefCell::new(None));
+static USER_AGENT: Local<RefCell<Option<Option<String>>>> = Local(RefCell::new(None));
 /// Set while the transport or `beforeSend` runs: a capture they trigger (a patched `fetch`
 /// that throws, an error in beforeSend) would feed itself forever, so it is dropped.
 static BUSY: Local<Cell<bool>> = Local(Cell::new(false));
@@ -126,7 +127,13 @@ fn event_id_from(hint: &JsValue) -> String {
 fn current_request() -> Option<Request> {
     let global = GLOBAL.with(JsValue::clone);
     let url = get_string(&get(&global, "location"), "href");
-    let ua = get_string(&get(&global, "navigator"), "userAgent");
+    // The user agent cannot change while the page lives: read it once.
+    let ua = USER_AGENT.with(|cache| {
+        cache
+            .borrow_mut()
+            .get_or_insert_with(|| get_string(&get(&global, "navigator"), "userAgent"))
+            .clone()
+    });
     if url.is_none() && ua.is_none() {
         return None;
     }

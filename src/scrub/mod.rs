@@ -368,7 +368,13 @@ impl Scrubber {
         if let Some(url) = request.url.as_mut() {
             *url = self.scrub_url(url);
         }
+        // The user agent is left as it is (Relay exempts it too): its version numbers look like
+        // IP addresses (`Chrome/156.0.0.0`) and it names no person.
+        let ua = request.headers.get("User-Agent").cloned();
         self.scrub_string_map(&mut request.headers);
+        if let Some(ua) = ua {
+            request.headers.insert("User-Agent".to_owned(), ua);
+        }
     }
 
     fn scrub_exception(&self, ex: &mut Exception) {

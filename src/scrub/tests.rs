@@ -196,6 +196,26 @@ fn scrubs_every_part_of_an_event() {
 }
 
 #[test]
+fn the_user_agent_is_left_alone() {
+    let ua = "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156.0.0.0 Safari/537.36";
+    let mut e = Event {
+        request: Some(Request::default()),
+        ..Event::default()
+    };
+    let req = e.request.as_mut().unwrap();
+    req.headers.insert("User-Agent".into(), ua.into());
+    req.headers
+        .insert("X-Forwarded-For".into(), "10.1.2.3".into());
+    Scrubber::new(false).scrub_event(&mut e);
+    let headers = &e.request.unwrap().headers;
+    assert_eq!(headers.get("User-Agent").map(String::as_str), Some(ua));
+    assert_eq!(
+        headers.get("X-Forwarded-For").map(String::as_str),
+        Some("[Filtered]")
+    );
+}
+
+#[test]
 fn secret_words_filter_whole_values_like_relay() {
     let s = Scrubber::new(false);
     for t in [

@@ -50,6 +50,8 @@ function assertCommon(event) {
   assert.equal(event.environment, 'e2e');
   assert.equal(event.platform, 'javascript');
   assert.match(event.request.url, /\/basic\.html/);
+  // The user agent is not personal data; its version must not be mistaken for an IP address.
+  assert.match(event.request.headers['User-Agent'], /Chrome\/\d+\.\d+\.\d+\.\d+/);
 }
 
 describe('browser package → Bugsink', () => {
