@@ -241,7 +241,9 @@ impl Client {
     /// Fills in options and scope, scrubs, records the id, and applies `sample_rate`. `None`
     /// when the event is not to be sent (tattle is off, or it was sampled out and counted).
     pub fn prepare(&mut self, mut event: Event, sample: f64) -> Option<Event> {
-        event.platform = "javascript";
+        if event.platform.is_empty() {
+            event.platform = "javascript";
+        }
         let o = &self.options;
         if event.release.is_none() {
             event.release.clone_from(&o.release);

@@ -38,6 +38,10 @@ mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod js;
 
+/// The Rust API for Rust wasm apps (with the default `std` feature).
+#[cfg(all(target_arch = "wasm32", feature = "std"))]
+pub use js::app::{capture_error, capture_message, configure_scope, init, with_scope, ClientGuard};
+
 pub use client::{Client, ClientOptions, DiscardReason, Outgoing, CLIENT_NAME};
 pub use dsn::Dsn;
 pub use envelope::{is_event_id, uuid4_hex, Envelope, EnvelopeError, MAX_EVENT_BYTES};

@@ -93,6 +93,10 @@ function capture(name, value, rest, hint) {
 
 function onError(ev) {
   try {
+    // A Rust app's panic, already reported by tattle's panic hook inside that app: the trap
+    // that follows it is not a second error.
+    const panicAt = globalThis.__tattlePanicAt;
+    if (ev.error instanceof WebAssembly.RuntimeError && panicAt && Date.now() - panicAt < 2000) return;
     // The location rides along: it becomes the frame when the thrown value has no stack (a
     // thrown string, or an `error` event with no Error object at all).
     const hint = {

@@ -7,6 +7,8 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+#[cfg(feature = "std")]
+pub mod app;
 mod convert;
 
 use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
@@ -29,6 +31,10 @@ extern "C" {
     type Callable;
     #[wasm_bindgen(method, js_name = call, catch)]
     fn call2(this: &Callable, ctx: &JsValue, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set, catch)]
+    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn json_parse(text: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
@@ -153,13 +159,30 @@ fn current_request() -> Option<Request> {
 }
 
 /// Sends outside the state borrow, so a transport that calls back into tattle cannot trap.
+/// Without a JavaScript transport (a Rust app), tattle POSTs with the global `fetch` itself.
 fn dispatch(out: Option<(Outgoing, JsValue)>) {
     if let Some((out, send)) = out {
         BUSY.with(|f| f.set(true));
-        let _ = send
-            .unchecked_ref::<SendFn>()
-            .call(&JsValue::NULL, &out.url, &out.body);
+        if send.is_function() {
+            let _ = send
+                .unchecked_ref::<SendFn>()
+                .call(&JsValue::NULL, &out.url, &out.body);
+        } else {
+            fetch_send(&out.url, &out.body);
+        }
         BUSY.with(|f| f.set(false));
+    }
+}
+
+/// POSTs `body` as text/plain (no CORS preflight), with keepalive so a request started just
+/// before a trap or a page unload still goes out.
+fn fetch_send(url: &str, body: &str) {
+    let init = json_parse(
+        r#"{"method":"POST","keepalive":true,"headers":{"Content-Type":"text/plain;charset=UTF-8"}}"#,
+    );
+    if let Ok(init) = init {
+        let _ = reflect_set(&init, &JsValue::from_str("body"), &JsValue::from_str(body));
+        let _ = global_fetch(url, &init);
     }
 }
 

@@ -1,0 +1,227 @@
+//! The Rust API for Rust wasm apps (Yew, Leptos, plain wasm-bindgen): no JavaScript glue to
+//! write. `init` starts tattle inside the app's own module and installs a panic hook that
+//! reports the panic (message, file:line, the wasm frames) before the trap that follows.
+//!
+//! ```ignore
+//! let _guard = tattle::init(tattle::ClientOptions {
+//!     dsn: Some("https://key@o0.ingest.example.com/42".into()),
+//!     release: Some(env!("CARGO_PKG_VERSION").into()),
+//!     ..Default::default()
+//! });
+//! tattle::capture_message("app started", tattle::protocol::Level::Info);
+//! ```
+
+use super::{
+    console_error, current_request, deliver, float_via_js, new_event_id, now, reflect_set,
+    with_state, State, GLOBAL, STATE,
+};
+use crate::client::{Client, ClientOptions};
+use crate::exception::{Linked, Thrown};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::protocol::{Frame, Level, Mechanism, Stacktrace};
+use crate::scope::Scope;
+use crate::text::cat;
+use std::boxed::Box;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = Error)]
+    type JsStackError;
+    #[wasm_bindgen(constructor, js_class = "Error")]
+    fn new() -> JsStackError;
+    #[wasm_bindgen(method, getter)]
+    fn stack(this: &JsStackError) -> Option<String>;
+}
+
+/// What `init` started. Unlike sentry-rust's guard, dropping it does not stop tattle: a wasm
+/// app lives as long as its page, and every event is handed to `fetch` when it is captured.
+pub struct ClientGuard {
+    enabled: bool,
+}
+
+impl ClientGuard {
+    /// Whether events are sent (false with no DSN or an invalid one).
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+}
+
+/// Starts tattle for a Rust wasm app and installs its panic hook. An invalid DSN is reported
+/// once on the console and leaves tattle off; nothing here panics or throws.
+pub fn init(options: ClientOptions) -> ClientGuard {
+    let client = match Client::new(options, float_via_js) {
+        Ok(c) => c,
+        Err(e) => {
+            let message = e.message();
+            console_error(&cat(&[
+                "tattle: ",
+                &message,
+                ". tattle is disabled; events will not be sent.",
+            ]));
+            return ClientGuard { enabled: false };
+        }
+    };
+    let enabled = client.is_enabled();
+    STATE.with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            *s = Some(State {
+                client,
+                send: JsValue::UNDEFINED, // tattle's own fetch transport
+                before_send: None,
+                ignore_errors: JsValue::UNDEFINED,
+                deny_urls: JsValue::UNDEFINED,
+                allow_urls: JsValue::UNDEFINED,
+            });
+        }
+    });
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        report_panic(info);
+        previous(info);
+    }));
+    ClientGuard { enabled }
+}
+
+/// Captures an error and its `source()` chain. Returns the event id.
+pub fn capture_error(error: &dyn core::error::Error) -> String {
+    let mut chain = vec![Linked::root(rust_error(error))];
+    let mut source = error.source();
+    while let Some(e) = source {
+        if chain.len() >= crate::exception::MAX_LINKED {
+            break;
+        }
+        let parent = chain.len() - 1;
+        chain.push(Linked {
+            thrown: rust_error(e),
+            parent: Some((parent, "source".to_owned())),
+            group: false,
+        });
+        source = e.source();
+    }
+    let id = new_event_id();
+    let mut event = Client::exception_event(
+        &chain,
+        Mechanism::new("generic", true),
+        id.clone(),
+        now(),
+        current_request(),
+        None,
+    );
+    event.platform = "native";
+    deliver(event);
+    id
+}
+
+fn rust_error(e: &dyn core::error::Error) -> Thrown {
+    Thrown::Error {
+        name: "Error".to_owned(),
+        message: e.to_string(),
+        stack: None,
+    }
+}
+
+/// Captures a message at `level`. Returns the event id.
+pub fn capture_message(message: &str, level: Level) -> String {
+    let id = new_event_id();
+    deliver(Client::message_event(
+        message,
+        level,
+        id.clone(),
+        now(),
+        current_request(),
+    ));
+    id
+}
+
+/// Changes the current scope (user, tags, contexts, extra, breadcrumbs).
+pub fn configure_scope(f: impl FnOnce(&mut Scope)) {
+    with_state(|st| f(st.client.scope_mut()));
+}
+
+/// Runs `f` with a child scope: what it sets applies only to captures made inside.
+pub fn with_scope<R>(configure: impl FnOnce(&mut Scope), f: impl FnOnce() -> R) -> R {
+    with_state(|st| {
+        st.client.push_scope();
+        configure(st.client.scope_mut());
+    });
+    let result = f();
+    with_state(|st| st.client.pop_scope());
+    result
+}
+
+/// The panic hook's work: the panic as an exception (`panic`, handled false, level fatal),
+/// with the panic's file:line as the newest frame and the wasm frames of a JS stack below it.
+fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = info.payload().downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "Box<dyn Any>".to_owned()
+    };
+    let mut frames: Vec<Frame> = JsStackError::new()
+        .stack()
+        .map(|s| crate::stacktrace::parse(&s))
+        .unwrap_or_default();
+    // The panic machinery and tattle's own hook are not where the app failed.
+    for f in &mut frames {
+        let machinery = f.function.as_deref().is_some_and(|n| {
+            [
+                "std::",
+                "core::",
+                "alloc::",
+                "tattle::",
+                "__rust",
+                "rust_begin_unwind",
+                "<std::",
+                "<core::",
+                "<alloc::",
+            ]
+            .iter()
+            .any(|p| n.starts_with(p))
+        });
+        if machinery {
+            f.in_app = Some(false);
+        }
+    }
+    if let Some(loc) = info.location() {
+        frames.push(Frame {
+            filename: Some(loc.file().to_owned()),
+            abs_path: Some(loc.file().to_owned()),
+            lineno: Some(loc.line()),
+            colno: Some(loc.column()),
+            in_app: Some(true),
+            ..Frame::default()
+        });
+    }
+    let mut mechanism = Mechanism::new("panic", false);
+    mechanism.synthetic = false;
+    let mut event = Client::exception_event(
+        &[Linked::root(Thrown::Error {
+            name: "panic".to_owned(),
+            message,
+            stack: None,
+        })],
+        mechanism,
+        new_event_id(),
+        now(),
+        current_request(),
+        None,
+    );
+    if let Some(ex) = event.exception.as_mut().and_then(|e| e.values.last_mut()) {
+        ex.stacktrace = (!frames.is_empty()).then_some(Stacktrace { frames });
+    }
+    event.level = Level::Fatal;
+    event.platform = "native";
+    deliver(event);
+    // Tell a tattle npm entry on the same page that the RuntimeError about to be thrown by the
+    // trap is this panic's, already reported.
+    let global = GLOBAL.with(JsValue::clone);
+    let _ = reflect_set(
+        &global,
+        &JsValue::from_str("__tattlePanicAt"),
+        &JsValue::from_f64(now().0 as f64),
+    );
+}
