@@ -54,7 +54,7 @@ fn check_recorded(format: &str, engines: &[&str], min: usize) {
 
 #[test]
 fn recorded_v8_stacks() {
-    check_recorded("v8", &["node_", "chromium_"], 20);
+    check_recorded("v8", &["node_", "chromium_", "deno_", "workerd_"], 20);
 }
 
 #[test]
@@ -163,6 +163,14 @@ fn builtins_and_engine_code_are_not_in_app() {
     assert_eq!(in_app("node:internal/modules/cjs/loader:1521:14"), false);
     assert_eq!(in_app("node:events:524:28"), false);
     assert_eq!(in_app("ext:core/01_core.js:12:3"), false);
+    assert_eq!(in_app("ext:deno_node/_events.mjs:4:461"), false);
+    assert_eq!(in_app("node-internal:events:311:32"), false); // workerd's node compat
+    assert_eq!(in_app("cloudflare-internal:sockets-module:1:2"), false);
+    // A Deno `npm:` package without a node_modules folder, such as tattle itself.
+    assert_eq!(
+        in_app("file:///home/me/.cache/deno/npm/registry.npmjs.org/tattle/0.1.0/dist/index.js:1:2"),
+        false
+    );
     assert_eq!(in_app("/srv/app/node_modules/lib/index.js:1:2"), false);
     assert_eq!(
         in_app("http://h/node_modules/.vite/deps/react.js:1:2"),
@@ -324,6 +332,17 @@ fn eval_frames_take_the_outer_location() {
             "<anonymous>:1:7)"
         )),
         want("eval")
+    );
+    // Deno prints an eval named by `//# sourceURL` with its origin: the name is the file.
+    assert_eq!(
+        parse("    at named (virtual/generated.js, <anonymous>:1:26)"),
+        vec![frame(
+            Some("named"),
+            "virtual/generated.js",
+            "virtual/generated.js",
+            1,
+            26
+        )]
     );
     // An origin V8 could not place: keep the position inside the evaluated code.
     assert_eq!(

@@ -88,18 +88,23 @@ fn url_path(abs_path: &str) -> &str {
     abs_path
 }
 
-/// False for code that is not the application's: engine builtins, Node's and Deno's own
-/// modules, dependencies and browser extensions.
+/// False for code that is not the application's: engine builtins, Node's, Deno's and
+/// workerd's own modules, dependencies and browser extensions.
 fn in_app(abs_path: &str) -> bool {
     !(abs_path == "<anonymous>"
         || abs_path == "native"
         || abs_path.starts_with("node:")
         || abs_path.starts_with("ext:")
+        || abs_path.starts_with("node-internal:")
+        || abs_path.starts_with("cloudflare-internal:")
         || abs_path == "[native code]"
         || abs_path.starts_with("moz-extension://")
         || abs_path.starts_with("chrome-extension://")
         || abs_path.starts_with("safari-web-extension://")
         || contains(abs_path, "/node_modules/")
+        // Deno's global npm cache ($DENO_DIR/npm/registry.npmjs.org/<package>/<version>/),
+        // where `npm:` packages live when there is no node_modules folder.
+        || contains(abs_path, "/npm/registry.npmjs.org/")
         || contains(abs_path, "\\node_modules\\"))
 }
 

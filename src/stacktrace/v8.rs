@@ -8,7 +8,8 @@
 //!
 //! A location is `url:line:col`, `<anonymous>` or `native` (builtins), `url:wasm-function[i]:0xoff`
 //! (WebAssembly), or for code run by `eval`/`new Function`
-//! `eval at caller (url:line:col), <anonymous>:line:col`, where the origin may itself be an eval.
+//! `eval at caller (url:line:col), <anonymous>:line:col`, where the origin may itself be an eval
+//! (Deno prints an eval named by `//# sourceURL` as `name, <anonymous>:line:col`).
 //! URLs and paths may contain spaces, colons and parentheses, so the location is found as the
 //! parenthesised group that ends the line, and its numbers are split off from the right.
 
@@ -69,6 +70,12 @@ fn located(name: Option<&str>, loc: &str) -> Option<Frame> {
         return Some(frame(name, Some(loc), None, None));
     }
     let (path, line, col) = position(loc)?;
+    // Deno prints code evaluated with a `//# sourceURL=name` as `name, <anonymous>:1:2` where
+    // V8 prints `name:1:2`: the name is the file.
+    let path = match path.strip_suffix(", <anonymous>") {
+        Some(named) if !named.is_empty() => named,
+        _ => path,
+    };
     Some(frame(name, Some(path), Some(line), Some(col)))
 }
 
