@@ -48,8 +48,8 @@ export function __tattle_reinstantiate() {
 }
 `);
 
-// The entry imports './tattle_core.js': bundle it from beside wasm-bindgen's glue.
-copyFileSync(join(root, 'www/index.js'), join(pkg, 'index.js'));
+// The entry imports './tattle_core.js': bundle it (and its own modules) from beside wasm-bindgen's glue.
+for (const f of ['index.js', 'delivery.js', 'guard.js', 'store.js']) copyFileSync(join(root, 'www', f), join(pkg, f));
 await build({
   entryPoints: [join(pkg, 'index.js')],
   bundle: true,

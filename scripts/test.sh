@@ -16,6 +16,8 @@ cargo clippy --target wasm32-unknown-unknown -p panic_app --quiet -- -D warnings
 
 say "native unit and fixture tests (cargo test)"
 cargo test --quiet
+say "delivery policy and storm guard unit tests (node --test tests/unit/)"
+node --test tests/unit/
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 say "wasm boundary tests in Node"

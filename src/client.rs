@@ -68,6 +68,8 @@ pub struct Outgoing {
     pub url: String,
     /// Envelope text.
     pub body: String,
+    /// The event's id, so the transport can send it at most once.
+    pub event_id: String,
 }
 
 /// Why an event was not sent, in client-report terms.
@@ -81,6 +83,18 @@ pub enum DiscardReason {
     BeforeSend,
     /// Not picked by `sample_rate`.
     SampleRate,
+}
+
+impl DiscardReason {
+    /// The reason's name in a client report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiscardReason::InternalSdkError => "internal_sdk_error",
+            DiscardReason::EventProcessor => "event_processor",
+            DiscardReason::BeforeSend => "before_send",
+            DiscardReason::SampleRate => "sample_rate",
+        }
+    }
 }
 
 /// The client.
@@ -167,6 +181,17 @@ impl Client {
     /// Counted drops, for client reports: ((reason, category), count).
     pub fn discarded(&self) -> impl Iterator<Item = (DiscardReason, &'static str, u32)> + '_ {
         self.discarded.iter().copied()
+    }
+
+    /// Hands the counted drops over to whoever sends the client report, and starts counting
+    /// afresh.
+    pub fn take_discarded(&mut self) -> Vec<(DiscardReason, &'static str, u32)> {
+        core::mem::take(&mut self.discarded)
+    }
+
+    /// Where envelopes go: the DSN's envelope endpoint with its auth query, or the tunnel.
+    pub fn endpoint(&self) -> &str {
+        &self.url
     }
 
     /// Counts an item dropped for `reason`, for the next client report.
@@ -298,6 +323,7 @@ impl Client {
                 Some(Outgoing {
                     url: self.url.clone(),
                     body: env.into_string(),
+                    event_id: event_id.to_owned(),
                 })
             }
             Err(_) => {

@@ -63,6 +63,15 @@ export interface BrowserOptions {
   breadcrumbs?: { console?: boolean; fetch?: boolean; xhr?: boolean; history?: boolean; dom?: boolean };
   /** Where to load tattle's .wasm from, if not beside this module. */
   wasmUrl?: string | URL;
+  /** Delivery tuning (times in ms). */
+  transportOptions?: {
+    batchDelay?: number; batchSize?: number; maxInFlight?: number; maxQueue?: number;
+    retryBase?: number; maxRetryDelay?: number; reportDelay?: number; compress?: boolean;
+  };
+  /** Drops identical errors within `dedupeWindowMs` (10 s) and caps events at `maxPerMinute` (100); `false` turns it off. */
+  stormGuard?: false | { maxPerMinute?: number; dedupeWindowMs?: number };
+  /** Events that could not be sent wait in IndexedDB (at most `maxEvents`, 1,000); `false`: memory only. */
+  offlineStore?: false | { maxEvents?: number };
 }
 
 export interface Scope {

@@ -5,13 +5,20 @@
 // - it owns the fetch transport and flush bookkeeping;
 // - it never throws into the page: any failure inside tattle is caught (and logged with debug).
 import loadCore, * as core from './tattle_core.js';
+import { createDelivery, memoryStore } from './delivery.js';
+import { createGuard, keyOf } from './guard.js';
+import { idbStore } from './store.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
 let options = {};
 let queue = [];
 let loading = null;
 let lastId;
-const pending = new Set();
+let delivery;
+let admit = () => null;
+let wasmExports;
+const MAX_EARLY = 100; // captures held while the .wasm loads; beyond, dropped and counted
+let early = 0;
 
 function log(...args) {
   if (options.debug) console.warn('tattle:', ...args);
@@ -71,23 +78,35 @@ function recover() {
 // The fetch tattle sends with: the one there at init, before tattle wraps it for breadcrumbs.
 let rawFetch;
 
-function send(url, body) {
-  const request = rawFetch(url, {
-    method: 'POST',
-    body,
-    headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-  }).then(
-    (res) => { if (res.status >= 400) log('server answered', res.status); },
-    (err) => log('could not send event:', err),
-  );
-  const done = request.finally(() => pending.delete(done));
-  pending.add(done);
+// The core hands each envelope here; the delivery decides when and how it leaves.
+let sentId;
+function send(url, body, id) {
+  sentId = id;
+  delivery.add({ id, url, body, category: 'error' });
+}
+
+// Drops the core counted (sampling, filters, beforeSend, internal errors), for the client report.
+function pullDiscards() {
+  for (const entry of (call('takeDiscards', []) || '').split(',')) {
+    const [reason, category, n] = entry.split(':');
+    if (n) delivery.count(reason, category, Number(n));
+  }
 }
 
 function capture(name, value, rest, hint) {
   const id = newId();
   lastId = id;
-  call(name, [value, ...rest, { ...hint, event_id: id }]);
+  if (!delivery) return id;
+  const dropped = admit(name === 'captureMessage' ? `message:${rest[0]}:${value}` : keyOf(value, hint));
+  if (dropped) {
+    delivery.count(dropped, 'error');
+  } else if (state === 1 && ++early > MAX_EARLY) {
+    delivery.count('queue_overflow', 'error');
+  } else {
+    sentId = undefined;
+    call(name, [value, ...rest, { ...hint, event_id: id }]);
+    if (state === 2 && sentId !== id) pullDiscards();
+  }
   return id;
 }
 
@@ -117,11 +136,21 @@ function onRejection(ev) {
   }
 }
 
+// Page life: hidden → send what waits now; pagehide → the page is going: send at once with
+// keepalive, keep the rest for the next load; back (bfcache) or online → go on.
+const onHidden = () => { if (document.visibilityState === 'hidden') delivery.hide(false); };
+const onPageHide = () => delivery.hide(true);
+const onResume = () => delivery.resume();
+
 function setHandlers(on) {
   if (typeof addEventListener !== 'function') return;
   const method = on ? addEventListener : removeEventListener;
   method('error', onError);
   method('unhandledrejection', onRejection);
+  method('pagehide', onPageHide);
+  method('pageshow', onResume);
+  method('online', onResume);
+  if (typeof document !== 'undefined') document[on ? 'addEventListener' : 'removeEventListener']('visibilitychange', onHidden);
 }
 
 // The user's own scrubbing patterns (RegExps) are JavaScript, so they run here, on the event as
@@ -163,6 +192,20 @@ export function init(opts) {
     }
     state = 1;
     rawFetch = globalThis.fetch;
+    const offline = options.offlineStore;
+    const maxStored = (offline && offline.maxEvents) || 1000;
+    delivery = createDelivery({
+      fetch: (url, init) => rawFetch(url, init),
+      store: offline === false || typeof indexedDB === 'undefined' ? memoryStore(100) : idbStore(maxStored),
+      now: Date.now,
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (t) => clearTimeout(t),
+      random: Math.random,
+      log,
+      options: options.transportOptions,
+    });
+    if (options.stormGuard !== false) admit = createGuard(options.stormGuard, Date.now);
+    delivery.start();
     setHandlers(true);
     instrument();
     const initial = options.initialScope;
@@ -174,11 +217,17 @@ export function init(opts) {
     }
     // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
     loading = loadCore({ module_or_path: rawFetch(options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url)) })
-      .then(() => {
+      .then((exports) => {
+        wasmExports = exports;
         const ok = core.init(coreOptions(), send);
         state = ok ? 2 : 3;
-        if (ok) for (const [name, args] of queue) call(name, args);
-        else setHandlers(false);
+        if (ok) {
+          delivery.url = core.endpoint();
+          for (const [name, args] of queue) call(name, args);
+          pullDiscards();
+        } else {
+          setHandlers(false);
+        }
       })
       .catch((e) => {
         state = 3;
@@ -327,16 +376,22 @@ export const __testTrap = () => call('testTrap', []);
 /** The id of the last event captured. */
 export const lastEventId = () => lastId;
 
-/** Waits until everything captured so far has been sent; false if `timeout` ms pass first. */
+/** Internal, for tattle's benchmark: what the delivery holds and the wasm memory size. */
+export const __stats = () => ({ ...delivery?.stats(), wasmMemoryBytes: wasmExports ? wasmExports.memory.buffer.byteLength : 0 });
+
+/**
+ * Waits until everything captured so far has been sent: true; false if `timeout` ms pass first
+ * or some events wait in the offline store for the server to come back.
+ */
 export function flush(timeout) {
   const drained = (async () => {
     try {
       await loading;
-      while (pending.size) await Promise.all([...pending]);
+      return delivery ? await delivery.flush() : true;
     } catch (e) {
       log('flush failed', e);
+      return false;
     }
-    return true;
   })();
   if (!(timeout > 0)) return drained;
   return Promise.race([drained, new Promise((resolve) => setTimeout(resolve, timeout, false))]);

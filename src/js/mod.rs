@@ -23,10 +23,16 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The transport function the JavaScript entry passes to `init`: `send(url, body)`.
+    /// The transport function the JavaScript entry passes to `init`: `send(url, body, eventId)`.
     pub type SendFn;
     #[wasm_bindgen(method, js_name = call, catch)]
-    fn call(this: &SendFn, ctx: &JsValue, url: &str, body: &str) -> Result<JsValue, JsValue>;
+    fn call(
+        this: &SendFn,
+        ctx: &JsValue,
+        url: &str,
+        body: &str,
+        event_id: &str,
+    ) -> Result<JsValue, JsValue>;
     /// Any function, called with `this` and two arguments.
     type Callable;
     #[wasm_bindgen(method, js_name = call, catch)]
@@ -164,9 +170,12 @@ fn dispatch(out: Option<(Outgoing, JsValue)>) {
     if let Some((out, send)) = out {
         BUSY.with(|f| f.set(true));
         if send.is_function() {
-            let _ = send
-                .unchecked_ref::<SendFn>()
-                .call(&JsValue::NULL, &out.url, &out.body);
+            let _ = send.unchecked_ref::<SendFn>().call(
+                &JsValue::NULL,
+                &out.url,
+                &out.body,
+                &out.event_id,
+            );
         } else {
             fetch_send(&out.url, &out.body);
         }
@@ -186,7 +195,32 @@ fn fetch_send(url: &str, body: &str) {
     }
 }
 
-/// Starts tattle with `options`; `send(url, body)` delivers an envelope. Returns whether
+/// The drops counted since the last call, for the client report the JavaScript entry sends:
+/// `reason:category:count` entries joined by `,`.
+#[wasm_bindgen(js_name = takeDiscards)]
+pub fn take_discards() -> String {
+    let taken = with_state(|st| st.client.take_discarded()).unwrap_or_default();
+    let mut out = String::new();
+    for (reason, category, n) in taken {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(reason.as_str());
+        out.push(':');
+        out.push_str(category);
+        out.push(':');
+        out.push_str(&crate::json::u64_digits(n as u64));
+    }
+    out
+}
+
+/// Where envelopes go (empty when tattle is off).
+#[wasm_bindgen]
+pub fn endpoint() -> String {
+    with_state(|st| st.client.endpoint().to_owned()).unwrap_or_default()
+}
+
+/// Starts tattle with `options`; `send(url, body, eventId)` delivers an envelope. Returns whether
 /// events will be sent. An invalid DSN is reported once on the console and disables tattle.
 #[wasm_bindgen]
 pub fn init(options: JsValue, send: SendFn) -> bool {

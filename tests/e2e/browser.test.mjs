@@ -164,8 +164,14 @@ describe('browser package → Bugsink', () => {
       const marker = await captureVia(page, () => Tattle.captureMessage('after cross-origin'));
       await bugsink.findEvent(marker);
       const sent = recorder.bodies.slice(before).map((b) => b.body.toString());
-      assert.equal(sent.length, 1, 'only the marker was sent');
-      assert.ok(!sent[0].includes('Script error'));
+      const events = sent.filter((b) => b.includes('{"type":"event"'));
+      assert.equal(events.length, 1, 'only the marker was sent');
+      assert.ok(!events[0].includes('Script error'));
+      // …and the drop was counted: the flush sent a client report with it.
+      const report = sent.find((b) => b.includes('{"type":"client_report"'));
+      assert.ok(report, `a client report was sent: ${sent.join('\n---\n')}`);
+      const counted = JSON.parse(report.split('\n')[2]).discarded_events;
+      assert.deepEqual(counted, [{ reason: 'event_processor', category: 'error', quantity: 1 }]);
     } finally {
       await other.stop();
     }

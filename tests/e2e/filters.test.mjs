@@ -28,6 +28,15 @@ test('beforeSend changes and drops; ignoreErrors drops by substring and RegExp',
   assert.equal(ev.exception.values[0].value, 'kept');
   assert.equal(ev.tags.before_send, 'ran');
   const sent = recorder.bodies.map((b) => b.body.toString());
-  assert.equal(sent.length, 1, `only the kept event left the page: ${sent.length}`);
+  const events = sent.filter((b) => b.includes('{"type":"event"'));
+  assert.equal(events.length, 1, `only the kept event left the page: ${events.length}`);
   assert.equal((await bugsink.listEvents()).length, 1);
+  // The three drops went out in the client report that the flush sent, counted by reason.
+  const reports = sent.filter((b) => b.includes('{"type":"client_report"'));
+  const counted = reports.flatMap((b) => JSON.parse(b.split('\n')[2]).discarded_events)
+    .sort((a, b) => a.reason.localeCompare(b.reason));
+  assert.deepEqual(counted, [
+    { reason: 'before_send', category: 'error', quantity: 1 },
+    { reason: 'event_processor', category: 'error', quantity: 2 },
+  ]);
 });

@@ -21,6 +21,8 @@
 //               <dir>/gunicorn.log and kept in memory for logTail() and error messages.
 //     workers:  gunicorn sync workers (default 2; see "measured" below).
 //     settings: extra keys for Bugsink's BUGSINK settings dict, e.g. { MAX_EVENTS_PER_PROJECT_PER_5_MINUTES: 3 }.
+//     resume:   true → start again on an earlier instance's `dir` (and `port`), keeping its data, project and DSN:
+//               a server that was down and came back.
 //     maxEventsPerProjectPer5Minutes: shorthand for that quota (for rate-limit tests). Settings are read at start;
 //               to change them, start another instance.
 //   ensureVenv() → path of the Python venv (runs scripts/setup-python.sh once per process; a no-op when warm)
@@ -312,7 +314,7 @@ async function kill(child, exitPromise) {
 }
 
 export async function startBugsink({
-  dir, port, log, workers = 2, settings = {}, maxEventsPerProjectPer5Minutes, readyTimeoutMs = 30000, keepDir,
+  dir, port, log, workers = 2, settings = {}, maxEventsPerProjectPer5Minutes, readyTimeoutMs = 30000, keepDir, resume,
 } = {}) {
   const t0 = Date.now();
   const venv = await ensureVenv();
@@ -320,7 +322,8 @@ export async function startBugsink({
   const ownDir = !dir;
   dir = dir ? resolve(dir) : await mkdtemp(join(tmpdir(), 'tattle-bugsink-'));
   await mkdir(join(dir, 'ingestion'), { recursive: true, mode: 0o700 }); // Bugsink warns on a non-private dir
-  for (const f of ['db.sqlite3', 'snappea.sqlite3']) await copyFile(join(tdir, f), join(dir, f));
+  // resume: the same server again after a stop (same dir and port): its data and DSN are kept.
+  if (!resume) for (const f of ['db.sqlite3', 'snappea.sqlite3']) await copyFile(join(tdir, f), join(dir, f));
   const allSettings = { ...settings };
   if (maxEventsPerProjectPer5Minutes !== undefined) {
     allSettings.MAX_EVENTS_PER_PROJECT_PER_5_MINUTES = maxEventsPerProjectPer5Minutes;
@@ -413,8 +416,10 @@ export async function startBugsink({
   };
 
   try {
-    const team = await api('teams/', { method: 'POST', body: { name: 'e2e' } });
-    await api('projects/', { method: 'POST', body: { name: 'e2e', team: team.id } });
+    if (!resume) {
+      const team = await api('teams/', { method: 'POST', body: { name: 'e2e' } });
+      await api('projects/', { method: 'POST', body: { name: 'e2e', team: team.id } });
+    }
     const project = (await api('projects/')).results.find((p) => p.name === 'e2e');
     const dsn = new URL(project.dsn);
     Object.assign(handle, {

@@ -17,6 +17,8 @@
 //               the target has answered.
 //     bodies:   the requests that carried a body (POST/PUT/…; not the CORS preflights) — what relayCheck wants.
 //     waitFor(n): resolves when bodies.length ≥ n AND their responses arrived (bounded: default 10 s, then throws).
+//   mirrorDown: true → when the target refuses the connection, reset the client's connection instead of answering
+//               502 (so the SDK sees the network failure a down server gives it).
 //   dsnVia(dsn, recorder) → the DSN with host:port replaced by the recorder's (key, path, project id unchanged).
 //
 // Pass-through means pass-through: the request goes to the target with the same method, path, query, headers
@@ -51,7 +53,7 @@ function decode(raw, encoding) {
   }
 }
 
-export async function startRecorder(targetOrigin, { log } = {}) {
+export async function startRecorder(targetOrigin, { log, mirrorDown } = {}) {
   const target = new URL(targetOrigin);
   const requests = [];
   const bodies = [];
@@ -94,6 +96,13 @@ export async function startRecorder(targetOrigin, { log } = {}) {
       out.setTimeout(30000, () => out.destroy(new Error('target timed out after 30 s')));
       out.on('error', (e) => {
         entry.error = String(e);
+        if (mirrorDown) {
+          // The target is down: the client sees what it would see talking to it directly, a
+          // connection that fails, not a 502 from a proxy.
+          req.socket.destroy();
+          resolveResponse({ error: String(e) });
+          return;
+        }
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
         res.end(`recorder: target ${target.origin} failed: ${e.message}`);
         resolveResponse({ error: String(e) });

@@ -1,0 +1,282 @@
+// Unit tests of the delivery policy (www/delivery.js) and the storm guard (www/guard.js), run
+// by node's test runner without a browser. The clock and timers are virtual and the network is
+// a scripted function: these check decisions (when, what, how often), not the network itself,
+// which the e2e tests do against a real Bugsink in Chromium.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
+import { createDelivery, limitedUntil, memoryStore, updateRateLimits } from '../../www/delivery.js';
+import { createGuard, keyOf } from '../../www/guard.js';
+
+/** A virtual clock with timers, and a network whose answers the test decides. */
+function rig({ options, answer = () => ({ status: 200 }), store = memoryStore(1000) } = {}) {
+  let t = 1_000_000;
+  let timers = [];
+  let nextTimer = 1;
+  const requests = [];
+  const r = {
+    requests,
+    store,
+    now: () => t,
+    // Lets promises settle, then runs timers due by `ms` from now, in order.
+    async advance(ms) {
+      const end = t + ms;
+      for (;;) {
+        await settle();
+        const due = timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at)[0];
+        if (!due) break;
+        timers = timers.filter((x) => x !== due);
+        t = Math.max(t, due.at);
+        due.fn();
+      }
+      t = end;
+      await settle();
+    },
+    sent: () => requests.map((q) => q.id),
+  };
+  const settle = async () => { for (let i = 0; i < 20; i++) await new Promise((res) => setImmediate(res)); };
+  r.delivery = createDelivery({
+    fetch: async (url, init) => {
+      const gz = init.headers['Content-Encoding'] === 'gzip';
+      const body = new TextDecoder().decode(gz ? gunzipSync(init.body) : init.body);
+      const id = JSON.parse(body.split('\n')[0]).event_id ?? 'report';
+      const req = { url, init, body, id, at: t };
+      requests.push(req);
+      const a = await answer(req);
+      if (a.error) throw new TypeError('Failed to fetch');
+      const headers = new Map(Object.entries(a.headers || {}));
+      return { status: a.status, headers: { get: (n) => headers.get(n) ?? null } };
+    },
+    store,
+    now: r.now,
+    setTimeout: (fn, ms) => { const id = nextTimer++; timers.push({ id, at: t + ms, fn }); return id; },
+    clearTimeout: (id) => { timers = timers.filter((x) => x.id !== id); },
+    random: () => 0.5,
+    log: () => {},
+    options: { compress: false, ...options },
+  });
+  return r;
+}
+
+const item = (n, category = 'error') => ({
+  id: `id${n}`, url: 'http://127.0.0.1:9/api/1/envelope/?sentry_key=k',
+  body: `${JSON.stringify({ event_id: `id${n}` })}\n{"type":"event"}\n{}`, category,
+});
+const reportOf = (requests) => requests.filter((q) => q.id === 'report')
+  .map((q) => JSON.parse(q.body.split('\n')[2]).discarded_events);
+
+describe('batching', () => {
+  test('the first event of a burst leaves at once, the rest together after the window', async () => {
+    const r = rig();
+    r.delivery.add(item(1));
+    await r.advance(0);
+    assert.deepEqual(r.sent(), ['id1']);
+    for (let i = 2; i <= 4; i++) r.delivery.add(item(i));
+    await r.advance(999);
+    assert.deepEqual(r.sent(), ['id1'], 'followers wait for the window');
+    await r.advance(1);
+    assert.deepEqual(r.sent(), ['id1', 'id2', 'id3', 'id4']);
+  });
+
+  test('a full batch leaves before the window ends; requests in flight are capped', async () => {
+    let release;
+    const gate = new Promise((res) => { release = res; });
+    const r = rig({ answer: () => gate.then(() => ({ status: 200 })) });
+    r.delivery.add(item(0));
+    for (let i = 1; i <= 10; i++) r.delivery.add(item(i));
+    await r.advance(0);
+    assert.equal(r.requests.length, 4, 'maxInFlight (4) requests at once');
+    release();
+    await r.advance(0);
+    assert.equal(r.requests.length, 11, 'the rest follow as requests finish');
+    assert.equal(new Set(r.sent()).size, 11);
+  });
+
+  test('flush sends what waits and resolves true when all went', async () => {
+    const r = rig();
+    r.delivery.add(item(1));
+    r.delivery.add(item(2));
+    const flushed = r.delivery.flush();
+    await r.advance(0);
+    assert.equal(await flushed, true);
+    assert.deepEqual(r.sent(), ['id1', 'id2']);
+  });
+});
+
+describe('rate limits', () => {
+  test('header grammar: categories, all categories, Retry-After, bare 429', () => {
+    const now = 1000;
+    const l = new Map();
+    updateRateLimits(l, 200, (n) => (n === 'x-sentry-rate-limits' ? '60:error;default:key, 2700:transaction:organization:quota' : null), now);
+    assert.equal(limitedUntil(l, 'error', now), now + 60000);
+    assert.equal(limitedUntil(l, 'default', now), now + 60000);
+    assert.equal(limitedUntil(l, 'transaction', now), now + 2700000);
+    assert.equal(limitedUntil(l, 'session', now), 0);
+    const all = new Map();
+    updateRateLimits(all, 429, (n) => (n === 'x-sentry-rate-limits' ? '30::key' : null), now);
+    assert.equal(limitedUntil(all, 'session', now), now + 30000);
+    const retry = new Map();
+    updateRateLimits(retry, 429, (n) => (n === 'retry-after' ? '7' : null), now);
+    assert.equal(limitedUntil(retry, 'error', now), now + 7000);
+    const bare = new Map();
+    updateRateLimits(bare, 429, () => null, now);
+    assert.equal(limitedUntil(bare, 'error', now), now + 60000);
+    assert.equal(limitedUntil(bare, 'error', now + 60000), 0, 'the limit ends');
+  });
+
+  test('a 429 stops all sending of the category until it ends, and the drops are reported', async () => {
+    const r = rig({ answer: (q) => (q.id === 'id1' ? { status: 429, headers: { 'x-sentry-rate-limits': '60:error:key' } } : { status: 200 }) });
+    r.delivery.url = item(0).url;
+    r.delivery.add(item(1));
+    await r.advance(0);
+    for (let i = 2; i <= 6; i++) r.delivery.add(item(i));
+    await r.advance(59000);
+    assert.ok(!r.sent().some((id) => /^id[2-6]$/.test(id)), 'no event of the limited category was sent');
+    await r.advance(2000);
+    r.delivery.add(item(7));
+    await r.advance(0);
+    assert.ok(r.sent().includes('id7'), 'sending resumes after the limit');
+    const reports = reportOf(r.requests).flat();
+    const backoff = reports.filter((d) => d.reason === 'ratelimit_backoff').reduce((s, d) => s + d.quantity, 0);
+    assert.equal(backoff, 6, 'the 429ed event and the 5 held back are counted');
+  });
+
+  test('a limit announced on a 200 is obeyed too', async () => {
+    const r = rig({ answer: () => ({ status: 200, headers: { 'x-sentry-rate-limits': '10:error:key' } }) });
+    r.delivery.add(item(1));
+    await r.advance(1500);
+    r.delivery.add(item(2));
+    await r.advance(0);
+    assert.deepEqual(r.sent(), ['id1']);
+    await r.advance(10000);
+    r.delivery.add(item(3));
+    await r.advance(0);
+    assert.deepEqual(r.sent(), ['id1', 'id3']);
+  });
+});
+
+describe('faults', () => {
+  test('server down: events wait in the store, retry with backoff, each delivered once', async () => {
+    let up = false;
+    const r = rig({ answer: () => (up ? { status: 200 } : { error: true }) });
+    for (let i = 1; i <= 20; i++) r.delivery.add(item(i));
+    await r.advance(100);
+    const whileDown = r.requests.length;
+    assert.ok(whileDown <= 4, `few attempts while down (${whileDown})`);
+    await r.advance(5000);
+    assert.ok(r.requests.length <= whileDown + 3, 'backoff: one probe per retry');
+    up = true;
+    const downCount = r.requests.length;
+    await r.advance(60000);
+    const delivered = r.requests.slice(downCount).map((q) => q.id);
+    assert.deepEqual([...delivered].sort(), Array.from({ length: 20 }, (_, i) => `id${i + 1}`).sort(),
+      'each of the 20 delivered exactly once after the server came back');
+    assert.deepEqual(await r.store.oldest(100, new Set()), [], 'the store is empty again');
+    assert.equal(await r.delivery.flush(), true);
+  });
+
+  test('a 5xx is retried; a 413 never is and is counted', async () => {
+    let calls = 0;
+    const r = rig({ answer: (q) => (q.id === 'id1' ? { status: 413 } : (++calls === 1 ? { status: 503 } : { status: 200 })) });
+    r.delivery.url = item(0).url;
+    r.delivery.add(item(1));
+    r.delivery.add(item(2));
+    await r.advance(1000);
+    await r.advance(5000);
+    assert.equal(r.sent().filter((id) => id === 'id1').length, 1, '413 not retried');
+    assert.equal(r.sent().filter((id) => id === 'id2').length, 2, '503 retried once, then delivered');
+    await r.delivery.flush();
+    await r.advance(0);
+    assert.deepEqual(reportOf(r.requests).flat(), [{ reason: 'send_error', category: 'error', quantity: 1 }]);
+  });
+
+  test('the store is bounded: the oldest go first, counted as queue_overflow', async () => {
+    const r = rig({ answer: () => ({ error: true }), store: memoryStore(5) });
+    r.delivery.url = item(0).url;
+    for (let i = 1; i <= 8; i++) r.delivery.add(item(i));
+    await r.advance(100);
+    const kept = (await r.store.oldest(100, new Set())).map((x) => x.id);
+    assert.deepEqual(kept, ['id4', 'id5', 'id6', 'id7', 'id8']);
+    assert.equal(await r.delivery.flush(), false, 'flush says not everything went');
+  });
+
+  test('what an earlier page stored is sent on start, and never twice', async () => {
+    const store = memoryStore(100);
+    await store.put([item(1), item(2)].map((x) => ({ ...x, at: 1 })));
+    const r = rig({ store });
+    r.delivery.start();
+    r.delivery.start();
+    r.delivery.add(item(2));
+    await r.advance(3000);
+    assert.deepEqual([...r.sent()].sort(), ['id1', 'id2']);
+  });
+
+  test('a burst larger than the memory queue spills into the store: nothing dropped', async () => {
+    const r = rig({ options: { maxQueue: 10 } });
+    for (let i = 1; i <= 50; i++) r.delivery.add(item(i));
+    await r.advance(10000);
+    assert.equal(new Set(r.sent()).size, 50);
+    assert.equal(r.sent().length, 50, 'each once');
+  });
+
+  test('pagehide while a body is being compressed: it leaves now, plain', async () => {
+    const r = rig({ options: { compress: true } });
+    const big = { ...item(1), body: `${item(1).body}${' '.repeat(4000)}` };
+    r.delivery.add(big);
+    assert.equal(r.requests.length, 0, 'compression is under way');
+    r.delivery.hide(true);
+    assert.equal(r.requests.length, 1, 'sent synchronously on pagehide');
+    assert.equal(r.requests[0].init.headers['Content-Encoding'], undefined);
+    await r.advance(100);
+    assert.equal(r.requests.length, 1, 'and not a second time when the compression finishes');
+  });
+
+  test('bodies over 1 KiB are gzipped where CompressionStream exists', async () => {
+    const r = rig({ options: { compress: true } });
+    const big = { ...item(1), body: `${item(1).body}${'x'.repeat(4000)}` };
+    r.delivery.add(big);
+    await r.advance(100);
+    assert.equal(r.requests[0].init.headers['Content-Encoding'], 'gzip');
+    assert.ok(r.requests[0].init.body.length < 500);
+  });
+
+  test('pagehide: fetch at once with keepalive, in the same task', async () => {
+    const r = rig();
+    r.delivery.add(item(1));
+    await r.advance(0);
+    r.delivery.add(item(2));
+    r.delivery.hide(true);
+    assert.equal(r.requests.length, 2, 'sent synchronously');
+    assert.equal(r.requests[1].init.keepalive, true);
+    r.delivery.add(item(3));
+    assert.equal(r.requests.length, 3, 'a capture during unload leaves at once too');
+  });
+});
+
+describe('storm guard', () => {
+  test('identical errors within the window are dropped; the minute cap holds', () => {
+    let t = 0;
+    const admit = createGuard({ maxPerMinute: 5, dedupeWindowMs: 1000 }, () => t);
+    assert.equal(admit('a'), null);
+    assert.equal(admit('a'), 'event_processor');
+    t = 1000;
+    assert.equal(admit('a'), null, 'again after the window');
+    for (const k of ['b', 'c', 'd']) assert.equal(admit(k), null);
+    assert.equal(admit('e'), 'ratelimit_backoff', 'the sixth in a minute is over the cap');
+    t = 61000;
+    assert.equal(admit('e'), null, 'a new minute');
+  });
+
+  test('keys: errors by type, message and stack; event locations; primitives', () => {
+    const e1 = new Error('x');
+    const e2 = new Error('x');
+    assert.notEqual(keyOf(e1), keyOf(e2), 'different throw sites differ (stack)');
+    const loop = () => new Error('same');
+    const [a, b] = [0, 1].map(() => loop());
+    assert.equal(keyOf(a), keyOf(b), 'one site twice is one key');
+    assert.equal(keyOf('boom'), keyOf('boom'));
+    assert.equal(keyOf(undefined, { message: 'm', filename: 'f.js', lineno: 1, colno: 2 }), 'm@f.js:1:2');
+    const hostile = new Proxy({}, { ownKeys() { throw new Error('no'); } });
+    assert.equal(keyOf(hostile), '', 'a hostile value gives no key, never a throw');
+  });
+});
