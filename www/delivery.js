@@ -92,7 +92,7 @@ export function createDelivery(env) {
   const queue = [];
   const inFlight = new Map(); // id → item
   const discards = new Map(); // "reason\0category" → count
-  const finished = new Set(); // ids delivered or given up on: never sent again (bounded)
+  const finished = new Set(); // stored ids delivered or given up on: never sent again (bounded)
   const idle = []; // flush waiters
   let url = '';
   let lastBatch = -Infinity;
@@ -232,9 +232,11 @@ export function createDelivery(env) {
     const t = now();
     updateRateLimits(limits, status, header, t);
     const done = () => {
+      if (!item.stored) return;
+      // Until its delete has gone through, a store read must not hand it out again.
       finished.add(item.id);
       if (finished.size > 1000) finished.delete(finished.values().next().value);
-      if (item.stored) storeOp(() => store.delete(item.id));
+      storeOp(() => store.delete(item.id));
     };
     if (status >= 200 && status < 300) {
       done();
@@ -310,7 +312,7 @@ export function createDelivery(env) {
     /** Takes an envelope the core built. */
     add(item) {
       url = item.url;
-      if (inFlight.has(item.id) || finished.has(item.id) || queue.some((q) => q.id === item.id)) return;
+      if (inFlight.has(item.id) || finished.has(item.id)) return;
       if (limitedUntil(limits, item.category, now())) {
         count('ratelimit_backoff', item.category);
       } else if (offline) {
