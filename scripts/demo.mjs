@@ -54,6 +54,8 @@ try {
       const title = [issue.calculated_type, issue.calculated_value].filter(Boolean).join(': ');
       console.log(`  - ${title}  ×${issue.digested_event_count}  release ${first?.data?.release ?? '?'}`);
     }
+    console.log('\n  (The second TypeError click threw the same error within 10 s: tattle\'s storm guard sent it\n' +
+      '   once and counted the drop in a client report, as @sentry/browser\'s dedupe would drop it too.)');
     if (issues.length === 0) process.exitCode = 1;
   }
 } catch (e) {
