@@ -2,7 +2,8 @@
 // - the API is usable at once: calls made before the .wasm is ready are queued in order and
 //   replayed, and captures get their event id immediately;
 // - global `error` / `unhandledrejection` handlers are installed synchronously by init();
-// - it owns the fetch transport and flush bookkeeping;
+// - it hands envelopes to the delivery (delivery.js: batching, rate limits, offline store,
+//   client reports) after the storm guard (guard.js) had its say, and follows the page's life;
 // - it never throws into the page: any failure inside tattle is caught (and logged with debug).
 import loadCore, * as core from './tattle_core.js';
 import { createDelivery, memoryStore } from './delivery.js';
@@ -138,9 +139,17 @@ function onRejection(ev) {
 
 // Page life: hidden → send what waits now; pagehide → the page is going: send at once with
 // keepalive, keep the rest for the next load; back (bfcache) or online → go on.
-const onHidden = () => { if (document.visibilityState === 'hidden') delivery.hide(false); };
-const onPageHide = () => delivery.hide(true);
-const onResume = () => delivery.resume();
+// A listener that threw would land in tattle's own `error` handler: none of them ever throws.
+const safe = (fn) => () => {
+  try {
+    fn();
+  } catch (e) {
+    log('delivery failed', e);
+  }
+};
+const onHidden = safe(() => { if (document.visibilityState === 'hidden') delivery.hide(false); });
+const onPageHide = safe(() => delivery.hide(true));
+const onResume = safe(() => delivery.resume());
 
 function setHandlers(on) {
   if (typeof addEventListener !== 'function') return;
