@@ -39,6 +39,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+[ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null || missing+=(xvfb)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian's ${missing[*]} (apt-get; a minute or two)"
   as_root apt-get update -qq

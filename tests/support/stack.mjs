@@ -2,7 +2,8 @@
 // together: a fresh Bugsink, a recording pass-through in front of it, a static server for the
 // built package (dist/) and the test pages, and a browser.
 //
-//   const stack = await startStack({ browser: 'chromium' | 'firefox' });
+//   const stack = await startStack({ browser: 'chromium' | 'firefox' | 'webkit' });
+//                        (webkit: a tiny page-like WebDriver client, see webkit.mjs: goto/evaluate/waitForFunction)
 //   stack.dsn            the Bugsink DSN pointing through the recorder
 //   stack.pageUrl(name)  `${server}/${name}?dsn=…`
 //   await stack.stop()   in after(); stops whatever did start, even after a failed start
@@ -12,6 +13,7 @@ import { startBugsink } from './bugsink.mjs';
 import { startRecorder, dsnVia } from './recorder.mjs';
 import { launchChromium, startStaticServer } from './browser.mjs';
 import { launchFirefox } from './firefox.mjs';
+import { launchWebKit } from './webkit.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PAGES = join(root, 'tests', 'e2e', 'pages');
@@ -30,7 +32,8 @@ export async function startStack({ browser = 'chromium' } = {}) {
     stack.recorder = await startRecorder(stack.bugsink.url);
     stack.dsn = dsnVia(stack.bugsink.dsn, stack.recorder);
     stack.server = await startStaticServer({ '/dist/': join(root, 'dist'), '/': PAGES });
-    stack.browser = browser === 'firefox' ? await launchFirefox() : await launchChromium();
+    const launch = { firefox: launchFirefox, webkit: launchWebKit }[browser] ?? launchChromium;
+    stack.browser = await launch();
   } catch (e) {
     await stack.stop();
     throw e;
