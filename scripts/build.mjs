@@ -48,19 +48,28 @@ export function __tattle_reinstantiate() {
 }
 `);
 
-// The entry imports './tattle_core.js': bundle it (and its own modules) from beside wasm-bindgen's glue.
-for (const f of ['index.js', 'delivery.js', 'guard.js', 'store.js']) copyFileSync(join(root, 'www', f), join(pkg, f));
-await build({
-  entryPoints: [join(pkg, 'index.js')],
-  bundle: true,
-  format: 'esm',
-  minify: true,
-  target: 'es2020',
-  outfile: join(dist, 'index.js'),
-  // wasm-bindgen's glue resolves the .wasm with `new URL(…, import.meta.url)` too; keep it as is.
-  logLevel: 'warning',
-  legalComments: 'none',
-});
+// The entries import './tattle_core.js': bundle them (and their own modules) from beside
+// wasm-bindgen's glue. index.js is the browser entry; worker.js (workerd) and deno.js (Deno) are
+// `tattle/worker`, which import or read the .wasm beside them and keep `node:async_hooks` for
+// the runtime.
+for (const f of ['index.js', 'delivery.js', 'guard.js', 'store.js', 'shared.js', 'edge.js', 'worker.js', 'deno.js']) {
+  copyFileSync(join(root, 'www', f), join(pkg, f));
+}
+for (const entry of ['index.js', 'worker.js', 'deno.js']) {
+  await build({
+    entryPoints: [join(pkg, entry)],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2022',
+    outfile: join(dist, entry),
+    // wasm-bindgen's glue resolves the .wasm with `new URL(…, import.meta.url)` too; keep it as is.
+    external: ['*.wasm', 'node:*'],
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+}
+copyFileSync(join(root, 'www/worker.d.ts'), join(dist, 'worker.d.ts'));
 copyFileSync(join(root, 'www/index.d.ts'), join(dist, 'index.d.ts'));
 
 const kb = (f) => `${statSync(join(dist, f)).size} B`;

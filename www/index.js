@@ -8,6 +8,7 @@
 import loadCore, * as core from './tattle_core.js';
 import { createDelivery, memoryStore } from './delivery.js';
 import { createGuard, keyOf } from './guard.js';
+import { coreOptions, newId } from './shared.js';
 import { idbStore } from './store.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
@@ -25,15 +26,6 @@ function log(...args) {
   if (options.debug) console.warn('tattle:', ...args);
 }
 
-function newId() {
-  const b = new Uint8Array(16);
-  crypto.getRandomValues(b);
-  b[6] = (b[6] & 15) | 64;
-  b[8] = (b[8] & 63) | 128;
-  let s = '';
-  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
-  return s;
-}
 
 // The root scope as last set, to restore it into a fresh instance after a trap.
 const mirror = { user: undefined, tags: {}, contexts: {}, extras: {} };
@@ -63,7 +55,7 @@ function recover() {
   }
   try {
     core.__tattle_reinstantiate();
-    core.init(coreOptions(), send);
+    core.init(coreOptions(options), send);
     scopeDepth = 0;
     if (mirror.user !== undefined) core.setUser(mirror.user);
     for (const [k, v] of Object.entries(mirror.tags)) core.setTag(k, v);
@@ -162,34 +154,6 @@ function setHandlers(on) {
   if (typeof document !== 'undefined') document[on ? 'addEventListener' : 'removeEventListener']('visibilitychange', onHidden);
 }
 
-// The user's own scrubbing patterns (RegExps) are JavaScript, so they run here, on the event as
-// a plain object, after tattle's built-in scrubbing and before the user's beforeSend.
-function scrubWith(patterns, value) {
-  if (typeof value === 'string') {
-    return patterns.reduce((s, re) => s.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'), '[Filtered]'), value);
-  }
-  if (Array.isArray(value)) return value.map((v) => scrubWith(patterns, v));
-  if (value && typeof value === 'object') {
-    for (const k of Object.keys(value)) value[k] = scrubWith(patterns, value[k]);
-  }
-  return value;
-}
-
-function coreOptions() {
-  const patterns = ((options.scrubbing && options.scrubbing.patterns) || []).filter((p) => p instanceof RegExp);
-  if (!patterns.length || (options.scrubbing && options.scrubbing.enabled === false)) return options;
-  const userHook = options.beforeSend;
-  return {
-    ...options,
-    beforeSend(event, hint) {
-      for (const key of ['exception', 'logentry', 'tags', 'extra', 'contexts', 'breadcrumbs', 'request', 'user']) {
-        if (event[key] !== undefined) event[key] = scrubWith(patterns, event[key]);
-      }
-      return typeof userHook === 'function' ? userHook(event, hint) : event;
-    },
-  };
-}
-
 /** Starts tattle. Never throws; an invalid DSN logs one console error and disables tattle. */
 export function init(opts) {
   try {
@@ -228,7 +192,7 @@ export function init(opts) {
     loading = loadCore({ module_or_path: rawFetch(options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url)) })
       .then((exports) => {
         wasmExports = exports;
-        const ok = core.init(coreOptions(), send);
+        const ok = core.init(coreOptions(options), send);
         state = ok ? 2 : 3;
         if (ok) {
           delivery.url = core.endpoint();

@@ -135,6 +135,27 @@ fn event_id_from(hint: &JsValue) -> String {
         .unwrap_or_else(new_event_id)
 }
 
+/// The request an event belongs to: the one a worker handles (`hint.request`: url, method,
+/// headers, already picked by the worker entry), else the page.
+fn request_for(hint: &JsValue) -> Option<Request> {
+    let given = get(hint, "request");
+    if given.is_object() {
+        let mut request = Request {
+            url: get_string(&given, "url"),
+            method: get_string(&given, "method"),
+            ..Request::default()
+        };
+        let headers = get(&given, "headers");
+        for key in convert::keys(&headers) {
+            if let Some(value) = get_string(&headers, &key) {
+                request.headers.insert(key, value);
+            }
+        }
+        return Some(request);
+    }
+    current_request()
+}
+
 /// The page (or worker script) URL and user agent, as Sentry's browser SDK sends by default.
 fn current_request() -> Option<Request> {
     let global = GLOBAL.with(JsValue::clone);
@@ -424,7 +445,7 @@ pub fn capture_exception(value: JsValue, hint: JsValue) -> String {
         mechanism,
         event_id.clone(),
         now(),
-        current_request(),
+        request_for(&hint),
         location,
     );
     deliver(event);
@@ -447,7 +468,7 @@ pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> Strin
         level,
         event_id.clone(),
         now(),
-        current_request(),
+        request_for(&hint),
     ));
     event_id
 }

@@ -262,6 +262,9 @@ pub struct Request {
     /// URL of the page or request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// HTTP method of a request a worker handled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     /// Request headers.
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub headers: Map<String>,

@@ -1,0 +1,42 @@
+// What the browser and worker entries share: event ids and the user's own scrubbing patterns.
+
+/** A v4 uuid as 32 lowercase hex digits: the event id handed out at capture time. */
+export function newId() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  b[6] = (b[6] & 15) | 64;
+  b[8] = (b[8] & 63) | 128;
+  let s = '';
+  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
+  return s;
+}
+
+// The user's own scrubbing patterns (RegExps) are JavaScript, so they run here, on the event as
+// a plain object, after tattle's built-in scrubbing and before the user's beforeSend.
+function scrubWith(patterns, value) {
+  if (typeof value === 'string') {
+    return patterns.reduce((s, re) => s.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'), '[Filtered]'), value);
+  }
+  if (Array.isArray(value)) return value.map((v) => scrubWith(patterns, v));
+  if (value && typeof value === 'object') {
+    for (const k of Object.keys(value)) value[k] = scrubWith(patterns, value[k]);
+  }
+  return value;
+}
+
+/** The options the core gets: the user's, with their scrubbing patterns run before beforeSend. */
+export function coreOptions(options) {
+  const patterns = ((options.scrubbing && options.scrubbing.patterns) || []).filter((p) => p instanceof RegExp);
+  if (!patterns.length || (options.scrubbing && options.scrubbing.enabled === false)) return options;
+  const userHook = options.beforeSend;
+  return {
+    ...options,
+    beforeSend(event, hint) {
+      for (const key of ['exception', 'logentry', 'tags', 'extra', 'contexts', 'breadcrumbs', 'request', 'user']) {
+        if (event[key] !== undefined) event[key] = scrubWith(patterns, event[key]);
+      }
+      return typeof userHook === 'function' ? userHook(event, hint) : event;
+    },
+  };
+}
+

@@ -1,0 +1,12 @@
+// `tattle/worker` for workerd / Cloudflare Workers: the .wasm is imported as a module (workerd
+// compiles it at deploy time; compiling bytes at run time is forbidden there). Needs the
+// `nodejs_als` (or `nodejs_compat`) compatibility flag for per-request scopes.
+import wasm from './tattle_core_bg.wasm';
+import { initSync } from './tattle_core.js';
+import { edgeApi } from './edge.js';
+
+const api = edgeApi(() => initSync({ module: wasm }));
+export const {
+  withTattle, captureException, captureMessage, setUser, setTag, setTags, setContext, setExtra,
+  setExtras, addBreadcrumb, withScope, lastEventId, flush,
+} = api;
