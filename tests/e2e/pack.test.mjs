@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,8 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   npm(['install', '--offline', join(work, tarball)], app);
   const pkg = join(app, 'node_modules', 'tattle');
-  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/tattle_core_bg.wasm', 'package.json', 'README.md']) {
+  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/tattle_core_bg.wasm', 'dist/worker.js', 'dist/deno.js',
+    'dist/worker.d.ts', 'package.json', 'README.md']) {
     assert.ok(existsSync(join(pkg, f)), `${f} is in the package`);
   }
   assert.ok(!existsSync(join(pkg, 'src')), 'sources are not shipped');
@@ -47,14 +48,22 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('tattle'))"],
     { cwd: app, encoding: 'utf8' }).trim();
   assert.equal(resolved, `file://${join(pkg, 'dist', 'index.js')}`);
+  const workerEntry = execFileSync(process.execPath, ['--conditions=deno', '--input-type=module', '-e',
+    "console.log(import.meta.resolve('tattle/worker'))"], { cwd: app, encoding: 'utf8' }).trim();
+  assert.equal(workerEntry, `file://${join(pkg, 'dist', 'deno.js')}`, 'tattle/worker under the deno condition');
+
+  // The page runs the README's browser example as it stands (its DSN swapped for Bugsink's).
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const example = /## In a browser\n\n```js\n([\s\S]*?)```/.exec(readme)[1]
+    .replace(/'https:\/\/<key>@[^']*'/, JSON.stringify(bugsink.dsn));
+  assert.ok(example.includes(bugsink.dsn), 'the example has a dsn to swap');
 
   writeFileSync(join(app, 'index.html'), `<!doctype html><meta charset="utf-8">
 <script type="importmap">{ "imports": { "tattle": "/node_modules/tattle/dist/index.js" } }</script>
 <script type="module">
-  import * as Sentry from 'tattle';
-  Sentry.init({ dsn: ${JSON.stringify(bugsink.dsn)}, release: 'packed@1' });
-  window.Sentry = Sentry;
   function checkout() { throw new Error('from the packed package'); }
+${example}
+  window.Sentry = Sentry;
   setTimeout(checkout);
 </script>`);
   server = await startStaticServer(app);
@@ -66,8 +75,17 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   const id = await page.evaluate(() => Sentry.lastEventId());
   const { data: ev } = await bugsink.findEvent(id);
   assert.equal(ev.exception.values[0].value, 'from the packed package');
-  assert.equal(ev.release, 'packed@1');
+  assert.equal(ev.release, 'shop@1.4.2');
   assert.equal(ev.exception.values[0].stacktrace.frames.at(-1).function, 'checkout');
+  assert.deepEqual(ev.exception.values[0].mechanism, { type: 'onerror', handled: false });
+  // The example's own captures: the handled error with its scope, and the message.
+  const issues = await bugsink.listIssues();
+  assert.ok(issues.some((i) => i.calculated_value === 'Low disk space'), 'captureMessage arrived');
+  assert.equal((await bugsink.listEvents()).length, 3, 'the handled error, the message and the uncaught error');
+  // The scope the example set rides on every event.
+  assert.equal(ev.user.id, '42');
+  assert.equal(ev.tags.feature, 'checkout');
+  assert.deepEqual(ev.contexts.cart, { items: 3 });
   // The .wasm was fetched from beside the module, as new URL(…, import.meta.url) says.
   assert.ok(server.requests.some((r) => r.path === '/node_modules/tattle/dist/tattle_core_bg.wasm'));
 });
