@@ -13,6 +13,7 @@ cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p panic_app --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p yew_app --quiet -- -D warnings
 
 say "native unit and fixture tests (cargo test)"
 cargo test --quiet

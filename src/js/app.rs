@@ -33,6 +33,33 @@ extern "C" {
     fn new() -> JsStackError;
     #[wasm_bindgen(method, getter)]
     fn stack(this: &JsStackError) -> Option<String>;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
+    fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// How many frames a panic's JS stack keeps at least. V8 keeps `Error.stackTraceLimit` = 10 by
+/// default, and the panic machinery and this hook take 8 of them: in a Yew app the stack would
+/// end at the app's click handler, without the component and Yew's dispatch below it.
+const PANIC_STACK_FRAMES: f64 = 64.0;
+
+/// A JS stack taken here, with `Error.stackTraceLimit` raised for it (where it is a number, as
+/// in V8) and put back right after.
+fn panic_stack() -> Option<String> {
+    let key = JsValue::from_str("stackTraceLimit");
+    let error_class = GLOBAL.with(|g| reflect_get(g, &JsValue::from_str("Error")).ok());
+    let previous = error_class
+        .as_ref()
+        .and_then(|c| reflect_get(c, &key).ok())
+        .and_then(|v| v.as_f64())
+        .filter(|n| *n < PANIC_STACK_FRAMES);
+    if let (Some(class), Some(_)) = (&error_class, previous) {
+        let _ = reflect_set(class, &key, &JsValue::from_f64(PANIC_STACK_FRAMES));
+    }
+    let stack = JsStackError::new().stack();
+    if let (Some(class), Some(n)) = (&error_class, previous) {
+        let _ = reflect_set(class, &key, &JsValue::from_f64(n));
+    }
+    stack
 }
 
 /// What `init` started. Unlike sentry-rust's guard, dropping it does not stop tattle: a wasm
@@ -116,9 +143,35 @@ pub fn capture_error(error: &dyn core::error::Error) -> String {
 
 fn rust_error(e: &dyn core::error::Error) -> Thrown {
     Thrown::Error {
-        name: "Error".to_owned(),
+        name: rust_error_type(e),
         message: e.to_string(),
         stack: None,
+    }
+}
+
+/// The error's type as sentry-rust names it: the start of its `Debug` form
+/// (`ConfigError { source: … }` → `ConfigError`), or `Error` where that is not a name.
+fn rust_error_type(e: &dyn core::error::Error) -> String {
+    /// Keeps the leading name and stops the formatting at the first other character.
+    struct Head(String);
+    impl core::fmt::Write for Head {
+        fn write_str(&mut self, s: &str) -> core::fmt::Result {
+            for c in s.chars() {
+                if !(c.is_alphanumeric() || c == '_' || c == ':') || self.0.len() >= 100 {
+                    return Err(core::fmt::Error);
+                }
+                self.0.push(c);
+            }
+            Ok(())
+        }
+    }
+    let mut head = Head(String::new());
+    let _ = core::fmt::write(&mut head, format_args!("{e:?}"));
+    let name = head.0.trim_end_matches(':');
+    if name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        name.to_owned()
+    } else {
+        "Error".to_owned()
     }
 }
 
@@ -161,8 +214,7 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
     } else {
         "Box<dyn Any>".to_owned()
     };
-    let mut frames: Vec<Frame> = JsStackError::new()
-        .stack()
+    let mut frames: Vec<Frame> = panic_stack()
         .map(|s| crate::stacktrace::parse(&s))
         .unwrap_or_default();
     // The panic machinery and tattle's own hook are not where the app failed.
