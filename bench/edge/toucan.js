@@ -1,0 +1,12 @@
+// bench:edge toucan-js: a Toucan per request (its documented use), the Error captured; the send
+// goes through ctx.waitUntil.
+import { Toucan } from 'toucan-js';
+
+let n = 0;
+export default {
+  async fetch(request, env, ctx) {
+    const sentry = new Toucan({ dsn: env.DSN, context: ctx, request });
+    sentry.captureException(new Error('bench ' + n++));
+    return new Response('ok');
+  },
+};
