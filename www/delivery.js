@@ -106,12 +106,14 @@ export function createDelivery(env) {
   let storedHint = false; // the store may hold envelopes
   let keepaliveBytes = 0;
   let keepaliveCount = 0;
+  let firstDrop = 0;
 
   const later = (fn, ms) => env.setTimeout(fn, Math.max(0, ms));
   const cancel = (t) => t !== undefined && env.clearTimeout(t);
 
   function count(reason, category = 'error', quantity = 1) {
     if (quantity <= 0) return;
+    if (!discards.size) firstDrop = now();
     const key = `${reason}\0${category}`;
     discards.set(key, (discards.get(key) || 0) + quantity);
     if (reportTimer === undefined) reportTimer = later(() => { reportTimer = undefined; report(); }, o.reportDelay);
@@ -347,10 +349,14 @@ export function createDelivery(env) {
       storedHint = true;
       drainStore();
     },
-    /** Resolves true once everything captured so far was sent, false when some waits in the store. */
-    flush() {
+    /**
+     * Resolves true once everything captured so far was sent, false when some waits in the store.
+     * The client report goes along; with `reportIfDue` (a worker flushing after every request)
+     * only once its first drop is `reportDelay` old, so reports stay batched.
+     */
+    flush(reportIfDue) {
       if (!offline) pump();
-      report(true);
+      if (!reportIfDue || now() - firstDrop >= o.reportDelay) report(true);
       return new Promise((resolve) => {
         idle.push(resolve);
         settleIdle();

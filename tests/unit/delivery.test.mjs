@@ -285,3 +285,22 @@ describe('storm guard', () => {
     assert.equal(keyOf(hostile), '', 'a hostile value gives no key, never a throw');
   });
 });
+
+describe('client reports', () => {
+  test('a flush that asks for due reports only sends one once its first drop is reportDelay old', async () => {
+    const r = rig();
+    r.delivery.url = item(0).url;
+    r.delivery.count('before_send', 'error');
+    await r.delivery.flush(true);
+    assert.equal(reportOf(r.requests).length, 0, 'not yet due');
+    await r.advance(29000);
+    r.delivery.count('before_send', 'error');
+    await r.delivery.flush(true);
+    assert.equal(reportOf(r.requests).length, 0, 'still not due');
+    await r.advance(1000); // the report timer itself fires at 30 s
+    assert.deepEqual(reportOf(r.requests), [[{ reason: 'before_send', category: 'error', quantity: 2 }]]);
+    r.delivery.count('sample_rate', 'error');
+    await r.delivery.flush();
+    assert.equal(reportOf(r.requests).length, 2, 'a plain flush sends at once');
+  });
+});
