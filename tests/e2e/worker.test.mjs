@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +137,24 @@ describe('workerd (miniflare)', { timeout: 120000 }, () => {
     await mf.ready;
   });
   after(() => mf?.dispose());
+  test('workerd: a failing scheduled and queue handler are reported with their trigger', async () => {
+    const worker = await mf.getWorker();
+    const cron = await worker.scheduled({ cron: '*/5 * * * *' });
+    assert.equal(cron.outcome, 'exception', 'the platform still sees the failure');
+    const q = await worker.queue('jobs', [{ id: 'm1', timestamp: new Date(), body: 'x', attempts: 1 }]);
+    assert.equal(q.outcome, 'exception');
+    for (const [value, kind, tags] of [
+      ['cron job failed (*/5 * * * *)', 'scheduled', { trigger: 'scheduled', cron: '*/5 * * * *' }],
+      ['queue consumer failed on 1 messages', 'queue', { trigger: 'queue', queue: 'jobs' }],
+    ]) {
+      const issue = await until(`the ${kind} error in Bugsink`, () => issueWith(value));
+      const events = await bugsink.api('events/', { query: { issue: issue.id } });
+      const { data: ev } = await bugsink.api(`events/${events.results[0].id}/`);
+      assert.deepEqual(ev.exception.values.at(-1).mechanism, { type: kind, handled: false });
+      for (const [k, v] of Object.entries(tags)) assert.equal(ev.tags[k], v, `tag ${k}`);
+    }
+  });
+
   scenarios('workerd', async (path, headers) => {
     const res = await mf.dispatchFetch(`http://worker.test${path}`, { headers });
     return { status: res.status, text: await res.text() };
@@ -169,4 +187,11 @@ describe('Deno', { timeout: 120000 }, () => {
     const res = await fetch(`${base}${path}`, { headers });
     return { status: res.status, text: await res.text() };
   });
+});
+
+test("the README's worker example is tests/e2e/workers/app.mjs, verbatim", () => {
+  const app = readFileSync(join(root, 'tests/e2e/workers/app.mjs'), 'utf8');
+  const code = app.slice(app.indexOf('import { withTattle'));
+  assert.ok(code.includes('withTattle('), 'found the example');
+  assert.ok(readFileSync(join(root, 'README.md'), 'utf8').includes(code), 'README shows the tested code');
 });

@@ -23,4 +23,10 @@ export default withTattle((env) => ({ dsn: env.DSN, release: 'worker@1.0.0', env
     const id = captureException(new Error(`handled for ${user}`));
     return new Response(id);
   },
+  async scheduled(controller) {
+    throw new Error(`cron job failed (${controller.cron})`);
+  },
+  async queue(batch) {
+    throw new Error(`queue consumer failed on ${batch.messages.length} messages`);
+  },
 });
