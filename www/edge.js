@@ -10,8 +10,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as core from './tattle_core.js';
 import { createDelivery, memoryStore } from './delivery.js';
-import { createGuard, keyOf } from './guard.js';
-import { coreOptions, newId } from './shared.js';
+import { createGuard } from './guard.js';
+import { captureKey, coreOptions, countDiscards, newId } from './shared.js';
 
 // Request headers worth sending (what helps triage, nothing that authenticates or identifies).
 const SAFE_HEADERS = new Set([
@@ -79,19 +79,14 @@ export function edgeApi(instantiate) {
     }
   }
 
-  function pullDiscards() {
-    for (const entry of (call('takeDiscards', []) || '').split(',')) {
-      const [reason, category, n] = entry.split(':');
-      if (n) delivery.count(reason, category, Number(n));
-    }
-  }
+  const pullDiscards = () => countDiscards(call('takeDiscards', []), delivery);
 
   // The request's scope into the core around one capture.
   function capture(name, value, rest, hint) {
     const id = newId();
     lastId = id;
     if (state !== 2) return id;
-    const dropped = admit(name === 'captureMessage' ? `message:${rest[0]}:${value}` : keyOf(value, hint));
+    const dropped = admit(captureKey(name, value, rest, hint));
     if (dropped) {
       delivery.count(dropped, 'error');
       return id;

@@ -7,8 +7,8 @@
 // - it never throws into the page: any failure inside tattle is caught (and logged with debug).
 import loadCore, * as core from './tattle_core.js';
 import { createDelivery, memoryStore } from './delivery.js';
-import { createGuard, keyOf } from './guard.js';
-import { coreOptions, newId } from './shared.js';
+import { createGuard } from './guard.js';
+import { captureKey, coreOptions, countDiscards, newId } from './shared.js';
 import { idbStore } from './store.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
@@ -79,18 +79,13 @@ function send(url, body, id) {
 }
 
 // Drops the core counted (sampling, filters, beforeSend, internal errors), for the client report.
-function pullDiscards() {
-  for (const entry of (call('takeDiscards', []) || '').split(',')) {
-    const [reason, category, n] = entry.split(':');
-    if (n) delivery.count(reason, category, Number(n));
-  }
-}
+const pullDiscards = () => countDiscards(call('takeDiscards', []), delivery);
 
 function capture(name, value, rest, hint) {
   const id = newId();
   lastId = id;
   if (!delivery) return id;
-  const dropped = admit(name === 'captureMessage' ? `message:${rest[0]}:${value}` : keyOf(value, hint));
+  const dropped = admit(captureKey(name, value, rest, hint));
   if (dropped) {
     delivery.count(dropped, 'error');
   } else if (state === 1 && ++early > MAX_EARLY) {

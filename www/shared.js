@@ -1,4 +1,6 @@
-// What the browser and worker entries share: event ids and the user's own scrubbing patterns.
+// What the browser and worker entries share: event ids, the storm guard's key, the core's drop
+// counts, and the user's own scrubbing patterns.
+import { keyOf } from './guard.js';
 
 /** A v4 uuid as 32 lowercase hex digits: the event id handed out at capture time. */
 export function newId() {
@@ -40,3 +42,15 @@ export function coreOptions(options) {
   };
 }
 
+
+/** The storm guard's key for a capture (`captureMessage(message, level)` or an exception). */
+export const captureKey = (name, value, rest, hint) =>
+  (name === 'captureMessage' ? `message:${rest[0]}:${value}` : keyOf(value, hint));
+
+/** Moves the drops the core counted (`reason:category:n,…`) into the delivery's client report. */
+export function countDiscards(text, delivery) {
+  for (const entry of (text || '').split(',')) {
+    const [reason, category, n] = entry.split(':');
+    if (n) delivery.count(reason, category, Number(n));
+  }
+}
