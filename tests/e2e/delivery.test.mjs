@@ -134,18 +134,25 @@ describe('delivery', { timeout: 240000 }, () => {
   for (const early of [false, true]) {
     test(`an error thrown in pagehide just before navigating away arrives (app listener ${early ? 'before' : 'after'} tattle's)`, async () => {
       const bugsink = await startBugsink();
+      const recorder = await startRecorder(bugsink.url);
       const page = await browser.newPage();
+      const logs = [];
+      page.on('console', (m) => logs.push(m.text()));
       try {
         const tag = `${early ? 'early' : 'late'}-${Date.now()}`;
-        await page.goto(pageUrl(server, bugsink.dsn, {}, `&pagehide=1&tag=${tag}${early ? '&early=1' : ''}`));
+        await page.goto(pageUrl(server, dsnVia(bugsink.dsn, recorder), {}, `&pagehide=1&tag=${tag}${early ? '&early=1' : ''}`));
         await page.waitForFunction(() => window.pageReady === true);
         await page.evaluate(() => Tattle.flush()); // the .wasm is up
         await page.goto(`${server.url}/basic.html`); // away: pagehide fires, the error is thrown in it
         const issue = await until('the pagehide error in Bugsink', async () =>
-          (await bugsink.listIssues()).find((i) => i.calculated_value === `bye from pagehide ${tag}`), { timeoutMs: 15000 });
-        assert.equal(issue.calculated_type, 'Error');
+          (await bugsink.listIssues()).find((i) => (i.calculated_value ?? '').includes(`bye from pagehide ${tag}`)), { timeoutMs: 30000 })
+          .catch(async (e) => {
+            throw new Error(`${e.message}; the recorder saw ${recorder.requests.map((r) => `${r.method} ${r.status ?? r.error} ${String(r.body).slice(0, 400)} -> ${String(r.responseBody)}`).join(', ')}; issues: ${JSON.stringify((await bugsink.listIssues()).map((i) => i.calculated_value))}; console: ${logs.join(' | ')}`);
+          });
+        assert.match(issue.calculated_type, /Error/);
       } finally {
         await page.close();
+        await recorder.stop();
         await bugsink.stop();
       }
     });
