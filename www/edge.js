@@ -83,7 +83,7 @@ export function edgeApi(instantiate) {
 
   // The request's scope into the core around one capture.
   function capture(name, value, rest, hint) {
-    const id = newId();
+    const id = (hint && hint.event_id) || newId();
     lastId = id;
     if (state !== 2) return id;
     const dropped = admit(captureKey(name, value, rest, hint));

@@ -82,7 +82,7 @@ function send(url, body, id) {
 const pullDiscards = () => countDiscards(call('takeDiscards', []), delivery);
 
 function capture(name, value, rest, hint) {
-  const id = newId();
+  const id = (hint && hint.event_id) || newId();
   lastId = id;
   if (!delivery) return id;
   const dropped = admit(captureKey(name, value, rest, hint));

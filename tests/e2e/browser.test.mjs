@@ -177,6 +177,14 @@ describe('browser package → Bugsink', () => {
     }
   });
 
+  test('captureException keeps the event_id its hint gives', async () => {
+    const wanted = 'abcdef0123456789abcdef0123456789';
+    const id = await captureVia(page, () => Tattle.captureException(new Error('with my id'), { event_id: 'abcdef0123456789abcdef0123456789' }));
+    assert.equal(id, wanted);
+    const { data: ev } = await bugsink.findEvent(wanted);
+    assert.equal(ev.exception.values.at(-1).value, 'with my id');
+  });
+
   test('every envelope sent passes sentry-relay and Bugsink accepted each', async () => {
     assert.ok(recorder.bodies.length >= 5, `recorded ${recorder.bodies.length} envelopes`);
     const verdict = await relayCheck(recorder.bodies.map((b) => b.body));
