@@ -21,7 +21,8 @@ fn word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Card numbers: 13–19 digits, optionally grouped by single spaces or dashes, passing Luhn.
+/// Card numbers: 13–19 digits, optionally grouped by single spaces or dashes, passing Luhn,
+/// starting as an issued card does (see [`issuer_like`]).
 pub fn cards(s: &[u8], hits: &mut Vec<Hit>) {
     let mut i = 0;
     while i < s.len() {
@@ -46,13 +47,20 @@ pub fn cards(s: &[u8], hits: &mut Vec<Hit>) {
         }
         let end = last_digit_end;
         let bounded = end == s.len() || !(s[end].is_ascii_alphanumeric());
-        if (13..=19).contains(&digits.len()) && bounded && luhn(&digits) {
+        if (13..=19).contains(&digits.len()) && bounded && issuer_like(&digits) && luhn(&digits) {
             hits.push((i, end, FILTERED));
             i = end;
         } else {
             i += 1;
         }
     }
+}
+
+/// The first digit of a payment card is 2–6 (Mastercard's 2-series, Amex/Diners/JCB, Visa,
+/// Mastercard, Discover/Maestro/UnionPay), or 1 for the 15-digit UATP airline cards. Without
+/// this a millisecond timestamp (13 digits, `17…`) would be a "card" one time in ten.
+fn issuer_like(digits: &[u8]) -> bool {
+    matches!(digits[0], 2..=6) || (digits[0] == 1 && digits.len() == 15)
 }
 
 fn luhn(digits: &[u8]) -> bool {

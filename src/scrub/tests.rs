@@ -12,6 +12,12 @@ fn value_patterns_are_replaced_in_free_text() {
     let cases = [
         ("card 4111 1111 1111 1111 ok", "card [Filtered] ok"),
         ("card 4111-1111-1111-1111", "card [Filtered]"),
+        ("amex 3782 822463 10005", "amex [Filtered]"),
+        (
+            "mc 5555555555554444 and discover 6011111111111117",
+            "mc [Filtered] and discover [Filtered]",
+        ),
+        ("uatp 135412345678911", "uatp [Filtered]"),
         ("amex 378282246310005.", "amex [Filtered]."),
         (
             "iban DE89 3704 0044 0532 0130 00 paid",
@@ -63,6 +69,7 @@ fn value_patterns_are_replaced_in_free_text() {
 fn look_alikes_are_kept() {
     for text in [
         "order 4111 1111 1111 1112 (fails Luhn)",
+        "request 1764063331961 failed (a Date.now() that passes Luhn; no card starts with 1)",
         "version 1.2.3.4.5",
         "time 12:30:45",
         "hash deadbeef:cafe",
