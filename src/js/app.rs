@@ -12,7 +12,7 @@
 //! ```
 
 use super::{
-    console_error, current_request, deliver, float_via_js, new_event_id, now, reflect_set,
+    current_request, deliver, float_via_js, new_event_id, now, reflect_set, report_bad_dsn,
     with_state, State, GLOBAL, STATE,
 };
 use crate::client::{Client, ClientOptions};
@@ -21,7 +21,6 @@ use crate::exception::{Linked, Thrown};
 use crate::prelude::*;
 use crate::protocol::{Frame, Level, Mechanism, Stacktrace};
 use crate::scope::Scope;
-use crate::text::cat;
 use std::boxed::Box;
 use wasm_bindgen::prelude::*;
 
@@ -81,12 +80,7 @@ pub fn init(options: ClientOptions) -> ClientGuard {
     let client = match Client::new(options, float_via_js) {
         Ok(c) => c,
         Err(e) => {
-            let message = e.message();
-            console_error(&cat(&[
-                "tattle: ",
-                &message,
-                ". tattle is disabled; events will not be sent.",
-            ]));
+            report_bad_dsn(&e);
             return ClientGuard { enabled: false };
         }
     };

@@ -13,6 +13,7 @@ mod convert;
 
 use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
 use crate::envelope::{is_event_id, uuid4_hex};
+use crate::error::DsnError;
 use crate::exception::{location_frame, Linked, Thrown, MAX_CAUSE_DEPTH, MAX_LINKED};
 use crate::protocol::{Breadcrumb, Event, Level, Mechanism, Request, Timestamp, User, Value};
 use crate::scrub::{Pattern, Scrubber};
@@ -282,15 +283,19 @@ pub fn init(options: JsValue, send: SendFn) -> bool {
             enabled
         }
         Err(e) => {
-            let message = e.message();
-            console_error(&cat(&[
-                "tattle: ",
-                &message,
-                ". tattle is disabled; events will not be sent.",
-            ]));
+            report_bad_dsn(&e);
             false
         }
     }
+}
+
+/// The one console error an invalid DSN gets, from the npm entry and the Rust API alike.
+fn report_bad_dsn(e: &DsnError) {
+    console_error(&cat(&[
+        "tattle: ",
+        &e.message(),
+        ". tattle is disabled; events will not be sent.",
+    ]));
 }
 
 /// tattle's `scrubbing` option: `{ enabled, keys: [...], disable: ['ssn', …] }`.
