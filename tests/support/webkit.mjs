@@ -16,7 +16,7 @@
 // Every WebDriver request has a timeout: the driver hangs, not fails, when the browser cannot start
 // (seen with no DISPLAY: MiniBrowser "cannot open display" and POST /session never answers).
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './bugsink.mjs';
 import { once } from 'node:events';
 
 export const WEBKIT_DRIVER = process.env.TATTLE_WEBKIT_DRIVER || '/usr/bin/WebKitWebDriver';
@@ -72,15 +72,6 @@ async function startXvfb(timeoutMs) {
     killGroup(child);
     throw new Error(`${e.message}\n${tail(log)}`);
   }
-}
-
-async function freePort() {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 async function wd(base, method, path, body, timeoutMs = 30000) {
