@@ -146,13 +146,16 @@ export function createDelivery(env) {
     });
   }
 
+  // The next retry after one more failure: exponential backoff with ±50 % jitter.
+  function backOff() {
+    cancel(retryTimer);
+    retryTimer = later(retry, Math.min(o.maxRetryDelay, o.retryBase * 2 ** failures++) * (0.5 + env.random()));
+  }
+
   function goOffline(items) {
-    failures++;
     offline = true;
     persist(items.concat(queue.splice(0)));
-    cancel(retryTimer);
-    const delay = Math.min(o.maxRetryDelay, o.retryBase * 2 ** (failures - 1)) * (0.5 + env.random());
-    retryTimer = later(retry, delay);
+    backOff();
   }
 
   function retry() {
@@ -259,8 +262,7 @@ export function createDelivery(env) {
       count('send_error', item.category);
       env.log('server refused an envelope with', status);
     } else if (item.stored && offline) {
-      cancel(retryTimer);
-      retryTimer = later(retry, Math.min(o.maxRetryDelay, o.retryBase * 2 ** failures++) * (0.5 + env.random()));
+      backOff();
     } else if (!offline) {
       goOffline(item.stored ? [] : [item]);
     } else if (!item.stored) {
@@ -290,8 +292,9 @@ export function createDelivery(env) {
     cancel(reportTimer);
     reportTimer = undefined;
     if (!discards.size || !url) return;
-    if (limitedUntil(limits, 'internal', now())) {
-      if (!final) reportTimer = later(report, limitedUntil(limits, 'internal', now()) - now());
+    const until = limitedUntil(limits, 'internal', now());
+    if (until) {
+      if (!final) reportTimer = later(report, until - now());
       return;
     }
     const discarded_events = [];
