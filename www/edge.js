@@ -11,7 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import * as core from './tattle_core.js';
 import { createDelivery, memoryStore } from './delivery.js';
 import { createGuard } from './guard.js';
-import { captureKey, coreOptions, countDiscards, newId } from './shared.js';
+import { captureKey, coreOptions, countDiscards, newId, pickEventId } from './shared.js';
 
 // Request headers worth sending (what helps triage, nothing that authenticates or identifies).
 const SAFE_HEADERS = new Set([
@@ -131,35 +131,39 @@ export function edgeApi(instantiate) {
     }
   };
 
-  const api = {
-    captureException: (exception, hint) => capture('captureException', exception, [],
-      { mechanism: 'generic', handled: true, ...(hint && typeof hint.event_id === 'string' ? { event_id: hint.event_id } : {}) }),
-    captureMessage: (message, level) => capture('captureMessage', message, [typeof level === 'string' ? level : undefined], {}),
-    setUser: scoped((s, user) => { s.user = user; }, 'setUser'),
-    setTag: scoped((s, k, v) => { s.tags[k] = v; }, 'setTag'),
-    setTags: scoped((s, tags) => { Object.assign(s.tags, tags); }, 'setTags'),
-    setContext: scoped((s, name, ctx) => { s.contexts[name] = ctx; }, 'setContext'),
-    setExtra: scoped((s, k, v) => { s.extras[k] = v; }, 'setExtra'),
-    setExtras: scoped((s, extras) => { Object.assign(s.extras, extras); }, 'setExtras'),
-    addBreadcrumb: scoped((s, crumb) => {
+  // What each scope setter does to an invocation's scope.
+  const apply = {
+    setUser: (s, user) => { s.user = user; },
+    setTag: (s, k, v) => { s.tags[k] = v; },
+    setTags: (s, tags) => { Object.assign(s.tags, tags); },
+    setContext: (s, name, ctx) => { s.contexts[name] = ctx; },
+    setExtra: (s, k, v) => { s.extras[k] = v; },
+    setExtras: (s, extras) => { Object.assign(s.extras, extras); },
+    addBreadcrumb: (s, crumb) => {
       const hook = options.beforeBreadcrumb;
       const c = typeof hook === 'function' ? hook({ timestamp: Date.now() / 1000, ...crumb }) : { timestamp: Date.now() / 1000, ...crumb };
       if (!c) return;
       s.breadcrumbs.push(c);
       const max = Math.min(options.maxBreadcrumbs ?? 100, 100);
       if (s.breadcrumbs.length > max) s.breadcrumbs.splice(0, s.breadcrumbs.length - max);
-    }, 'addBreadcrumb'),
+    },
+  };
+  const setters = Object.keys(apply);
+
+  const api = {
+    captureException: (exception, hint) => capture('captureException', exception, [],
+      { mechanism: 'generic', handled: true, ...pickEventId(hint) }),
+    captureMessage: (message, level) => capture('captureMessage', message, [typeof level === 'string' ? level : undefined], {}),
+    ...Object.fromEntries(setters.map((name) => [name, scoped(apply[name], name)])),
     /** Runs `callback(scope)` with a child of the current scope. */
     withScope(callback) {
       const scope = child(scopes.getStore());
-      const setters = {
-        setUser: (u) => { scope.user = u; }, setTag: (k, v) => { scope.tags[k] = v; },
-        setTags: (t) => { Object.assign(scope.tags, t); }, setContext: (n, c) => { scope.contexts[n] = c; },
-        setExtra: (k, v) => { scope.extras[k] = v; }, setExtras: (e) => { Object.assign(scope.extras, e); },
-        setLevel: (l) => { scope.level = l; }, setFingerprint: (f) => { scope.fingerprint = f; },
-        addBreadcrumb: (c) => scopes.run(scope, () => api.addBreadcrumb(c)),
+      const methods = {
+        ...Object.fromEntries(setters.map((name) => [name, (...args) => scopes.run(scope, () => api[name](...args))])),
+        setLevel: (l) => { scope.level = l; },
+        setFingerprint: (f) => { scope.fingerprint = f; },
       };
-      return scopes.run(scope, () => callback(setters));
+      return scopes.run(scope, () => callback(methods));
     },
     lastEventId: () => lastId,
     /** Resolves true once everything captured so far was sent (false after `timeout` ms). */
@@ -171,54 +175,47 @@ export function edgeApi(instantiate) {
     withTattle(opts, handler) {
       const wrapped = { ...handler };
       const begin = (env) => start(typeof opts === 'function' ? safely(() => opts(env)) : opts);
-      const run = (kind, env, ctx, scope, fn) => {
-        const done = () => {
-          if (state === 2 && ctx && typeof ctx.waitUntil === 'function') ctx.waitUntil(api.flush());
-          else if (state === 2) api.flush(); // Deno.serve: the process lives on; nothing to extend
-        };
-        return scopes.run(scope, () => {
-          let result;
-          try {
-            result = fn();
-          } catch (e) {
+      // What each handler's invocation says about itself, in its scope.
+      const describe = {
+        fetch: (scope, request) => describeRequest(scope, request, options.sendDefaultPii === true),
+        scheduled: (scope, controller) => {
+          scope.tags.trigger = 'scheduled';
+          if (controller && controller.cron) scope.tags.cron = controller.cron;
+        },
+        queue: (scope, batch) => {
+          scope.tags.trigger = 'queue';
+          if (batch && batch.queue) scope.tags.queue = batch.queue;
+        },
+      };
+      for (const kind of Object.keys(describe)) {
+        if (typeof handler[kind] !== 'function') continue;
+        wrapped[kind] = (event, env, ctx) => {
+          begin(env);
+          const scope = child();
+          safely(() => describe[kind](scope, event));
+          const done = () => {
+            if (state !== 2) return;
+            if (ctx && typeof ctx.waitUntil === 'function') ctx.waitUntil(api.flush());
+            else api.flush(); // Deno.serve: the process lives on; nothing to extend
+          };
+          const fail = (e) => {
             capture('captureException', e, [], { mechanism: kind, handled: false });
             done();
             throw e;
-          }
-          if (result && typeof result.then === 'function') {
-            return result.then(
-              (value) => { done(); return value; },
-              (e) => { capture('captureException', e, [], { mechanism: kind, handled: false }); done(); throw e; },
-            );
-          }
-          done();
-          return result;
-        });
-      };
-      if (typeof handler.fetch === 'function') {
-        wrapped.fetch = (request, env, ctx) => {
-          begin(env);
-          const scope = child();
-          safely(() => describeRequest(scope, request, options.sendDefaultPii === true));
-          return run('fetch', env, ctx, scope, () => handler.fetch.call(handler, request, env, ctx));
-        };
-      }
-      if (typeof handler.scheduled === 'function') {
-        wrapped.scheduled = (controller, env, ctx) => {
-          begin(env);
-          const scope = child();
-          scope.tags.trigger = 'scheduled';
-          if (controller && controller.cron) scope.tags.cron = controller.cron;
-          return run('scheduled', env, ctx, scope, () => handler.scheduled.call(handler, controller, env, ctx));
-        };
-      }
-      if (typeof handler.queue === 'function') {
-        wrapped.queue = (batch, env, ctx) => {
-          begin(env);
-          const scope = child();
-          scope.tags.trigger = 'queue';
-          if (batch && batch.queue) scope.tags.queue = batch.queue;
-          return run('queue', env, ctx, scope, () => handler.queue.call(handler, batch, env, ctx));
+          };
+          return scopes.run(scope, () => {
+            let result;
+            try {
+              result = handler[kind].call(handler, event, env, ctx);
+            } catch (e) {
+              fail(e);
+            }
+            if (result && typeof result.then === 'function') {
+              return result.then((value) => { done(); return value; }, fail);
+            }
+            done();
+            return result;
+          });
         };
       }
       return wrapped;

@@ -8,7 +8,7 @@
 import loadCore, * as core from './tattle_core.js';
 import { createDelivery, memoryStore } from './delivery.js';
 import { createGuard } from './guard.js';
-import { captureKey, coreOptions, countDiscards, newId } from './shared.js';
+import { captureKey, coreOptions, countDiscards, newId, pickEventId } from './shared.js';
 import { idbStore } from './store.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
@@ -210,7 +210,7 @@ export function init(opts) {
 
 /** Captures an exception (any thrown value). Returns the event id. */
 export function captureException(exception, hint) {
-  return capture('captureException', exception, [], { mechanism: 'generic', handled: true, ...pick(hint) });
+  return capture('captureException', exception, [], { mechanism: 'generic', handled: true, ...pickEventId(hint) });
 }
 
 /** Captures a message at `level` (default `info`). Returns the event id. */
@@ -218,9 +218,6 @@ export function captureMessage(message, level) {
   return capture('captureMessage', message, [typeof level === 'string' ? level : undefined], {});
 }
 
-function pick(hint) {
-  return hint && typeof hint === 'object' && typeof hint.event_id === 'string' ? { event_id: hint.event_id } : {};
-}
 
 const root = () => scopeDepth === 0;
 export const setUser = (user) => { if (root()) mirror.user = user; call('setUser', [user]); };

@@ -54,3 +54,7 @@ export function countDiscards(text, delivery) {
     if (n) delivery.count(reason, category, Number(n));
   }
 }
+
+/** Only what tattle takes from a capture's hint: an event id the caller chose. */
+export const pickEventId = (hint) =>
+  (hint && typeof hint === 'object' && typeof hint.event_id === 'string' ? { event_id: hint.event_id } : {});
