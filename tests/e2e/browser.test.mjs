@@ -2,15 +2,10 @@
 // Bugsink, and sentry-relay's normalizer judging every envelope that went over the wire.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { relayCheck, formatProblems } from '../support/relay.mjs';
 import { startStaticServer, collectConsole } from '../support/browser.mjs';
-import { PAGES as pages, startStack } from '../support/stack.mjs';
-
-// Line numbers of the throwing statements, read from the page's source by their markers.
-const appLines = readFileSync(join(pages, 'app.js'), 'utf8').split('\n');
-const lineOf = (name) => appLines.findIndex((l) => l.includes(`@line ${name}`)) + 1;
+import { PAGES as pages, lineOf, startStack } from '../support/stack.mjs';
 
 let stack, bugsink, recorder, server, browser;
 

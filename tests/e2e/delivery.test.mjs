@@ -11,24 +11,9 @@ import { dsnVia, startRecorder } from '../support/recorder.mjs';
 import { launchChromium, startStaticServer } from '../support/browser.mjs';
 import { fileURLToPath } from 'node:url';
 import { PAGES } from '../support/stack.mjs';
+import { sleep, uniqueWord, until } from '../support/wait.mjs';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// A unique tag made of letters: a 13-digit Date.now() passes the Luhn check one time in ten, and
-// tattle's scrubber rightly takes it for a card number (and no vowels: no secret-looking words).
-const uniqueWord = () => Array.from({ length: 10 }, () => 'bcfgjlmqvwxz'[Math.floor(Math.random() * 12)]).join('');
-
-async function until(what, check, { timeoutMs = 30000, everyMs = 200 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    last = await check();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /** Event envelopes the recorder saw, with the status Bugsink answered. */
 function eventPosts(recorder) {

@@ -3,32 +3,20 @@
 // `name@url:line:col` stacks, so this also checks that parser on live errors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { relayCheck, formatProblems } from '../support/relay.mjs';
-import { PAGES, startStack } from '../support/stack.mjs';
+import { capturedEvent, lineOf, startStack } from '../support/stack.mjs';
 
-const appLines = readFileSync(join(PAGES, 'app.js'), 'utf8').split('\n');
-const lineOf = (name) => appLines.findIndex((l) => l.includes(`@line ${name}`)) + 1;
-
-let stack, bugsink, recorder, page;
+let stack, recorder, page;
 before(async () => {
   stack = await startStack({ browser: 'firefox' });
-  ({ bugsink, recorder } = stack);
+  ({ recorder } = stack);
   page = await stack.browser.newPage();
   await page.goto(stack.pageUrl('basic.html'));
   await page.waitForFunction(() => window.pageReady === true, { timeout: 10000 });
 });
 after(() => stack?.stop());
 
-async function captureVia(trigger) {
-  const prev = await page.evaluate(() => Tattle.lastEventId() ?? null);
-  await page.evaluate(trigger);
-  await page.waitForFunction((p) => (Tattle.lastEventId() ?? null) !== p, { timeout: 5000 }, prev);
-  assert.equal(await page.evaluate(() => Tattle.flush(5000)), true);
-  const id = await page.evaluate(() => Tattle.lastEventId());
-  return (await bugsink.findEvent(id)).data;
-}
+const captureVia = (trigger) => capturedEvent(stack, page, trigger);
 
 const newestInApp = (ev) => ev.exception.values.at(-1).stacktrace.frames.filter((f) => f.in_app).at(-1);
 

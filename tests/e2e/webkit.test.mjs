@@ -5,34 +5,23 @@
 // anonymous ones as a bare `@`), so this checks tattle's parser on live JSC errors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { relayCheck, formatProblems } from '../support/relay.mjs';
-import { PAGES, startStack } from '../support/stack.mjs';
+import { appLines, capturedEvent, lineOf, startStack } from '../support/stack.mjs';
 
-const appLines = readFileSync(join(PAGES, 'app.js'), 'utf8').split('\n');
-const lineOf = (name) => appLines.findIndex((l) => l.includes(`@line ${name}`)) + 1;
 // JSC's column for `throw new X(…)` / `new X(…)` is the 1-based column of the call's `(`.
 const parenCol = (name, callee) => appLines[lineOf(name) - 1].indexOf(`${callee}(`) + callee.length + 1;
 
-let stack, bugsink, recorder, page;
+let stack, recorder, page;
 before(async () => {
   stack = await startStack({ browser: 'webkit' });
-  ({ bugsink, recorder } = stack);
+  ({ recorder } = stack);
   page = await stack.browser.newPage();
   await page.goto(stack.pageUrl('basic.html'));
   await page.waitForFunction(() => window.pageReady === true, { timeout: 10000 });
 });
 after(() => stack?.stop());
 
-async function captureVia(trigger) {
-  const prev = await page.evaluate(() => Tattle.lastEventId() ?? null);
-  await page.evaluate(trigger);
-  await page.waitForFunction((p) => (Tattle.lastEventId() ?? null) !== p, { timeout: 5000 }, prev);
-  assert.equal(await page.evaluate(() => Tattle.flush(5000)), true, 'flush resolved before its timeout');
-  const id = await page.evaluate(() => Tattle.lastEventId());
-  return (await bugsink.findEvent(id)).data;
-}
+const captureVia = (trigger) => capturedEvent(stack, page, trigger);
 
 const framesOf = (ev) => {
   const frames = ev.exception.values.at(-1).stacktrace?.frames ?? [];

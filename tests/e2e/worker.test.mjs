@@ -14,22 +14,9 @@ import { Miniflare } from 'miniflare';
 import { startBugsink } from '../support/bugsink.mjs';
 import { dsnVia, startRecorder } from '../support/recorder.mjs';
 import { formatProblems, relayCheck } from '../support/relay.mjs';
+import { uniqueWord, until } from '../support/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// A unique tag made of letters: a 13-digit Date.now() passes the Luhn check one time in ten, and
-// tattle's scrubber rightly takes it for a card number (and no vowels: no secret-looking words).
-const uniqueWord = () => Array.from({ length: 10 }, () => 'bcfgjlmqvwxz'[Math.floor(Math.random() * 12)]).join('');
-
-async function until(what, check, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 let bugsink, recorder, dsn, work;
 before(async () => {
@@ -84,7 +71,7 @@ function scenarios(runtime, request) {
     const answers = await Promise.all(users.map((u) => request(`/handled?user=${u}`, { cookie: `session=${u}` })));
     for (const a of answers) assert.equal(a.status, 200);
     const ids = answers.map((a) => a.text);
-    await until('50 envelopes answered', () => ids.every((id) => recorder.bodies.some((b) => b.status && b.body.includes(id))), 20000)
+    await until('50 envelopes answered', () => ids.every((id) => recorder.bodies.some((b) => b.status && b.body.includes(id))), { timeoutMs: 20000 })
       .catch((e) => {
         const seen = ids.filter((id) => recorder.bodies.some((b) => b.body.includes(id)));
         throw new Error(`${e.message}: ${seen.length} of 50 sent; statuses ${recorder.bodies.map((b) => b.status)}`);
