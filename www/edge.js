@@ -26,7 +26,7 @@ export function edgeApi(instantiate) {
   let state = 0; // 0 not started, 2 running, 3 off
   let options = {};
   let delivery;
-  let admit = () => null;
+  let admit; // the storm guard, when on
   let lastId;
   let sentId;
 
@@ -86,7 +86,7 @@ export function edgeApi(instantiate) {
     const id = (hint && hint.event_id) || newId();
     lastId = id;
     if (state !== 2) return id;
-    const dropped = admit(captureKey(name, value, rest, hint));
+    const dropped = admit && admit(captureKey(name, value, rest, hint));
     if (dropped) {
       delivery.count(dropped, 'error');
       return id;

@@ -17,7 +17,7 @@ let queue = [];
 let loading = null;
 let lastId;
 let delivery;
-let admit = () => null;
+let admit; // the storm guard, when on
 let wasmExports;
 const MAX_EARLY = 100; // captures held while the .wasm loads; beyond, dropped and counted
 let early = 0;
@@ -85,7 +85,7 @@ function capture(name, value, rest, hint) {
   const id = (hint && hint.event_id) || newId();
   lastId = id;
   if (!delivery) return id;
-  const dropped = admit(captureKey(name, value, rest, hint));
+  const dropped = admit && admit(captureKey(name, value, rest, hint));
   if (dropped) {
     delivery.count(dropped, 'error');
   } else if (state === 1 && ++early > MAX_EARLY) {
