@@ -2,7 +2,7 @@
 // (npm binaryen; never Debian's, which corrupts wasm-bindgen output) → dist/ (ESM entry bundled
 // and minified with esbuild, the .wasm beside it, TypeScript types).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -52,7 +52,7 @@ export function __tattle_reinstantiate() {
 // wasm-bindgen's glue. index.js is the browser entry; worker.js (workerd) and deno.js (Deno) are
 // `tattle/worker`, which import or read the .wasm beside them and keep `node:async_hooks` for
 // the runtime.
-for (const f of ['index.js', 'delivery.js', 'guard.js', 'store.js', 'shared.js', 'edge.js', 'worker.js', 'deno.js']) {
+for (const f of readdirSync(join(root, 'www')).filter((name) => name.endsWith('.js'))) {
   copyFileSync(join(root, 'www', f), join(pkg, f));
 }
 for (const entry of ['index.js', 'worker.js', 'deno.js']) {
