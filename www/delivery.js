@@ -64,23 +64,9 @@ export function limitedUntil(limits, category, now) {
   return until > now ? until : 0;
 }
 
-/** A store that keeps envelopes in memory: for runtimes without IndexedDB (workers). */
-export function memoryStore(max = 100) {
-  let items = [];
-  return {
-    async put(batch) {
-      const ids = new Set(batch.map((i) => i.id));
-      items = items.filter((i) => !ids.has(i.id)).concat(batch);
-      return items.length > max ? items.splice(0, items.length - max) : [];
-    },
-    async delete(id) { items = items.filter((i) => i.id !== id); },
-    async oldest(n, skip) { return items.filter((i) => !skip.has(i.id)).slice(0, n); },
-  };
-}
-
 /**
  * Creates the delivery for one client.
- * env: { fetch(url, init) → Promise<Response>, store (see memoryStore), now() ms,
+ * env: { fetch(url, init) → Promise<Response>, store (see store.js), now() ms,
  *        setTimeout, clearTimeout, random() → [0, 1), log(...args), options (see DEFAULTS),
  *        tunnelDsn (string, with `tunnel`) }
  * Items are { id, url, body (string), category }; `id` is the event id (or any unique string).

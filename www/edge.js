@@ -9,8 +9,9 @@
 //   capture pushes the request's scope into it, captures and pops it, all synchronously.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as core from './tattle_core.js';
-import { createDelivery, memoryStore } from './delivery.js';
+import { createDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
+import { memoryStore } from './store.js';
 import { captureKey, coreOptions, countDiscards, newId, pickEventId } from './shared.js';
 
 // Request headers worth sending (what helps triage, nothing that authenticates or identifies).

@@ -6,10 +6,10 @@
 //   client reports) after the storm guard (guard.js) had its say, and follows the page's life;
 // - it never throws into the page: any failure inside tattle is caught (and logged with debug).
 import loadCore, * as core from './tattle_core.js';
-import { createDelivery, memoryStore } from './delivery.js';
+import { createDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import { captureKey, coreOptions, countDiscards, newId, pickEventId } from './shared.js';
-import { idbStore } from './store.js';
+import { idbStore, memoryStore } from './store.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
 let options = {};

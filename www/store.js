@@ -1,7 +1,22 @@
-// The browser's offline store: envelopes that could not be sent wait in IndexedDB for the
-// backoff, `online`, or the next page load. Same shape as memoryStore() in delivery.js; when
+// The offline stores: envelopes that could not be sent wait here for the backoff, `online`, or
+// the next page load (IndexedDB) or invocation (memory, in workers). Both have one shape; when
 // IndexedDB is missing or refuses (private modes, opaque origins) it falls back to memory.
-import { memoryStore } from './delivery.js';
+// Self-contained (no imports): a Rust app's wasm-bindgen output includes this file as a snippet.
+
+/** A store that keeps envelopes in memory: for runtimes without IndexedDB (workers). */
+export function memoryStore(max = 100) {
+  let items = [];
+  return {
+    async put(batch) {
+      const ids = new Set(batch.map((i) => i.id));
+      items = items.filter((i) => !ids.has(i.id)).concat(batch);
+      return items.length > max ? items.splice(0, items.length - max) : [];
+    },
+    async delete(id) { items = items.filter((i) => i.id !== id); },
+    async oldest(n, skip) { return items.filter((i) => !skip.has(i.id)).slice(0, n); },
+  };
+}
+
 
 const DB = 'tattle';
 const STORE = 'envelopes';

@@ -5,7 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { createDelivery, limitedUntil, memoryStore, updateRateLimits } from '../../www/delivery.js';
+import { createDelivery, limitedUntil, updateRateLimits } from '../../www/delivery.js';
+import { memoryStore } from '../../www/store.js';
 import { createGuard, keyOf } from '../../www/guard.js';
 
 /** A virtual clock with timers, and a network whose answers the test decides. */
