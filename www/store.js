@@ -2,99 +2,161 @@
 // the next page load (IndexedDB) or invocation (memory, in workers). Both have one shape; when
 // IndexedDB is missing or refuses (private modes, opaque origins) it falls back to memory.
 // Self-contained (no imports): a Rust app's wasm-bindgen output includes this file as a snippet.
+//
+// The contract (tests/support/store_contract.mjs checks it against both):
+//   put(items) → Promise<dropped[]>   items { id, url, body, category, at }; replaces by id (lease
+//       included); beyond `max` the oldest (by `at`, ties by insertion) are dropped and returned.
+//   oldest(n, skip) → Promise<items[]>   the oldest n whose id is not in `skip` and that no other
+//       store instance holds, leased to this instance for `leaseMs` (read and lease are one
+//       transaction: two tabs never get the same item). An instance's own leases don't stop it.
+//   release(id)   gives a leased item back without deleting it.   delete(id)   removes it.
+//   count() → Promise<number>
+// Options: { max, leaseMs = 30000, now = Date.now, name = 'tattle' } or just `max`.
 
-/** A store that keeps envelopes in memory: for runtimes without IndexedDB (workers). */
-export function memoryStore(max = 100) {
-  let items = [];
+const opts = (o) => (typeof o === 'number' ? { max: o } : o || {});
+const strip = ({ seq, lease, ...item }) => item;
+const byAge = (a, b) => a.at - b.at || a.seq - b.seq;
+
+/**
+ * A store that keeps envelopes in memory: for runtimes without IndexedDB (workers). One instance
+ * is its only reader, so its leases never hold anything back (`leaseMs` and `now` are unused).
+ */
+export function memoryStore(o) {
+  const { max = 100 } = opts(o);
+  let items = []; // oldest first
+  let seq = 0;
   return {
     async put(batch) {
-      const ids = new Set(batch.map((i) => i.id));
-      items = items.filter((i) => !ids.has(i.id)).concat(batch);
-      return items.length > max ? items.splice(0, items.length - max) : [];
+      const fresh = new Map(batch.map((i) => [i.id, { ...i, seq: ++seq }]));
+      items = items.filter((i) => !fresh.has(i.id)).concat([...fresh.values()]).sort(byAge);
+      return items.splice(0, Math.max(0, items.length - max)).map(strip);
     },
+    async oldest(n, skip = new Set()) {
+      const out = [];
+      for (const i of items) {
+        if (out.length >= n) break;
+        if (!skip.has(i.id)) out.push(strip(i));
+      }
+      return out;
+    },
+    async release() {},
     async delete(id) { items = items.filter((i) => i.id !== id); },
-    async oldest(n, skip) { return items.filter((i) => !skip.has(i.id)).slice(0, n); },
+    async count() { return items.length; },
   };
 }
 
-
-const DB = 'tattle';
 const STORE = 'envelopes';
+const META = 'meta'; // key 0: the last insertion number
 
-/** An IndexedDB store of at most `max` envelopes; the oldest go first when it is full. */
-export function idbStore(max = 1000) {
+/**
+ * An IndexedDB store of at most `max` envelopes, shared by the tabs of a site; the oldest go
+ * first when it is full. Records carry `seq` (insertion order, for ties of `at`) and
+ * `lease: { by, since, until }` (the instance's random token; ms).
+ */
+export function idbStore(o) {
+  o = opts(o);
+  const { max = 1000, leaseMs = 30000, now = Date.now, name = 'tattle' } = o;
+  const me = String(Math.random()).slice(2);
+  const req = (r) => new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
   let fallback;
   const opened = new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'id' }).createIndex('at', 'at');
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-    req.onblocked = () => reject(new Error('IndexedDB blocked'));
-  }).catch(() => {
-    fallback = memoryStore(max);
-    return null;
-  });
-
-  // Runs `fn(objectStore)` in one transaction and resolves when it has committed.
-  async function tx(mode, fn) {
-    const db = await opened;
-    if (!db) return undefined;
-    const t = db.transaction(STORE, mode);
-    const result = fn(t.objectStore(STORE));
-    await new Promise((resolve, reject) => {
-      t.oncomplete = resolve;
-      t.onerror = t.onabort = () => reject(t.error);
-    });
-    return result;
-  }
-
-  // Oldest first, skipping `skip` ids, at most `n` (all when n is Infinity).
-  const walk = (os, n, skip, each) => new Promise((resolve, reject) => {
-    const req = os.index('at').openCursor();
-    let left = n;
-    req.onerror = () => reject(req.error);
-    req.onsuccess = () => {
-      const cursor = req.result;
-      if (!cursor || left <= 0) return resolve();
-      if (true) {
-        each(cursor);
-        left--;
-      }
-      cursor.continue();
-    };
-  });
-
-  return {
-    async put(items) {
-      await opened;
-      if (fallback) return fallback.put(items);
-      const dropped = [];
-      await tx('readwrite', (os) => {
-        for (const item of items) os.put(item);
-        const counted = os.count();
-        counted.onsuccess = () => {
-          const over = counted.result - max;
-          if (over > 0) {
-            walk(os, over, new Set(), (cursor) => {
-              dropped.push(cursor.value);
-              cursor.delete();
-            });
-          }
+    const r = indexedDB.open(name, 2);
+    r.onupgradeneeded = () => {
+      const db = r.result;
+      const t = r.transaction;
+      const os = db.objectStoreNames.contains(STORE) ? t.objectStore(STORE) : db.createObjectStore(STORE, { keyPath: 'id' });
+      db.createObjectStore(META);
+      os.createIndex('age', ['at', 'seq']);
+      if (os.indexNames.contains('at')) {
+        // Version 1 had an index on `at` alone and no insertion order: number what waits.
+        os.deleteIndex('at');
+        let seq = 0;
+        os.openCursor().onsuccess = ({ target: { result: c } }) => {
+          if (!c) return t.objectStore(META).put(seq, 0);
+          c.update({ ...c.value, seq: ++seq });
+          c.continue();
         };
-      });
+      }
+    };
+    r.onsuccess = () => {
+      r.result.onversionchange = () => r.result.close(); // a newer tattle in another tab upgrades
+      resolve(r.result);
+    };
+    r.onerror = r.onblocked = reject;
+  }).catch(() => {
+    fallback = memoryStore({ ...o, max });
+  });
+
+  // Runs `fn(envelopes, transaction)` in one transaction; resolves with its result once committed.
+  const tx = async (mode, fn, stores = STORE) => {
+    const t = (await opened).transaction(stores, mode);
+    return (await Promise.all([
+      fn(t.objectStore(STORE), t),
+      new Promise((resolve, reject) => {
+        t.oncomplete = resolve;
+        t.onerror = t.onabort = () => reject(t.error);
+      }),
+    ]))[0];
+  };
+
+  // Oldest first while `each(cursor)` says go on.
+  const walk = (os, each) => new Promise((resolve, reject) => {
+    const r = os.index('age').openCursor();
+    r.onerror = () => reject(r.error);
+    r.onsuccess = () => (r.result && each(r.result) ? r.result.continue() : resolve());
+  });
+
+  const store = {
+    async put(items) {
+      const dropped = [];
+      await tx('readwrite', async (os, t) => {
+        const meta = t.objectStore(META);
+        let seq = (await req(meta.get(0))) || 0;
+        for (const i of items) os.put({ ...i, seq: ++seq });
+        meta.put(seq, 0);
+        let over = (await req(os.count())) - max;
+        if (over > 0) {
+          await walk(os, (c) => {
+            dropped.push(strip(c.value));
+            c.delete();
+            return --over > 0;
+          });
+        }
+      }, [STORE, META]);
       return dropped;
     },
-    async delete(id) {
-      await opened;
-      if (fallback) return fallback.delete(id);
-      await tx('readwrite', (os) => os.delete(id));
+    async oldest(n, skip = new Set()) {
+      const out = [];
+      const t = now();
+      if (n > 0) {
+        await tx('readwrite', (os) => walk(os, (c) => {
+          const v = c.value;
+          const l = v.lease;
+          // Another's lease holds until it ends, unless it began after now: the clock went back.
+          if (!skip.has(v.id) && (!l || l.by === me || l.until <= t || l.since > t)) {
+            v.lease = { by: me, since: t, until: t + leaseMs };
+            c.update(v);
+            out.push(strip(v));
+          }
+          return out.length < n;
+        }));
+      }
+      return out;
     },
-    async oldest(n, skip) {
-      await opened;
-      if (fallback) return fallback.oldest(n, skip);
-      const items = [];
-      await tx('readonly', (os) => walk(os, n, skip, (cursor) => items.push(cursor.value)));
-      return items;
-    },
+    release: (id) => tx('readwrite', async (os) => {
+      const v = await req(os.get(id));
+      if (v && v.lease && v.lease.by === me) {
+        delete v.lease;
+        os.put(v);
+      }
+    }),
+    delete: (id) => tx('readwrite', (os) => { os.delete(id); }),
+    count: () => tx('readonly', (os) => req(os.count())),
   };
+  const api = {};
+  for (const k in store) api[k] = async (...a) => (await opened, fallback || store)[k](...a);
+  return api;
 }
