@@ -25,6 +25,14 @@
 //               a server that was down and came back.
 //     maxEventsPerProjectPer5Minutes: shorthand for that quota (for rate-limit tests). Settings are read at start;
 //               to change them, start another instance.
+//   configureSlackAlerts(bugsink, webhookUrl, { newIssues = true, regressions = true, unmutes = false, displayName })
+//     → { id } of the MessagingServiceConfig created: the handle's project then posts a Slack-format alert (JSON
+//     { text: <issue title>, blocks: [header <title>, section "NEW issue" | "REGRESSED issue" | "UNMUTED issue", …] })
+//     to webhookUrl, from inside the ingest POST that made the issue (TASK_ALWAYS_EAGER). Bugsink 2.6.2 has no REST
+//     API for messaging configs, so this runs Django in the venv against the server's state dir (~1 s); the running
+//     server reads the config per alert, no restart needed. Sets the project's alert_on_new_issue / alert_on_regression
+//     / alert_on_unmute, and checks the URL with Bugsink's own webhook policy first (127.0.0.1 is allowed here because
+//     of ALERTS_WEBHOOK_DENY_NON_GLOBAL False), throwing its message if Bugsink would refuse to post there.
 //   ensureVenv() → path of the Python venv (runs scripts/setup-python.sh once per process; a no-op when warm)
 //   freePort()   → a port that was free on 127.0.0.1 a moment ago
 //   BUGSINK_VERSION
@@ -434,4 +442,46 @@ export async function startBugsink({
     throw e;
   }
   return handle;
+}
+
+// Django side of configureSlackAlerts; arguments come in TATTLE_ALERT_ARGS (JSON). Model and field names as in
+// bugsink 2.6.2: alerts.models.MessagingServiceConfig(project, display_name, kind="slack", config=JSON text with
+// webhook_url); projects.models.Project.alert_on_{new_issue,regression,unmute}.
+const SLACK_ALERTS_SCRIPT = `
+import json, os, django; django.setup()
+from bugsink.transaction import immediate_atomic
+from projects.models import Project
+from alerts.models import MessagingServiceConfig
+from alerts.service_backends.webhook_security import validate_webhook_url
+args = json.loads(os.environ["TATTLE_ALERT_ARGS"])
+try:
+    validate_webhook_url(args["webhook_url"])
+except ValueError as e:
+    raise SystemExit("Bugsink refuses this alert webhook URL: %s" % e)
+with immediate_atomic():
+    project = Project.objects.get(id=args["project_id"])
+    project.alert_on_new_issue = args["new_issues"]
+    project.alert_on_regression = args["regressions"]
+    project.alert_on_unmute = args["unmutes"]
+    project.save(update_fields=["alert_on_new_issue", "alert_on_regression", "alert_on_unmute"])
+    config = MessagingServiceConfig.objects.create(
+        project=project, display_name=args["display_name"], kind="slack",
+        config=json.dumps({"webhook_url": args["webhook_url"]}))
+print(json.dumps({"id": config.id}))
+`;
+
+/** Makes the Bugsink handle's project send Slack-format alerts to webhookUrl (see the header). */
+export async function configureSlackAlerts(bugsink, webhookUrl, {
+  newIssues = true, regressions = true, unmutes = false, displayName = 'tattle alerts',
+} = {}) {
+  const venv = await ensureVenv();
+  const args = {
+    project_id: bugsink.projectId, webhook_url: webhookUrl, display_name: displayName,
+    new_issues: newIssues, regressions, unmutes,
+  };
+  const out = await runPython(venv, SLACK_ALERTS_SCRIPT, {
+    cwd: bugsink.dir,
+    env: { PYTHONPATH: bugsink.dir, DJANGO_SETTINGS_MODULE: 'bugsink_conf', TATTLE_ALERT_ARGS: JSON.stringify(args) },
+  });
+  return JSON.parse(out.trim().split('\n').pop());
 }
