@@ -1,33 +1,46 @@
-// tattle's delivery policy: how envelopes the core built reach the server without loss and
-// without hammering it. Pure JavaScript with everything it touches passed in (fetch, the
+// tattle's delivery policy: how envelopes the core built reach the server in real time, without
+// loss and without hammering it. Pure JavaScript with everything it touches passed in (fetch, the
 // offline store, the clock, timers, randomness), so node's test runner checks the policy on its
-// own (tests/unit/delivery.test.mjs) and the browser and worker entries share it.
+// own (tests/unit/delivery.test.mjs). The browser entry, the worker entry and the crate's Rust
+// API (which includes this file as a wasm-bindgen snippet: hence no imports) all use it.
 //
-// - A burst's first envelope leaves at once (alerts stay real-time); the ones after it wait for
-//   a short window and leave together, or sooner when enough have gathered; at most
-//   `maxInFlight` requests at a time. One event per envelope, as the protocol wants.
-// - Rate limits: X-Sentry-Rate-Limits on every answer (200 too), else Retry-After, else 60 s for
-//   a bare 429, per category. Nothing of a limited category is sent; what is dropped is counted.
-// - Faults: a network failure or 5xx moves the envelope, and everything waiting, to the store and
-//   retries after an exponential backoff with jitter, on `online`, or on the next page load. A
-//   413 or another 4xx is never retried. An envelope is sent again only after a failure, so an
-//   event id that the server accepted is never sent twice.
-// - Client reports: every drop is counted by (reason, category) and reported in a
-//   `client_report` envelope a while after the first drop, on hide, and on flush.
+// The policy, as a state machine (`state`):
+//   online   An envelope leaves the moment it is built, up to `maxInFlight` requests at once;
+//            only a full cap makes it wait (in memory, within a byte budget; beyond it, in the
+//            store), and it leaves the moment a slot frees. No time window.
+//   backoff  A network failure, a timeout or a 5xx: that envelope and everything waiting go to
+//            the store, and a retry is due after an exponential backoff with jitter. Meanwhile
+//            new envelopes go to the store too.
+//   probing  The retry: one stored envelope goes alone. An answer other than a 5xx means the
+//            server is reachable (→ online, and the store drains); a failure → backoff, longer.
+// Orthogonal to the state, per category: rate limits (X-Sentry-Rate-Limits on every answer, 200
+// too, else Retry-After, else 60 s for a bare 429). A fresh envelope of a limited category is
+// dropped and counted; a stored one waits in the store for its limit to end. A 413 or another 4xx
+// is never retried (counted). Every exit of every state schedules its next step.
+//
+// Lanes: at the edge, I/O started in one invocation belongs to it (workerd ends an invocation
+// and closes its fetches when its waitUntil promises settle). So each invocation gets a lane: an
+// envelope captured in it is fetched from it, with a timeout inside the invocation's budget, and
+// `lane.done()` is what the invocation hands to `ctx.waitUntil`. No lane starts or waits on
+// another's requests; lanes share plain data only (rate limits, backoff, drop counts, the store).
+// A browser page is one lane that lives as long as the page.
 
 export const DEFAULTS = {
-  batchDelay: 1000, // ms a burst's followers wait, gathering
-  batchSize: 10, // followers that leave at once when this many wait
-  maxInFlight: 4,
-  maxQueue: 100, // envelopes waiting in memory; beyond, they wait in the store
+  maxInFlight: 8, // requests at once, per lane
+  maxBacklogBytes: 1000000, // envelopes waiting for a slot, in memory; beyond, they wait in the store
   retryBase: 1000, // first backoff; doubles per failure, ±50 % jitter
   maxRetryDelay: 60000,
   reportDelay: 30000, // a client report goes this long after the first drop it counts
-  compress: true, // gzip bodies over 1 KiB where CompressionStream exists
+  reportTimer: true, // false at the edge: reports leave with a lane's done(), never from a timer
+  timeout: 0, // ms a request may take (0: no limit); a lane's budget bounds it too
+  compress: false, // gzip bodies of at least compressMin bytes where CompressionStream exists
+  compressMin: 16384,
 };
 
 const KEEPALIVE_BUDGET = 60000; // browsers allow 64 KiB of keepalive bodies in flight
 const KEEPALIVE_MAX = 15;
+// Drops that a filter the user set (or asked for) made: they do not make flush() false.
+const FILTERS = new Set(['before_send', 'event_processor', 'sample_rate']);
 const encoder = new TextEncoder();
 
 /**
@@ -70,287 +83,437 @@ export function limitedUntil(limits, category, now) {
  *        setTimeout, clearTimeout, random() → [0, 1), log(...args), options (see DEFAULTS),
  *        tunnelDsn (string, with `tunnel`) }
  * Items are { id, url, body (string), category }; `id` is the event id (or any unique string).
+ * The returned object is the main lane (a page's) plus `lane(deadline)` for edge invocations.
  */
 export function createDelivery(env) {
   const o = { ...DEFAULTS, ...env.options };
   const { store, now } = env;
   const limits = new Map();
-  const queue = [];
-  const inFlight = new Map(); // id → item
   const discards = new Map(); // "reason\0category" → count
   const finished = new Set(); // stored ids delivered or given up on: never sent again (bounded)
-  const idle = []; // flush waiters
+  const busy = new Set(); // stored ids some lane is sending
   let url = '';
-  let lastBatch = -Infinity;
-  let batchTimer;
-  let retryTimer;
-  let reportTimer;
+  let state = 'online';
   let failures = 0;
-  let offline = false; // after a failure: everything goes to the store until a retry gets through
-  let unloading = false;
-  let storeBusy = 0; // store operations under way (flush waits for them)
+  let retryAt = 0; // when backoff may probe again
   let storedHint = false; // the store may hold envelopes
+  let backlogBytes = 0; // bodies waiting in memory, all lanes
   let keepaliveBytes = 0;
   let keepaliveCount = 0;
+  let unloading = false;
   let firstDrop = 0;
+  let reportTimer;
 
   const later = (fn, ms) => env.setTimeout(fn, Math.max(0, ms));
   const cancel = (t) => t !== undefined && env.clearTimeout(t);
 
-  function count(reason, category = 'error', quantity = 1) {
-    if (quantity <= 0) return;
+  /** Counts a drop for the client report; a lane's own losses make its done()/flush() false. */
+  function count(reason, category = 'error', quantity = 1, lane = main) {
+    if (!(quantity > 0)) return;
     if (!discards.size) firstDrop = now();
     const key = `${reason}\0${category}`;
     discards.set(key, (discards.get(key) || 0) + quantity);
-    if (reportTimer === undefined) reportTimer = later(() => { reportTimer = undefined; report(); }, o.reportDelay);
+    if (!FILTERS.has(reason) && lane) lane.lost = true;
+    if (o.reportTimer && reportTimer === undefined) reportTimer = later(() => { reportTimer = undefined; main.report(); }, o.reportDelay);
   }
 
-  function settleIdle() {
-    if (queue.length || inFlight.size || storeBusy) return;
-    const all = !storedHint;
-    for (const resolve of idle.splice(0)) resolve(all);
-  }
+  function makeLane(deadline = Infinity) {
+    const queue = []; // waiting for a slot
+    const waiters = []; // done()/flush() callers
+    let inFlight = 0;
+    let storeBusy = 0;
+    let retryTimer;
+    let stored = false; // this lane put envelopes into the store (not sent yet)
 
-  async function storeOp(fn) {
-    storeBusy++;
-    try {
-      return await fn();
-    } catch (e) {
-      env.log('offline store failed', e);
-    } finally {
-      storeBusy--;
-      settleIdle();
+    const budget = () => deadline - now();
+
+    function settleIdle() {
+      // An invocation waits for its own retries (they are within its budget); a page's flush
+      // does not wait out a backoff: what waits in the store makes it false.
+      if (queue.length || inFlight || storeBusy || (retryTimer !== undefined && deadline !== Infinity)) return;
+      // A page's flush is true only with the store empty; an invocation's, when what it stored
+      // has gone since (the store drained).
+      const ok = !lane.lost && !(storedHint && (stored || deadline === Infinity));
+      for (const resolve of waiters.splice(0)) resolve(ok);
     }
-  }
 
-  function persist(items) {
-    if (!items.length) return;
-    storedHint = true;
-    storeOp(async () => {
-      const dropped = await store.put(items.map(({ id, url: u, body, category }) => ({ id, url: u, body, category, at: now() })));
-      for (const item of dropped || []) count('queue_overflow', item.category);
-    });
-  }
-
-  // The next retry after one more failure: exponential backoff with ±50 % jitter.
-  function backOff() {
-    cancel(retryTimer);
-    retryTimer = later(retry, Math.min(o.maxRetryDelay, o.retryBase * 2 ** failures++) * (0.5 + env.random()));
-  }
-
-  function goOffline(items) {
-    offline = true;
-    persist(items.concat(queue.splice(0)));
-    backOff();
-  }
-
-  function retry() {
-    cancel(retryTimer);
-    retryTimer = undefined;
-    drainStore();
-  }
-
-  // Takes envelopes from the store: one while offline (a probe), else as many as may fly.
-  function drainStore() {
-    if (!storedHint || unloading || retryTimer !== undefined) return;
-    const room = offline ? (inFlight.size ? 0 : 1) : o.maxInFlight - inFlight.size;
-    if (room <= 0) return;
-    const until = limitedUntil(limits, 'error', now());
-    if (until) {
-      retryTimer = later(retry, until - now());
-      return;
-    }
-    storeOp(async () => {
-      const items = await store.oldest(room, new Set([...inFlight.keys(), ...finished]));
-      if (!items.length) {
-        if (!inFlight.size) storedHint = false;
-        return;
+    async function storeOp(fn) {
+      storeBusy++;
+      try {
+        return await fn();
+      } catch (e) {
+        env.log('offline store failed', e);
+        return undefined;
+      } finally {
+        storeBusy--;
+        settleIdle();
       }
-      for (const item of items) if (!inFlight.has(item.id) && !finished.has(item.id)) start({ ...item, stored: true });
-    });
-  }
-
-  async function bodyOf(item) {
-    const bytes = encoder.encode(item.body);
-    if (!o.compress || bytes.length < 1024 || typeof CompressionStream !== 'function') return { bytes };
-    try {
-      const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'));
-      return { bytes: new Uint8Array(await new Response(stream).arrayBuffer()), gzip: true };
-    } catch {
-      return { bytes };
     }
-  }
 
-  function start(item) {
-    const size = item.body.length * 3; // an upper bound of its UTF-8 length, without encoding it
-    const keepalive = keepaliveBytes + size <= KEEPALIVE_BUDGET && keepaliveCount < KEEPALIVE_MAX;
-    if (unloading && !keepalive) {
-      // A plain request dies with the page: keep it for the next one instead.
-      if (!item.stored && !item.report) persist([item]);
-      return;
+    function persist(items) {
+      if (!items.length) return;
+      storedHint = true;
+      stored = true;
+      storeOp(async () => {
+        const at = now();
+        const dropped = await store.put(items.map(({ id, url: u, body, category }) => ({ id, url: u, body, category, at })));
+        for (const item of dropped || []) count('queue_overflow', item.category, 1, lane);
+      });
     }
-    inFlight.set(item.id, item);
-    if (keepalive) {
-      keepaliveBytes += size;
-      keepaliveCount++;
-    }
-    // The request goes once: compressed when that finishes first, plain when the page is going.
-    item.launch = (bytes, gzip) => {
-      if (!item.request) {
-        const headers = { 'Content-Type': 'text/plain;charset=UTF-8' };
-        if (gzip) headers['Content-Encoding'] = 'gzip';
-        item.request = env.fetch(item.url, { method: 'POST', body: bytes, headers, keepalive });
-      }
-      return item.request;
-    };
-    const request = unloading ? item.launch(encoder.encode(item.body)) : bodyOf(item).then((b) => item.launch(b.bytes, b.gzip));
-    request.then(
-      (res) => settle(item, res.status, (name) => res.headers.get(name)),
-      (err) => {
-        env.log('could not send:', err);
-        settle(item, 0, () => null);
-      },
-    ).finally(() => {
-      if (keepalive) {
-        keepaliveBytes -= size;
-        keepaliveCount--;
-      }
-    });
-  }
 
-  function settle(item, status, header) {
-    inFlight.delete(item.id);
-    const t = now();
-    updateRateLimits(limits, status, header, t);
-    const done = () => {
-      if (!item.stored) return;
-      // Until its delete has gone through, a store read must not hand it out again.
-      finished.add(item.id);
-      if (finished.size > 1000) finished.delete(finished.values().next().value);
-      storeOp(() => store.delete(item.id));
-    };
-    if (status >= 200 && status < 300) {
-      done();
-      failures = 0;
+    // The next step after a failure: a probe after the backoff, within this lane's budget. At the
+    // edge, past the budget, the next invocation's lane probes instead.
+    function schedule(at) {
       cancel(retryTimer);
       retryTimer = undefined;
-      if (offline) {
-        offline = false;
-        storedHint = true;
+      if (at - now() < budget()) retryTimer = later(() => { retryTimer = undefined; drain(); settleIdle(); }, at - now());
+    }
+
+    // Takes envelopes from the store: one while probing, else as many as may fly.
+    function drain() {
+      if (!storedHint || unloading) return;
+      const t = now();
+      if (state === 'backoff') {
+        if (retryAt > t) return schedule(retryAt);
+        state = 'probing';
       }
-    } else if (item.report) {
-      // a client report is not worth a retry
-    } else if (status === 429) {
-      done();
-      count('ratelimit_backoff', item.category);
-    } else if (status >= 400 && status < 500) {
-      done(); // a 413, or anything else the server will always refuse
-      count('send_error', item.category);
-      env.log('server refused an envelope with', status);
-    } else if (item.stored && offline) {
-      backOff();
-    } else if (!offline) {
-      goOffline(item.stored ? [] : [item]);
-    } else if (!item.stored) {
-      persist([item]);
-    }
-    if (!offline) {
-      pump();
-      drainStore();
-    }
-    settleIdle();
-  }
-
-  function pump() {
-    cancel(batchTimer);
-    batchTimer = undefined;
-    lastBatch = now();
-    while (queue.length && inFlight.size < o.maxInFlight && !offline) start(queue.shift());
-  }
-
-  function schedule() {
-    const t = now();
-    if (unloading || queue.length >= o.batchSize || t - lastBatch >= o.batchDelay) pump();
-    else if (batchTimer === undefined) batchTimer = later(pump, lastBatch + o.batchDelay - t);
-  }
-
-  function report(final) {
-    cancel(reportTimer);
-    reportTimer = undefined;
-    if (!discards.size || !url) return;
-    const until = limitedUntil(limits, 'internal', now());
-    if (until) {
-      if (!final) reportTimer = later(report, until - now());
-      return;
-    }
-    const discarded_events = [];
-    for (const [key, quantity] of discards) {
-      const [reason, category] = key.split('\0');
-      discarded_events.push({ reason, category, quantity });
-    }
-    discards.clear();
-    const payload = JSON.stringify({ timestamp: now() / 1000, discarded_events });
-    const head = { sent_at: new Date(now()).toISOString() };
-    if (env.tunnelDsn) head.dsn = env.tunnelDsn;
-    const body = `${JSON.stringify(head)}\n${JSON.stringify({ type: 'client_report', length: encoder.encode(payload).length })}\n${payload}`;
-    start({ id: `report-${now()}-${env.random()}`, url, body, category: 'internal', report: true });
-  }
-
-  return {
-    /** Where client reports go (the core's envelope URL). */
-    set url(u) { url = u; },
-    count,
-    /** Takes an envelope the core built. */
-    add(item) {
-      url = item.url;
-      if (inFlight.has(item.id) || finished.has(item.id)) return;
-      if (limitedUntil(limits, item.category, now())) {
-        count('ratelimit_backoff', item.category);
-      } else if (offline) {
-        persist([item]);
-      } else if (queue.length >= o.maxQueue) {
-        persist([item]); // the memory queue is full: the store takes the overflow (and bounds it)
-      } else {
-        queue.push(item);
-        schedule();
-      }
-    },
-    /** Sends what is waiting now; `unload` when the page goes away (fetch at once, keepalive). */
-    hide(unload) {
-      unloading = unload;
-      // Requests still waiting for their compression leave now, plain, in this task.
-      if (unload) for (const item of inFlight.values()) item.launch(encoder.encode(item.body));
-      if (offline) persist(queue.splice(0));
-      else pump();
-      report(true);
-      if (unload) {
-        // What could not start (too many in flight) goes to the store for the next page.
-        persist(queue.splice(0));
-      }
-    },
-    /** The page is back (bfcache) or the network is: go on normally. */
-    resume() {
-      unloading = false;
-      if (offline) retry();
-    },
-    /** Starts on the envelopes an earlier page stored. */
-    start() {
-      storedHint = true;
-      drainStore();
-    },
-    /**
-     * Resolves true once everything captured so far was sent, false when some waits in the store.
-     * The client report goes along; with `reportIfDue` (a worker flushing after every request)
-     * only once its first drop is `reportDelay` old, so reports stay batched.
-     */
-    flush(reportIfDue) {
-      if (!offline) pump();
-      if (!reportIfDue || now() - firstDrop >= o.reportDelay) report(true);
-      return new Promise((resolve) => {
-        idle.push(resolve);
-        settleIdle();
+      const until = limitedUntil(limits, 'error', t);
+      if (until) return schedule(until);
+      const room = state === 'probing' ? (busy.size ? 0 : 1) : o.maxInFlight - inFlight;
+      if (room <= 0) return;
+      if (state === 'probing') busy.add('probe'); // one probe at a time, all lanes
+      storeOp(async () => {
+        let items = [];
+        try {
+          items = await store.oldest(room, new Set([...busy, ...finished]));
+        } finally {
+          busy.delete('probe');
+        }
+        if (!items.length) {
+          if (!busy.size) storedHint = false;
+          if (state === 'probing') state = 'online';
+          return;
+        }
+        for (const item of items) {
+          if (busy.has(item.id) || finished.has(item.id)) continue;
+          busy.add(item.id);
+          start({ ...item, stored: true });
+        }
       });
+    }
+
+    async function bodyOf(item) {
+      const bytes = encoder.encode(item.body);
+      if (!o.compress || bytes.length < o.compressMin || typeof CompressionStream !== 'function') return { bytes };
+      try {
+        const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'));
+        return { bytes: new Uint8Array(await new Response(stream).arrayBuffer()), gzip: true };
+      } catch {
+        return { bytes };
+      }
+    }
+
+    function start(item) {
+      const size = item.body.length * 3; // an upper bound of its UTF-8 length, without encoding it
+      const keepalive = deadline === Infinity && keepaliveBytes + size <= KEEPALIVE_BUDGET && keepaliveCount < KEEPALIVE_MAX;
+      if (unloading && !keepalive) {
+        // A plain request dies with the page: keep it for the next one instead.
+        if (item.stored) busy.delete(item.id);
+        else if (!item.report) persist([item]);
+        return;
+      }
+      inFlight++;
+      if (keepalive) {
+        keepaliveBytes += size;
+        keepaliveCount++;
+      }
+      const limit = Math.min(o.timeout || Infinity, budget());
+      let abort;
+      let timer;
+      // The request goes once: compressed when that finishes first, plain when the page is going.
+      item.launch = (bytes, gzip) => {
+        if (!item.request) {
+          const headers = { 'Content-Type': 'text/plain;charset=UTF-8' };
+          if (gzip) headers['Content-Encoding'] = 'gzip';
+          const init = { method: 'POST', body: bytes, headers };
+          if (keepalive) init.keepalive = true;
+          if (limit !== Infinity && typeof AbortController === 'function') {
+            abort = new AbortController();
+            init.signal = abort.signal;
+          }
+          item.request = env.fetch(item.url, init);
+          if (limit !== Infinity) {
+            // A request that outlives the lane's budget would be cut with the invocation, its
+            // promise never settling: give up on it in time and let the backoff take over.
+            item.request = Promise.race([item.request, new Promise((_, reject) => {
+              timer = later(() => { if (abort) abort.abort(); reject(new Error('timed out')); }, limit);
+            })]);
+          }
+        }
+        return item.request;
+      };
+      let request;
+      if (o.compress && !unloading) {
+        inFlightLaunch.add(item);
+        request = bodyOf(item).then((b) => item.launch(b.bytes, b.gzip));
+      } else {
+        request = item.launch(encoder.encode(item.body));
+      }
+      request.then(
+        (res) => settle(item, res.status, (name) => res.headers.get(name)),
+        (err) => {
+          env.log('could not send:', err);
+          settle(item, 0, () => null);
+        },
+      ).finally(() => {
+        cancel(timer);
+        inFlightLaunch.delete(item);
+        if (keepalive) {
+          keepaliveBytes -= size;
+          keepaliveCount--;
+        }
+      });
+    }
+
+    function settle(item, status, header) {
+      inFlight--;
+      const t = now();
+      updateRateLimits(limits, status, header, t);
+      const forget = () => { // a stored envelope that must never be sent again
+        if (!item.stored) return;
+        // Until its delete has gone through, a store read must not hand it out again.
+        finished.add(item.id);
+        if (finished.size > 1000) finished.delete(finished.values().next().value);
+        busy.delete(item.id);
+        storeOp(() => store.delete(item.id));
+      };
+      const giveBack = () => { // a stored envelope that waits for a later try
+        busy.delete(item.id);
+        storeOp(() => store.release && store.release(item.id));
+      };
+      if (status === 0 || status >= 500) {
+        if (!item.report) {
+          // The server is unreachable or failing: this and everything waiting go to the store.
+          if (item.stored) giveBack();
+          else persist([item]);
+        }
+        persist(queue.splice(0).map(dequeue));
+        if (state !== 'backoff') {
+          state = 'backoff';
+          retryAt = t + Math.min(o.maxRetryDelay, o.retryBase * 2 ** failures++) * (0.5 + env.random());
+        }
+        schedule(retryAt);
+      } else {
+        // Any other answer: the server is reachable.
+        if (state !== 'online') storedHint = true;
+        state = 'online';
+        failures = 0;
+        if (status === 429 && item.stored) {
+          giveBack(); // a stored envelope waits for its limit to end
+          storedHint = true;
+        } else {
+          forget();
+          if (item.report) {
+            // a client report is not worth a retry
+          } else if (status === 429) {
+            count('ratelimit_backoff', item.category, 1, lane);
+          } else if (status >= 400) {
+            count('send_error', item.category, 1, lane); // a 413, or anything the server will always refuse
+            env.log('server refused an envelope with', status);
+          }
+        }
+        pump();
+        drain();
+      }
+      settleIdle();
+    }
+
+    const dequeue = (item) => {
+      backlogBytes -= item.body.length;
+      return item;
+    };
+
+    function pump() {
+      while (queue.length && (inFlight < o.maxInFlight || unloading) && state === 'online') start(dequeue(queue.shift()));
+    }
+
+    const lane = {
+      lost: false,
+      /** Takes an envelope the core built. */
+      add(item) {
+        url = item.url;
+        if (busy.has(item.id) || finished.has(item.id)) return;
+        if (limitedUntil(limits, item.category, now())) {
+          count('ratelimit_backoff', item.category, 1, lane);
+        } else if (state !== 'online') {
+          persist([item]);
+          drain();
+        } else if (inFlight < o.maxInFlight || unloading) {
+          start(item);
+        } else if (backlogBytes + item.body.length <= o.maxBacklogBytes) {
+          backlogBytes += item.body.length;
+          queue.push(item);
+        } else {
+          persist([item]); // the memory budget is spent: the store takes it (and bounds it)
+        }
+      },
+      drain,
+      /** Sends the client report (all lanes' drops) from this lane. */
+      report(final) {
+        cancel(reportTimer);
+        reportTimer = undefined;
+        if (!discards.size || !url) return;
+        const until = limitedUntil(limits, 'internal', now());
+        if (until) {
+          if (!final && o.reportTimer) reportTimer = later(() => { reportTimer = undefined; main.report(); }, until - now());
+          return;
+        }
+        const discarded_events = [];
+        for (const [key, quantity] of discards) {
+          const [reason, category] = key.split('\0');
+          discarded_events.push({ reason, category, quantity });
+        }
+        discards.clear();
+        const payload = JSON.stringify({ timestamp: now() / 1000, discarded_events });
+        const head = { sent_at: new Date(now()).toISOString() };
+        if (env.tunnelDsn) head.dsn = env.tunnelDsn;
+        const body = `${JSON.stringify(head)}\n${JSON.stringify({ type: 'client_report', length: encoder.encode(payload).length })}\n${payload}`;
+        start({ id: `report-${now()}-${env.random()}`, url, body, category: 'internal', report: true });
+      },
+      /**
+       * Resolves when this lane has nothing waiting or in flight: true when everything it was
+       * given since the last call was accepted by the server (or dropped by a user's filter),
+       * false when something was lost or waits in the store. The client report goes along;
+       * with `reportIfDue` only once its first drop is `reportDelay` old, so reports stay batched.
+       */
+      flush(reportIfDue) {
+        pump();
+        if (!reportIfDue || now() - firstDrop >= o.reportDelay) lane.report(true);
+        return new Promise((resolve) => {
+          waiters.push((ok) => {
+            lane.lost = false;
+            stored = false;
+            resolve(ok);
+          });
+          settleIdle();
+        });
+      },
+      /** At the deadline: what still waits goes to the store, for the next invocation. */
+      close() {
+        cancel(retryTimer);
+        retryTimer = undefined;
+        persist(queue.splice(0).map(dequeue));
+        settleIdle();
+      },
+      /** Sends what is waiting now; `unload` when the page goes away (fetch at once, keepalive). */
+      hide(unload) {
+        unloading = unload;
+        // Requests still waiting for their compression leave now, plain, in this task.
+        if (unload) for (const item of inFlightLaunch) item.launch(encoder.encode(item.body));
+        pump();
+        lane.report(true);
+        // What could not start (too many in flight) goes to the store for the next page.
+        if (unload) persist(queue.splice(0).map(dequeue));
+      },
+      /** The page is back (bfcache) or the network is: go on, probing at once if in backoff. */
+      resume() {
+        unloading = false;
+        if (state === 'backoff') retryAt = now();
+        storedHint = true;
+        drain();
+      },
+      /** Starts on the envelopes an earlier page (or invocation) stored. */
+      start() {
+        storedHint = true;
+        drain();
+      },
+      stats: () => ({ state, queued: queue.length, backlogBytes, inFlight, failures, discards: Object.fromEntries(discards) }),
+    };
+    return lane;
+  }
+
+  const inFlightLaunch = new Set(); // requests that may still be waiting for their compression
+  const main = makeLane();
+  /** Where client reports go (the core's envelope URL). */
+  Object.defineProperty(main, 'url', { get: () => url, set: (u) => { url = u; } });
+  return Object.assign(main, {
+    count,
+    /**
+     * A lane for one edge invocation that must be done by `deadline` (ms): its envelopes are
+     * fetched from it, and its done() is what the invocation passes to waitUntil. It starts by
+     * retrying what earlier invocations stored, if a retry is due.
+     */
+    lane(deadline) {
+      const l = makeLane(deadline);
+      const flush = l.flush;
+      l.done = (reportIfDue = true) => {
+        const left = deadline - now();
+        let timer;
+        return Promise.race([
+          flush(reportIfDue),
+          new Promise((resolve) => { timer = later(() => { l.close(); resolve(false); }, left); }),
+        ]).finally(() => cancel(timer));
+      };
+      l.count = (reason, category, quantity) => count(reason, category, quantity, l);
+      if (storedHint) l.drain();
+      return l;
     },
-    stats: () => ({ queued: queue.length, inFlight: inFlight.size, offline, failures, discards: Object.fromEntries(discards) }),
+  });
+}
+
+/**
+ * The delivery a page uses (the npm entry's and a Rust app's alike): the page's fetch as it is
+ * now (before anyone wraps it for breadcrumbs), its clock and timers, following the page's life,
+ * starting on what an earlier page stored. `extra.pagehide` runs first on pagehide.
+ */
+export function pageDelivery(store, options, log = () => {}, extra = {}) {
+  const rawFetch = globalThis.fetch;
+  const delivery = createDelivery({
+    fetch: (url, init) => rawFetch(url, init),
+    store,
+    now: Date.now,
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (t) => clearTimeout(t),
+    random: Math.random,
+    log,
+    options,
+  });
+  delivery.start();
+  followPage(delivery, log, extra);
+  return delivery;
+}
+
+/**
+ * Follows a page's life for a delivery: hidden → send what waits now (and the client report);
+ * pagehide → the page is going: fetch at once with keepalive, store the rest for the next
+ * load; back from the bfcache or online again → probe at once. A listener that threw would land
+ * in the page's own `error` handler (and tattle's): none of them ever throws.
+ * Returns a function that removes the listeners.
+ */
+export function followPage(delivery, log = () => {}, extra = {}) {
+  const g = globalThis;
+  if (typeof g.addEventListener !== 'function') return () => {};
+  const safe = (fn) => () => {
+    try {
+      fn();
+    } catch (e) {
+      log('delivery failed', e);
+    }
   };
+  const doc = g.document;
+  const onHidden = safe(() => { if (doc && doc.visibilityState === 'hidden') delivery.hide(false); });
+  const onPageHide = safe(() => {
+    if (extra.pagehide) extra.pagehide();
+    delivery.hide(true);
+  });
+  const onResume = safe(() => delivery.resume());
+  const set = (on) => {
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    g[method]('pagehide', onPageHide);
+    g[method]('pageshow', onResume);
+    g[method]('online', onResume);
+    if (doc) doc[method]('visibilitychange', onHidden);
+  };
+  set(true);
+  return () => set(false);
 }

@@ -7,6 +7,11 @@
 // - Every invocation gets its own scope (AsyncLocalStorage): concurrent requests in one isolate
 //   never see each other's user, tags or breadcrumbs. The wasm core has one scope stack, so a
 //   capture pushes the request's scope into it, captures and pops it, all synchronously.
+// - Every invocation owns its sends (a delivery lane): an envelope captured in it is fetched from
+//   it, within its budget, and `ctx.waitUntil` gets that lane's promise only. workerd ends an
+//   invocation and closes its I/O when its waitUntil promises settle, so no invocation may start
+//   or wait on another's requests. Invocations share plain data only: rate limits, backoff, drop
+//   counts, and the envelopes an earlier invocation could not deliver (retried by the next).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as core from './tattle_core.js';
 import { createDelivery } from './delivery.js';
@@ -20,7 +25,9 @@ const SAFE_HEADERS = new Set([
   'host', 'origin', 'referer', 'user-agent', 'cf-ray', 'cf-ipcountry', 'x-forwarded-proto', 'x-request-id',
 ]);
 const PII_HEADERS = new Set(['cookie', 'cf-connecting-ip', 'x-forwarded-for', 'x-real-ip']);
-const FLUSH_MS = 10000; // waitUntil's own limit is 30 s
+// Cloudflare cuts waitUntil about 30 s after the response: an invocation's sends (and their
+// retries) must settle before that. What is not delivered by then waits for the next invocation.
+const BUDGET_MS = 25000;
 
 export function edgeApi(instantiate) {
   const scopes = new AsyncLocalStorage();
@@ -32,10 +39,17 @@ export function edgeApi(instantiate) {
   let sentId;
 
   const log = (...args) => { if (options.debug) console.warn('tattle:', ...args); };
+  // The lane of the invocation running now; outside any (module top level), the isolate's own.
+  const laneNow = () => (scopes.getStore() && scopes.getStore().lane) || delivery;
 
   function send(url, body, id) {
     sentId = id;
-    delivery.add({ id, url, body, category: 'error' });
+    laneNow().add({ id, url, body, category: 'error' });
+    // A capture after the handler returned (in the app's own waitUntil work): extend the
+    // invocation with this lane again, or workerd may end it before the request is out.
+    const scope = scopes.getStore();
+    const inv = scope && scope.invocation;
+    if (inv && inv.ended && inv.ctx) safely(() => inv.ctx.waitUntil(scope.lane.done()));
   }
 
   function start(opts) {
@@ -54,13 +68,15 @@ export function edgeApi(instantiate) {
         clearTimeout: (t) => clearTimeout(t),
         random: Math.random,
         log,
-        // A worker's requests come many at a time from one isolate: more may fly, and more wait.
-        // No gzip by default: a worker pays for CPU time (≈0.1 ms an event), not for the bytes
-        // between its data centre and the server.
-        options: { maxInFlight: 16, maxQueue: 1000, compress: false, ...options.transportOptions },
+        // Per invocation: up to 16 requests at once. No gzip: a worker pays for CPU time
+        // (≈0.1 ms an event), not for the bytes between its data centre and the server. No
+        // report timer: a client report leaves from an invocation's lane, when one is due.
+        options: { maxInFlight: 16, reportTimer: false, ...options.transportOptions },
       });
       delivery.url = core.endpoint();
-      if (options.stormGuard !== false) admit = createGuard(options.stormGuard, Date.now);
+      // A worker serves thousands of users: by default the guard only drops identical errors
+      // (within its window), it caps nothing.
+      if (options.stormGuard !== false) admit = createGuard({ maxPerMinute: 0, ...options.stormGuard }, Date.now);
       state = 2;
     } catch (e) {
       console.error('tattle: could not start; events will not be sent.', e);
@@ -80,7 +96,7 @@ export function edgeApi(instantiate) {
     }
   }
 
-  const pullDiscards = () => countDiscards(call('takeDiscards', []), delivery);
+  const pullDiscards = () => countDiscards(call('takeDiscards', []), laneNow());
 
   // The request's scope into the core around one capture.
   function capture(name, value, rest, hint) {
@@ -89,7 +105,7 @@ export function edgeApi(instantiate) {
     if (state !== 2) return id;
     const dropped = admit && admit(captureKey(name, value, rest, hint));
     if (dropped) {
-      delivery.count(dropped, 'error');
+      laneNow().count(dropped, 'error');
       return id;
     }
     const scope = scopes.getStore();
@@ -119,6 +135,8 @@ export function edgeApi(instantiate) {
     level: parent && parent.level,
     fingerprint: parent && parent.fingerprint,
     request: parent && parent.request,
+    lane: parent && parent.lane,
+    invocation: parent && parent.invocation, // { ended, ctx }: shared by the invocation's scopes
   });
 
   // A setter changes the invocation's scope inside a handler, the isolate's root scope outside.
@@ -167,10 +185,17 @@ export function edgeApi(instantiate) {
       return scopes.run(scope, () => callback(methods));
     },
     lastEventId: () => lastId,
-    /** Resolves true once everything captured so far was sent (false after `timeout` ms). */
-    flush(timeout = FLUSH_MS) {
+    /**
+     * Resolves true once everything this invocation captured was accepted by the server (or
+     * dropped by a filter you set); false when something was lost or waits for a retry, or
+     * after `timeout` ms. Outside an invocation, the same for the isolate's own captures.
+     */
+    flush(timeout = BUDGET_MS) {
+      if (state === 3 && options.dsn && options.enabled !== false) return Promise.resolve(false);
       if (state !== 2) return Promise.resolve(true);
-      return Promise.race([delivery.flush(true), new Promise((r) => setTimeout(r, timeout, false))]);
+      const lane = laneNow();
+      const done = lane === delivery ? delivery.flush(true) : lane.done();
+      return Promise.race([done, new Promise((r) => setTimeout(r, timeout, false))]);
     },
     /** Wraps a module worker: `export default withTattle(options | (env) => options, { fetch, scheduled, queue })`. */
     withTattle(opts, handler) {
@@ -194,10 +219,17 @@ export function edgeApi(instantiate) {
           begin(env);
           const scope = child();
           safely(() => describe[kind](scope, event));
+          // This invocation's sends, and its retries of what earlier ones could not deliver.
+          if (state === 2) scope.lane = delivery.lane(Date.now() + ((options.transportOptions && options.transportOptions.budget) || BUDGET_MS));
+          scope.invocation = { ended: false, ctx: undefined };
           const done = () => {
-            if (state !== 2) return;
-            if (ctx && typeof ctx.waitUntil === 'function') ctx.waitUntil(api.flush());
-            else api.flush(); // Deno.serve: the process lives on; nothing to extend
+            if (state !== 2 || !scope.lane) return;
+            scope.invocation.ended = true;
+            if (ctx && typeof ctx.waitUntil === 'function') {
+              scope.invocation.ctx = ctx;
+              ctx.waitUntil(scope.lane.done());
+            }
+            // Deno.serve: no ctx; the process lives on and the requests finish by themselves.
           };
           const fail = (e) => {
             capture('captureException', e, [], { mechanism: kind, handled: false });

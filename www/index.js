@@ -2,16 +2,17 @@
 // - the API is usable at once: calls made before the .wasm is ready are queued in order and
 //   replayed, and captures get their event id immediately;
 // - global `error` / `unhandledrejection` handlers are installed synchronously by init();
-// - it hands envelopes to the delivery (delivery.js: batching, rate limits, offline store,
+// - it hands envelopes to the delivery (delivery.js: real-time sends, rate limits, offline store,
 //   client reports) after the storm guard (guard.js) had its say, and follows the page's life;
 // - it never throws into the page: any failure inside tattle is caught (and logged with debug).
 import loadCore, * as core from './tattle_core.js';
-import { createDelivery } from './delivery.js';
+import { pageDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import { captureKey, coreOptions, countDiscards, newId, pickEventId } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
+let broken = false; // the .wasm never loaded or the DSN is invalid: captures are not delivered
 let options = {};
 let queue = [];
 let loading = null;
@@ -124,29 +125,51 @@ function onRejection(ev) {
   }
 }
 
-// Page life: hidden → send what waits now; pagehide → the page is going: send at once with
-// keepalive, keep the rest for the next load; back (bfcache) or online → go on.
-// A listener that threw would land in tattle's own `error` handler: none of them ever throws.
-const safe = (fn) => () => {
+// Captures made while the .wasm loads are calls in `queue`. If the page goes before it is ready,
+// they are kept raw in localStorage (synchronous: pagehide does not wait for IndexedDB) and
+// built on the next load, inside a scope of their own.
+const EARLY_KEY = 'tattle:early';
+const plain = (v) => (v instanceof Error ? { $error: { name: v.name, message: v.message, stack: v.stack } } : v);
+function keepEarly() {
+  if (state !== 1 || !queue.length || !captured(queue)) return;
+  const calls = queue.map(([name, args]) => [name, args.map(plain)]);
+  let text;
   try {
-    fn();
-  } catch (e) {
-    log('delivery failed', e);
+    text = JSON.stringify(calls);
+  } catch {
+    // An argument JSON cannot hold (a cycle, a BigInt): keep each call that can be.
+    text = `[${calls.map((c) => { try { return JSON.stringify(c); } catch { return ''; } }).filter(Boolean).join(',')}]`;
   }
-};
-const onHidden = safe(() => { if (document.visibilityState === 'hidden') delivery.hide(false); });
-const onPageHide = safe(() => delivery.hide(true));
-const onResume = safe(() => delivery.resume());
+  localStorage.setItem(EARLY_KEY, text);
+  queue = [];
+}
+const captured = (calls) => calls.some(([name]) => name.startsWith('capture'));
+function replayEarly() {
+  let calls;
+  try {
+    calls = JSON.parse(localStorage.getItem(EARLY_KEY) || 'null');
+    localStorage.removeItem(EARLY_KEY);
+  } catch {
+    return;
+  }
+  if (!Array.isArray(calls) || !calls.length) return;
+  core.pushScope();
+  try {
+    for (const [name, args] of calls) {
+      const v = args[0];
+      if (v && v.$error) args[0] = Object.assign(new Error(v.$error.message), v.$error);
+      call(name, args);
+    }
+  } finally {
+    core.popScope();
+  }
+}
 
 function setHandlers(on) {
   if (typeof addEventListener !== 'function') return;
   const method = on ? addEventListener : removeEventListener;
   method('error', onError);
   method('unhandledrejection', onRejection);
-  method('pagehide', onPageHide);
-  method('pageshow', onResume);
-  method('online', onResume);
-  if (typeof document !== 'undefined') document[on ? 'addEventListener' : 'removeEventListener']('visibilitychange', onHidden);
 }
 
 /** Starts tattle. Never throws; an invalid DSN logs one console error and disables tattle. */
@@ -162,18 +185,9 @@ export function init(opts) {
     rawFetch = globalThis.fetch;
     const offline = options.offlineStore;
     const maxStored = (offline && offline.maxEvents) || 1000;
-    delivery = createDelivery({
-      fetch: (url, init) => rawFetch(url, init),
-      store: offline === false || typeof indexedDB === 'undefined' ? memoryStore(100) : idbStore(maxStored),
-      now: Date.now,
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (t) => clearTimeout(t),
-      random: Math.random,
-      log,
-      options: options.transportOptions,
-    });
+    const store = offline === false || typeof indexedDB === 'undefined' ? memoryStore(100) : idbStore(maxStored);
+    delivery = pageDelivery(store, options.transportOptions, log, { pagehide: keepEarly });
     if (options.stormGuard !== false) admit = createGuard(options.stormGuard, Date.now);
-    delivery.start();
     setHandlers(true);
     instrument();
     const initial = options.initialScope;
@@ -191,14 +205,17 @@ export function init(opts) {
         state = ok ? 2 : 3;
         if (ok) {
           delivery.url = core.endpoint();
+          replayEarly();
           for (const [name, args] of queue) call(name, args);
           pullDiscards();
         } else {
+          broken = true;
           setHandlers(false);
         }
       })
       .catch((e) => {
         state = 3;
+        broken = true;
         setHandlers(false);
         console.error('tattle: could not load its WebAssembly module; events will not be sent.', e);
       })
@@ -345,13 +362,16 @@ export const lastEventId = () => lastId;
 export const __stats = () => ({ ...delivery?.stats(), wasmMemoryBytes: wasmExports ? wasmExports.memory.buffer.byteLength : 0 });
 
 /**
- * Waits until everything captured so far has been sent: true; false if `timeout` ms pass first
- * or some events wait in the offline store for the server to come back.
+ * Waits until everything captured so far has been delivered. True only when the server accepted
+ * every event since the last flush, or a filter you set (sampleRate, ignoreErrors, beforeSend…)
+ * dropped it; false when something was lost (rate limits, a refused size, the .wasm never
+ * loaded), waits in the offline store for the server to come back, or `timeout` ms passed first.
  */
 export function flush(timeout) {
   const drained = (async () => {
     try {
       await loading;
+      if (broken) return false;
       return delivery ? await delivery.flush() : true;
     } catch (e) {
       log('flush failed', e);

@@ -71,31 +71,50 @@ const item = (n, category = 'error') => ({
 const reportOf = (requests) => requests.filter((q) => q.id === 'report')
   .map((q) => JSON.parse(q.body.split('\n')[2]).discarded_events);
 
-describe('batching', () => {
-  test('the first event of a burst leaves at once, the rest together after the window', async () => {
+describe('real time', () => {
+  test('every envelope leaves the moment it is added: no window, no waiting for a batch', async () => {
     const r = rig();
     r.delivery.add(item(1));
-    await r.advance(0);
-    assert.deepEqual(r.sent(), ['id1']);
+    assert.deepEqual(r.sent(), ['id1'], 'fetch was called synchronously, inside add()');
     for (let i = 2; i <= 4; i++) r.delivery.add(item(i));
-    await r.advance(999);
-    assert.deepEqual(r.sent(), ['id1'], 'followers wait for the window');
-    await r.advance(1);
-    assert.deepEqual(r.sent(), ['id1', 'id2', 'id3', 'id4']);
+    await r.advance(0);
+    assert.deepEqual(r.sent(), ['id1', 'id2', 'id3', 'id4'], 'no virtual time passed: nothing waited for a window');
   });
 
-  test('a full batch leaves before the window ends; requests in flight are capped', async () => {
-    let release;
-    const gate = new Promise((res) => { release = res; });
-    const r = rig({ answer: () => gate.then(() => ({ status: 200 })) });
-    r.delivery.add(item(0));
-    for (let i = 1; i <= 10; i++) r.delivery.add(item(i));
+  test('only a full cap makes an envelope wait, and it leaves the moment a slot frees', async () => {
+    const gates = [];
+    const r = rig({ options: { maxInFlight: 4 }, answer: () => new Promise((res) => gates.push(() => res({ status: 200 }))) });
+    for (let i = 1; i <= 6; i++) r.delivery.add(item(i));
     await r.advance(0);
-    assert.equal(r.requests.length, 4, 'maxInFlight (4) requests at once');
-    release();
+    assert.equal(r.requests.length, 4, 'maxInFlight requests at once');
+    gates.shift()();
     await r.advance(0);
-    assert.equal(r.requests.length, 11, 'the rest follow as requests finish');
-    assert.equal(new Set(r.sent()).size, 11);
+    assert.equal(r.requests.length, 5, 'one slot freed, one more left, with no time passing');
+    while (gates.length) gates.shift()();
+    await r.advance(0);
+    while (gates.length) gates.shift()();
+    await r.advance(0);
+    assert.equal(new Set(r.sent()).size, 6);
+    assert.equal(await r.delivery.flush(), true);
+  });
+
+  test('the backlog in memory has a byte budget; beyond it envelopes wait in the store, none lost', async () => {
+    const gates = [];
+    const r = rig({ options: { maxInFlight: 2, maxBacklogBytes: 1000 }, answer: () => new Promise((res) => gates.push(() => res({ status: 200 }))) });
+    const big = (n) => ({ ...item(n), body: `${item(n).body}${' '.repeat(300)}` });
+    for (let i = 1; i <= 12; i++) r.delivery.add(big(i));
+    await r.advance(0);
+    const stats = r.delivery.stats();
+    assert.equal(stats.inFlight, 2);
+    assert.ok(stats.backlogBytes <= 1000, `backlog within budget (${stats.backlogBytes} B)`);
+    assert.ok((await r.store.count()) >= 6, 'the rest is in the store');
+    for (let round = 0; round < 20 && gates.length; round++) {
+      while (gates.length) gates.shift()();
+      await r.advance(0);
+    }
+    assert.deepEqual([...r.sent()].sort(), Array.from({ length: 12 }, (_, i) => `id${i + 1}`).sort(), 'each sent once');
+    assert.equal(r.sent().length, 12);
+    assert.equal(await r.store.count(), 0);
   });
 
   test('flush sends what waits and resolves true when all went', async () => {
@@ -168,7 +187,7 @@ describe('faults', () => {
     for (let i = 1; i <= 20; i++) r.delivery.add(item(i));
     await r.advance(100);
     const whileDown = r.requests.length;
-    assert.ok(whileDown <= 4, `few attempts while down (${whileDown})`);
+    assert.ok(whileDown <= 8, `at most maxInFlight attempts before the first failure (${whileDown})`);
     await r.advance(5000);
     assert.ok(r.requests.length <= whileDown + 3, 'backoff: one probe per retry');
     up = true;
@@ -216,8 +235,8 @@ describe('faults', () => {
     assert.deepEqual([...r.sent()].sort(), ['id1', 'id2']);
   });
 
-  test('a burst larger than the memory queue spills into the store: nothing dropped', async () => {
-    const r = rig({ options: { maxQueue: 10 } });
+  test('a burst larger than the memory budget spills into the store: nothing dropped', async () => {
+    const r = rig({ options: { maxBacklogBytes: 500 } });
     for (let i = 1; i <= 50; i++) r.delivery.add(item(i));
     await r.advance(10000);
     assert.equal(new Set(r.sent()).size, 50);
@@ -225,7 +244,7 @@ describe('faults', () => {
   });
 
   test('pagehide while a body is being compressed: it leaves now, plain', async () => {
-    const r = rig({ options: { compress: true } });
+    const r = rig({ options: { compress: true, compressMin: 1024 } });
     const big = { ...item(1), body: `${item(1).body}${' '.repeat(4000)}` };
     r.delivery.add(big);
     assert.equal(r.requests.length, 0, 'compression is under way');
@@ -237,8 +256,8 @@ describe('faults', () => {
     assert.equal(r.requests.length, 1, 'and not a second time when the compression finishes');
   });
 
-  test('bodies over 1 KiB are gzipped where CompressionStream exists', async () => {
-    const r = rig({ options: { compress: true } });
+  test('with compress on, bodies over compressMin are gzipped where CompressionStream exists', async () => {
+    const r = rig({ options: { compress: true, compressMin: 1024 } });
     const big = { ...item(1), body: `${item(1).body}${'x'.repeat(4000)}` };
     r.delivery.add(big);
     await r.waitRequests(1);
@@ -246,16 +265,188 @@ describe('faults', () => {
     assert.ok(r.requests[0].init.body.length < 500);
   });
 
-  test('pagehide: fetch at once with keepalive, in the same task', async () => {
-    const r = rig();
+  test('pagehide: what waits for a slot leaves at once with keepalive, in the same task', async () => {
+    const r = rig({ options: { maxInFlight: 1 }, answer: () => new Promise(() => {}) });
     r.delivery.add(item(1));
-    await r.advance(0);
     r.delivery.add(item(2));
+    await r.advance(0);
+    assert.equal(r.requests.length, 1, 'the cap holds the second back');
     r.delivery.hide(true);
     assert.equal(r.requests.length, 2, 'sent synchronously');
     assert.equal(r.requests[1].init.keepalive, true);
     r.delivery.add(item(3));
     assert.equal(r.requests.length, 3, 'a capture during unload leaves at once too');
+  });
+});
+
+describe('every state has an exit', () => {
+  // The stall issue 9 found: a stored retry answered 4xx or 429 scheduled no further retry.
+  test('backoff → probe answered 413: dropped and counted, the rest of the store goes on', async () => {
+    let phase = 'down';
+    const r = rig({ answer: (q) => {
+      if (phase === 'down') return { error: true };
+      return q.id === 'id1' ? { status: 413 } : { status: 200 };
+    } });
+    r.delivery.url = item(0).url;
+    for (let i = 1; i <= 7; i++) r.delivery.add(item(i));
+    await r.advance(100);
+    assert.equal(r.delivery.stats().state, 'backoff');
+    phase = 'up';
+    await r.advance(3600 * 1000);
+    const after = r.requests.filter((q) => q.id !== 'report');
+    for (let i = 2; i <= 7; i++) assert.ok(after.some((q) => q.id === `id${i}` && q.at > 1_000_100), `id${i} delivered after the 413`);
+    assert.equal(await r.store.count(), 0, 'nothing stuck in the store');
+    assert.equal(r.delivery.stats().state, 'online');
+    await r.delivery.flush();
+    await r.advance(0);
+    assert.ok(reportOf(r.requests).flat().some((d) => d.reason === 'send_error' && d.quantity === 1), 'the 413 is counted');
+  });
+
+  test('backoff → probe answered 429: the stored envelope waits for the limit, then goes', async () => {
+    let phase = 'down';
+    const r = rig({ answer: () => {
+      if (phase === 'down') return { error: true };
+      if (phase === 'limited') { phase = 'up'; return { status: 429, headers: { 'x-sentry-rate-limits': '120:error:key' } }; }
+      return { status: 200 };
+    } });
+    r.delivery.add(item(1));
+    r.delivery.add(item(2));
+    await r.advance(100);
+    phase = 'limited';
+    const before = r.requests.length;
+    await r.advance(5000); // the probe gets the 429
+    assert.equal(r.requests.length, before + 1, 'one probe');
+    await r.advance(110000);
+    assert.equal(r.requests.length, before + 1, 'nothing sent while the limit holds');
+    await r.advance(20000);
+    const late = r.requests.slice(before + 1).map((q) => q.id).sort();
+    assert.deepEqual(late, ['id1', 'id2'], 'both delivered once the limit ended');
+    assert.equal(await r.store.count(), 0);
+  });
+
+  test('a client report that fails while the store holds envelopes does not stall the retries', async () => {
+    let up = false;
+    const r = rig({ answer: () => (up ? { status: 200 } : { error: true }) });
+    r.delivery.url = item(0).url;
+    r.delivery.count('before_send', 'error');
+    for (let i = 1; i <= 3; i++) r.delivery.add(item(i));
+    await r.advance(100);
+    r.delivery.hide(false); // sends the report: it fails too
+    await r.advance(100);
+    up = true;
+    await r.advance(3600 * 1000);
+    assert.equal(await r.store.count(), 0, 'the store drained');
+    for (let i = 1; i <= 3; i++) assert.ok(r.sent().includes(`id${i}`));
+  });
+
+  test('online → a 5xx: backoff; the probe fails again: a longer backoff; then online', async () => {
+    let fails = 2;
+    const r = rig({ answer: () => (fails-- > 0 ? { status: 503 } : { status: 200 }) });
+    r.delivery.add(item(1));
+    await r.advance(0);
+    assert.equal(r.delivery.stats().state, 'backoff');
+    await r.advance(1000); // retryBase × (0.5 + 0.5): the first probe, which fails
+    assert.equal(r.requests.length, 2);
+    assert.equal(r.delivery.stats().state, 'backoff');
+    await r.advance(1999);
+    assert.equal(r.requests.length, 2, 'the second backoff is twice as long');
+    await r.advance(1);
+    assert.equal(r.requests.length, 3);
+    assert.equal(r.delivery.stats().state, 'online');
+    assert.equal(await r.delivery.flush(), true);
+  });
+
+  test('flush tells the truth: false after a drop for limits or size, true again once all went', async () => {
+    const r = rig({ answer: (q) => (q.id === 'id1' ? { status: 413 } : { status: 200 }) });
+    r.delivery.add(item(1));
+    await r.advance(0);
+    assert.equal(await r.delivery.flush(), false, 'the 413 lost an event');
+    r.delivery.add(item(2));
+    r.delivery.count('before_send', 'error'); // the user's own filter: not a loss
+    await r.advance(0);
+    assert.equal(await r.delivery.flush(), true);
+  });
+});
+
+describe('edge lanes (one per invocation)', () => {
+  test("each invocation fetches its own envelopes and waits only for them", async () => {
+    const gates = new Map();
+    const r = rig({ options: { reportTimer: false }, answer: (q) => new Promise((res) => gates.set(q.id, () => res({ status: 200 }))) });
+    const a = r.delivery.lane(r.now() + 25000);
+    const b = r.delivery.lane(r.now() + 25000);
+    a.add(item(1));
+    b.add(item(2));
+    assert.deepEqual(r.sent(), ['id1', 'id2'], 'both fetched at once, from their own lanes');
+    let bDone;
+    b.done().then((ok) => { bDone = ok; });
+    gates.get('id2')();
+    await r.advance(0);
+    assert.equal(bDone, true, "b is done although a's request is still open");
+    let aDone;
+    a.done().then((ok) => { aDone = ok; });
+    await r.advance(0);
+    assert.equal(aDone, undefined, 'a waits for its own request');
+    gates.get('id1')();
+    await r.advance(0);
+    assert.equal(aDone, true);
+  });
+
+  test('a lane never starts another lane\'s waiting envelopes', async () => {
+    const r = rig({ options: { maxInFlight: 1, reportTimer: false }, answer: (q) => (q.id === 'id1' ? new Promise(() => {}) : { status: 200 }) });
+    const a = r.delivery.lane(r.now() + 25000);
+    const b = r.delivery.lane(r.now() + 25000);
+    a.add(item(1)); // hangs
+    a.add(item(2)); // waits for a's slot
+    b.add(item(3));
+    await r.advance(0);
+    assert.deepEqual(r.sent(), ['id1', 'id3'], "b's free slot does not take a's waiting envelope");
+    assert.equal(await b.done(), true);
+  });
+
+  test('a request that outlives the budget times out; the next invocation retries it', async () => {
+    let hang = true;
+    const r = rig({ options: { reportTimer: false }, answer: () => (hang ? new Promise(() => {}) : { status: 200 }) });
+    const a = r.delivery.lane(r.now() + 25000);
+    a.add(item(1));
+    let aDone;
+    a.done().then((ok) => { aDone = ok; });
+    await r.advance(24999);
+    assert.equal(aDone, undefined);
+    await r.advance(1);
+    assert.equal(aDone, false, 'done() settles by the deadline (false: not delivered yet)');
+    assert.equal(await r.store.count(), 1, 'kept for the next invocation');
+    hang = false;
+    await r.advance(120000); // past any backoff
+    const b = r.delivery.lane(r.now() + 25000);
+    const bDone = b.done();
+    await r.advance(0);
+    assert.equal(await bDone, true);
+    assert.deepEqual(r.sent(), ['id1', 'id1'], 'sent again from the next invocation');
+    assert.equal(await r.store.count(), 0);
+  });
+
+  test('a failure inside the budget is retried inside it', async () => {
+    let fails = 1;
+    const r = rig({ options: { reportTimer: false }, answer: () => (fails-- > 0 ? { error: true } : { status: 200 }) });
+    const a = r.delivery.lane(r.now() + 25000);
+    a.add(item(1));
+    let aDone;
+    a.done().then((ok) => { aDone = ok; });
+    await r.advance(2000);
+    assert.deepEqual(r.sent(), ['id1', 'id1'], 'retried after the backoff, from the same lane');
+    assert.equal(aDone, true);
+  });
+
+  test('reports leave from the lane that flushes them, never from a timer', async () => {
+    const r = rig({ options: { reportTimer: false } });
+    r.delivery.url = item(0).url;
+    const a = r.delivery.lane(r.now() + 25000);
+    a.count('before_send', 'error');
+    await r.advance(60000);
+    assert.equal(reportOf(r.requests).length, 0, 'no timer sent it');
+    const b = r.delivery.lane(r.now() + 25000);
+    await b.done();
+    assert.deepEqual(reportOf(r.requests), [[{ reason: 'before_send', category: 'error', quantity: 1 }]]);
   });
 });
 
