@@ -16,14 +16,10 @@ fn dom_nodes_are_described_not_walked() {
     let options = Function::new_no_args("return { dsn: 'http://k@127.0.0.1:9/1' }")
         .call0(&JsValue::NULL)
         .unwrap();
-    let send = Function::new_with_args("u, b", "globalThis.__domBody = b");
-    assert!(tattle::js::init(
-        options,
-        wasm_bindgen::JsCast::unchecked_into(send)
-    ));
+    assert!(tattle::js::init(options));
     tattle::js::set_extra("el".into(), node);
-    tattle::js::capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
-    let body = Reflect::get(&js_sys::global(), &"__domBody".into())
+    let outcome = tattle::js::capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let body = Reflect::get(&outcome, &"body".into())
         .unwrap()
         .as_string()
         .unwrap();

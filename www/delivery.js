@@ -241,7 +241,11 @@ export function createDelivery(env) {
             abort = new AbortController();
             init.signal = abort.signal;
           }
-          item.request = env.fetch(item.url, init);
+          try {
+            item.request = env.fetch(item.url, init);
+          } catch (e) {
+            item.request = Promise.reject(e); // a fetch some script replaced, throwing: a failed send
+          }
           if (limit !== Infinity) {
             // A request that outlives the lane's budget would be cut with the invocation, its
             // promise never settling: give up on it in time and let the backoff take over.

@@ -17,7 +17,7 @@ import * as core from './tattle_core.js';
 import { createDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import { memoryStore } from './store.js';
-import { captureKey, coreOptions, countDiscards, newId, pickEventId } from './shared.js';
+import { captureKey, coreOptions, handOver, newId, pickEventId } from './shared.js';
 
 // Request headers worth sending (what helps triage, nothing that authenticates or identifies).
 const SAFE_HEADERS = new Set([
@@ -36,20 +36,19 @@ export function edgeApi(instantiate) {
   let delivery;
   let admit; // the storm guard, when on
   let lastId;
-  let sentId;
 
   const log = (...args) => { if (options.debug) console.warn('tattle:', ...args); };
   // The lane of the invocation running now; outside any (module top level), the isolate's own.
   const laneNow = () => (scopes.getStore() && scopes.getStore().lane) || delivery;
 
-  function send(url, body, id) {
-    sentId = id;
-    laneNow().add({ id, url, body, category: 'error' });
-    // A capture after the handler returned (in the app's own waitUntil work): extend the
-    // invocation with this lane again, or workerd may end it before the request is out.
+  // A capture's outcome to the invocation's lane. A capture after the handler returned (in the
+  // app's own waitUntil work) extends the invocation with the lane again, or workerd may end it
+  // before the request is out.
+  function deliver(outcome) {
+    handOver(outcome, laneNow());
     const scope = scopes.getStore();
     const inv = scope && scope.invocation;
-    if (inv && inv.ended && inv.ctx) safely(() => inv.ctx.waitUntil(scope.lane.done()));
+    if (outcome && outcome.body && inv && inv.ended && inv.ctx) safely(() => inv.ctx.waitUntil(scope.lane.done()));
   }
 
   function start(opts) {
@@ -59,7 +58,7 @@ export function edgeApi(instantiate) {
       options = opts || {};
       if (options.enabled === false || !options.dsn) return false;
       instantiate();
-      if (!core.init(coreOptions(options), send)) return false;
+      if (!core.init(coreOptions(options))) return false;
       delivery = createDelivery({
         fetch: (url, init) => fetch(url, init),
         store: memoryStore(1000),
@@ -96,9 +95,7 @@ export function edgeApi(instantiate) {
     }
   }
 
-  const pullDiscards = () => countDiscards(call('takeDiscards', []), laneNow());
-
-  // The request's scope into the core around one capture.
+  // One call into the core per capture: the invocation's scope goes along as one value.
   function capture(name, value, rest, hint) {
     const id = (hint && hint.event_id) || newId();
     lastId = id;
@@ -109,20 +106,7 @@ export function edgeApi(instantiate) {
       return id;
     }
     const scope = scopes.getStore();
-    sentId = undefined;
-    if (scope) {
-      call('pushScope', []);
-      if (scope.user !== undefined) call('setUser', [scope.user]);
-      call('setTags', [scope.tags]);
-      for (const [k, v] of Object.entries(scope.contexts)) call('setContext', [k, v]);
-      call('setExtras', [scope.extras]);
-      if (scope.level) call('setLevel', [scope.level]);
-      if (scope.fingerprint) call('setFingerprint', [scope.fingerprint]);
-      for (const crumb of scope.breadcrumbs) call('addBreadcrumb', [crumb]);
-    }
-    call(name, [value, ...rest, { ...hint, event_id: id, request: scope && scope.request }]);
-    if (scope) call('popScope', []);
-    if (sentId !== id) pullDiscards();
+    deliver(call(name, [value, ...rest, { ...hint, event_id: id, request: scope && scope.request, scope }]));
     return id;
   }
 

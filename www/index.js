@@ -8,7 +8,7 @@
 import loadCore, * as core from './tattle_core.js';
 import { pageDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
-import { captureKey, coreOptions, countDiscards, newId, pickEventId } from './shared.js';
+import { captureKey, coreOptions, handOver, newId, pickEventId } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
@@ -56,7 +56,7 @@ function recover() {
   }
   try {
     core.__tattle_reinstantiate();
-    core.init(coreOptions(options), send);
+    core.init(coreOptions(options));
     scopeDepth = 0;
     if (mirror.user !== undefined) core.setUser(mirror.user);
     for (const [k, v] of Object.entries(mirror.tags)) core.setTag(k, v);
@@ -72,16 +72,6 @@ function recover() {
 // The fetch tattle sends with: the one there at init, before tattle wraps it for breadcrumbs.
 let rawFetch;
 
-// The core hands each envelope here; the delivery decides when and how it leaves.
-let sentId;
-function send(url, body, id) {
-  sentId = id;
-  delivery.add({ id, url, body, category: 'error' });
-}
-
-// Drops the core counted (sampling, filters, beforeSend, internal errors), for the client report.
-const pullDiscards = () => countDiscards(call('takeDiscards', []), delivery);
-
 function capture(name, value, rest, hint) {
   const id = (hint && hint.event_id) || newId();
   lastId = id;
@@ -92,9 +82,8 @@ function capture(name, value, rest, hint) {
   } else if (state === 1 && ++early > MAX_EARLY) {
     delivery.count('queue_overflow', 'error');
   } else {
-    sentId = undefined;
-    call(name, [value, ...rest, { ...hint, event_id: id }]);
-    if (state === 2 && sentId !== id) pullDiscards();
+    // The core builds the envelope (or says why not); the delivery decides when it leaves.
+    handOver(call(name, [value, ...rest, { ...hint, event_id: id }]), delivery);
   }
   return id;
 }
@@ -158,7 +147,7 @@ function replayEarly() {
     for (const [name, args] of calls) {
       const v = args[0];
       if (v && v.$error) args[0] = Object.assign(new Error(v.$error.message), v.$error);
-      call(name, args);
+      handOver(call(name, args), delivery);
     }
   } finally {
     core.popScope();
@@ -201,13 +190,12 @@ export function init(opts) {
     loading = loadCore({ module_or_path: rawFetch(options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url)) })
       .then((exports) => {
         wasmExports = exports;
-        const ok = core.init(coreOptions(options), send);
+        const ok = core.init(coreOptions(options));
         state = ok ? 2 : 3;
         if (ok) {
           delivery.url = core.endpoint();
           replayEarly();
-          for (const [name, args] of queue) call(name, args);
-          pullDiscards();
+          for (const [name, args] of queue) handOver(call(name, args), delivery);
         } else {
           broken = true;
           setHandlers(false);

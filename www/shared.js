@@ -1,5 +1,5 @@
-// What the browser and worker entries share: event ids, the storm guard's key, the core's drop
-// counts, and the user's own scrubbing patterns.
+// What the browser and worker entries share: event ids, the storm guard's key, handing a
+// capture's outcome to the delivery, and the user's own scrubbing patterns.
 import { keyOf } from './guard.js';
 
 /** A v4 uuid as 32 lowercase hex digits: the event id handed out at capture time. */
@@ -47,12 +47,14 @@ export function coreOptions(options) {
 export const captureKey = (name, value, rest, hint) =>
   (name === 'captureMessage' ? `message:${rest[0]}:${value}` : keyOf(value, hint));
 
-/** Moves the drops the core counted (`reason:category:n,…`) into the delivery's client report. */
-export function countDiscards(text, delivery) {
-  for (const entry of (text || '').split(',')) {
-    const [reason, category, n] = entry.split(':');
-    if (n) delivery.count(reason, category, Number(n));
-  }
+/**
+ * What a capture came to (the core's outcome `{ id, url?, body?, drops? }`): its envelope goes
+ * to the delivery (or an invocation's lane), the drops the core counted are counted there.
+ */
+export function handOver(outcome, lane) {
+  if (!outcome) return;
+  if (outcome.body) lane.add({ id: outcome.id, url: outcome.url, body: outcome.body, category: 'error' });
+  for (const [reason, category, n] of outcome.drops || []) lane.count(reason, category, n);
 }
 
 /** Only what tattle takes from a capture's hint: an event id the caller chose. */

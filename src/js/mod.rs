@@ -187,7 +187,9 @@ fn current_request() -> Option<Request> {
 }
 
 /// Sends outside the state borrow, so a transport that calls back into tattle cannot trap.
-/// Without a JavaScript transport (a Rust app), tattle POSTs with the global `fetch` itself.
+/// `send` is what `init` was given: the npm entry's `send(url, body, eventId)` function (its
+/// JavaScript hands the envelope to its delivery), or, from the Rust API (app.rs), the page's
+/// delivery object itself (www/delivery.js: rate limits, retries, offline store, unload).
 fn dispatch(out: Option<(Outgoing, JsValue)>) {
     if let Some((out, send)) = out {
         BUSY.with(|f| f.set(true));
@@ -242,10 +244,11 @@ pub fn endpoint() -> String {
     with_state(|st| st.client.endpoint().to_owned()).unwrap_or_default()
 }
 
-/// Starts tattle with `options`; `send(url, body, eventId)` delivers an envelope. Returns whether
-/// events will be sent. An invalid DSN is reported once on the console and disables tattle.
+/// Starts tattle with `options`. Returns whether events will be sent. An invalid DSN is reported
+/// once on the console and disables tattle. Captures return what they built (see [`outcome`]):
+/// the JavaScript entry owns the I/O.
 #[wasm_bindgen]
-pub fn init(options: JsValue, send: SendFn) -> bool {
+pub fn init(options: JsValue) -> bool {
     let send_default_pii = get_bool(&options, "sendDefaultPii").unwrap_or(false);
     let opts = ClientOptions {
         dsn: get_string(&options, "dsn"),
@@ -272,7 +275,7 @@ pub fn init(options: JsValue, send: SendFn) -> bool {
                     let function = |key| Some(get(&options, key)).filter(JsValue::is_function);
                     *s = Some(State {
                         client,
-                        send: send.into(),
+                        send: JsValue::UNDEFINED,
                         before_send: function("beforeSend"),
                         ignore_errors: get(&options, "ignoreErrors"),
                         deny_urls: get(&options, "denyUrls"),
@@ -412,10 +415,17 @@ fn describe_chain(value: &JsValue) -> Vec<Linked> {
 
 /// `captureException(value, hint)`. Hint fields: `event_id`, `mechanism` (type), `handled`, and
 /// from an `error` event: `message` (used when no value was thrown), `filename`, `lineno` and
-/// `colno` (the frame used when the value has no stack).
+/// `colno` (the frame used when the value has no stack), `request` and `scope` (a worker's).
+/// Returns the capture's [`outcome`].
 #[wasm_bindgen(js_name = captureException)]
-pub fn capture_exception(value: JsValue, hint: JsValue) -> String {
+pub fn capture_exception(value: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
+    let out = with_hint_scope(&hint, || exception_envelope(value, &hint, &event_id));
+    outcome(&event_id, out)
+}
+
+fn exception_envelope(value: JsValue, hint: &JsValue, event_id: &str) -> Option<Outgoing> {
+    let hint = hint.clone();
     let mut chain = describe_chain(&value);
     let filename = get_string(&hint, "filename").filter(|f| !f.is_empty());
     if chain[0].thrown == Thrown::Undefined {
@@ -427,7 +437,7 @@ pub fn capture_exception(value: JsValue, hint: JsValue) -> String {
                     st.client
                         .count_discard(DiscardReason::EventProcessor, "error")
                 });
-                return event_id;
+                return None;
             }
             chain[0].thrown = Thrown::Primitive {
                 type_name: "string",
@@ -448,18 +458,17 @@ pub fn capture_exception(value: JsValue, hint: JsValue) -> String {
     let event = Client::exception_event(
         &chain,
         mechanism,
-        event_id.clone(),
+        event_id.to_owned(),
         now(),
         request_for(&hint),
         location,
     );
-    deliver(event);
-    event_id
+    build(event)
 }
 
-/// `captureMessage(message, level)`.
+/// `captureMessage(message, level, hint)`; returns the capture's [`outcome`].
 #[wasm_bindgen(js_name = captureMessage)]
-pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> String {
+pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
     let text = message
         .as_string()
@@ -468,20 +477,23 @@ pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> Strin
         .as_string()
         .and_then(|l| Level::parse(&l))
         .unwrap_or(Level::Info);
-    deliver(Client::message_event(
-        &text,
-        level,
-        event_id.clone(),
-        now(),
-        request_for(&hint),
-    ));
-    event_id
+    let out = with_hint_scope(&hint, || {
+        build(Client::message_event(
+            &text,
+            level,
+            event_id.clone(),
+            now(),
+            request_for(&hint),
+        ))
+    });
+    outcome(&event_id, out)
 }
 
 /// Takes a built event through scope, scrubbing, sampling, the user's filters and
-/// `beforeSend` to the transport. User code (`beforeSend`) runs outside the state borrow, with
-/// captures from inside it dropped, so it can neither trap tattle nor recurse.
-fn deliver(event: Event) {
+/// `beforeSend` to its envelope, or to nothing when it was dropped (the drop counted). User
+/// code (`beforeSend`) runs outside the state borrow, with captures from inside it dropped, so
+/// it can neither trap tattle nor recurse.
+fn build(event: Event) -> Option<Outgoing> {
     let prepared = with_capture_state(|st| {
         let event = st.client.prepare(event, math_random())?;
         if filtered_out(st, &event) {
@@ -492,9 +504,7 @@ fn deliver(event: Event) {
         let payload = st.client.payload(&event)?;
         Some((event.event_id, payload, st.before_send.clone()))
     });
-    let Some((event_id, mut payload, before_send)) = prepared.flatten() else {
-        return;
-    };
+    let (event_id, mut payload, before_send) = prepared.flatten()?;
     if let Some(before_send) = before_send {
         BUSY.with(|f| f.set(true));
         let result = run_before_send(&before_send, &payload);
@@ -503,15 +513,99 @@ fn deliver(event: Event) {
             Some(changed) => payload = changed,
             None => {
                 with_state(|st| st.client.count_discard(DiscardReason::BeforeSend, "error"));
-                return;
+                return None;
             }
         }
     }
-    let out = with_state(|st| {
-        let out = st.client.envelope_for(&event_id, &payload, now());
-        out.map(|o| (o, st.send.clone()))
-    });
-    dispatch(out.flatten());
+    with_state(|st| st.client.envelope_for(&event_id, &payload, now())).flatten()
+}
+
+/// [`build`], then hands the envelope to the Rust API's delivery (app.rs).
+#[allow(dead_code)]
+fn deliver(event: Event) {
+    if let Some(out) = build(event) {
+        let send = with_state(|st| st.send.clone());
+        dispatch(send.map(|send| (out, send)));
+    }
+}
+
+fn set_text(target: &JsValue, key: &str, value: &str) {
+    let _ = reflect_set(target, &JsValue::from_str(key), &JsValue::from_str(value));
+}
+
+/// What a capture came to, as one value for the JavaScript entry: `{ id, url?, body?, drops? }`
+/// — the envelope to send when there is one, and the drops the core counted meanwhile as
+/// `[[reason, category, quantity], …]` (sampling, filters, beforeSend, internal errors).
+fn outcome(event_id: &str, out: Option<Outgoing>) -> JsValue {
+    let result = js_object();
+    set_text(&result, "id", event_id);
+    if let Some(out) = out {
+        set_text(&result, "url", &out.url);
+        set_text(&result, "body", &out.body);
+    }
+    let drops = with_state(|st| st.client.take_discarded()).unwrap_or_default();
+    if !drops.is_empty() {
+        let mut json = String::from("[");
+        for (reason, category, n) in drops {
+            if json.len() > 1 {
+                json.push(',');
+            }
+            json.push_str(&cat(&[
+                "[\"",
+                reason.as_str(),
+                "\",\"",
+                category,
+                "\",",
+                &crate::json::u64_digits(n as u64),
+                "]",
+            ]));
+        }
+        json.push(']');
+        if let Ok(drops) = json_parse(&json) {
+            let _ = reflect_set(&result, &JsValue::from_str("drops"), &drops);
+        }
+    }
+    result
+}
+
+/// A worker's per-invocation scope, handed in whole with the capture (`hint.scope`: user, tags,
+/// contexts, extras, level, fingerprint, breadcrumbs): applied as a child scope for this one
+/// capture, in one call from JavaScript instead of one call per field.
+fn with_hint_scope<R>(hint: &JsValue, f: impl FnOnce() -> R) -> R {
+    let scope = get(hint, "scope");
+    if !scope.is_object() {
+        return f();
+    }
+    push_scope();
+    let user = get(&scope, "user");
+    if !user.is_undefined() {
+        set_user(user);
+    }
+    set_tags(get(&scope, "tags"));
+    let contexts = get(&scope, "contexts");
+    for key in convert::keys(&contexts) {
+        let value = get(&contexts, &key);
+        set_context(JsValue::from_str(&key), value);
+    }
+    set_extras(get(&scope, "extras"));
+    let level = get(&scope, "level");
+    if !level.is_undefined() {
+        set_level(level);
+    }
+    let fingerprint = get(&scope, "fingerprint");
+    if !fingerprint.is_undefined() {
+        set_fingerprint(fingerprint);
+    }
+    let crumbs = get(&scope, "breadcrumbs");
+    if convert::is_array(&crumbs) {
+        let len = get(&crumbs, "length").as_f64().unwrap_or(0.0) as usize;
+        for i in 0..len {
+            add_breadcrumb(convert::get_index(&crumbs, i));
+        }
+    }
+    let result = f();
+    pop_scope();
+    result
 }
 
 /// `ignoreErrors` against the message and the main exception's `Type: value`;

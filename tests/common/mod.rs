@@ -13,10 +13,29 @@ fn eval(src: &str) -> JsValue {
         .unwrap()
 }
 
-/// A send function that records (url, body) pairs in globalThis.__sent.
-fn recording_send() -> js::SendFn {
+/// Starts recording, in globalThis.__sent, the (url, body) of each envelope a capture returns.
+fn recording() {
     eval("globalThis.__sent = []");
-    Function::new_with_args("url, body", "globalThis.__sent.push([url, body])").unchecked_into()
+}
+
+/// What the npm entry does with a capture's outcome: the envelope goes to its delivery (here,
+/// the record). Returns the event id.
+fn record(outcome: JsValue) -> String {
+    let get = |k: &str| Reflect::get(&outcome, &k.into()).unwrap();
+    if let (Some(url), Some(body)) = (get("url").as_string(), get("body").as_string()) {
+        let pair = Array::of2(&url.into(), &body.into());
+        let sent: Array = eval("globalThis.__sent").into();
+        sent.push(&pair);
+    }
+    get("id").as_string().unwrap()
+}
+
+fn capture_exception(value: JsValue, hint: JsValue) -> String {
+    record(js::capture_exception(value, hint))
+}
+
+fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> String {
+    record(js::capture_message(message, level, hint))
 }
 
 fn sent() -> Vec<(String, String)> {
@@ -35,7 +54,10 @@ fn sent() -> Vec<(String, String)> {
 fn start() {
     let options =
         eval("({ dsn: 'http://pubkey@127.0.0.1:9/42', release: 'r@1', environment: 'test' })");
-    assert!(js::init(options, recording_send()));
+    assert!({
+        recording();
+        js::init(options)
+    });
 }
 
 /// Parses the single-event envelope; returns (header, item header, event).
@@ -97,7 +119,7 @@ fn real_error_becomes_exception_with_frames_and_scope() {
         eval("({ a: 1, nested: { b: [true, null, 1.5] } })"),
     );
     let err = eval("(function thrower() { try { null.x } catch (e) { return e } })()");
-    let id = js::capture_exception(err, eval("({ mechanism: 'generic', handled: true })"));
+    let id = capture_exception(err, eval("({ mechanism: 'generic', handled: true })"));
     assert_eq!(id.len(), 32);
     let event = last_event();
     assert_eq!(s(&event, "event_id"), id);
@@ -133,14 +155,14 @@ fn hostile_values_never_throw_and_still_report() {
     ];
     for src in hostile {
         let before = sent().len();
-        let id = js::capture_exception(eval(src), JsValue::UNDEFINED);
+        let id = capture_exception(eval(src), JsValue::UNDEFINED);
         assert_eq!(id.len(), 32, "{src}");
         assert_eq!(sent().len(), before + 1, "an event was sent for {src}");
         let event = last_event();
         assert!(!s(&event, "exception.values.0.type").is_empty(), "{src}");
     }
     let event = {
-        js::capture_exception(eval("({ b: 1, a: 2 })"), JsValue::UNDEFINED);
+        capture_exception(eval("({ b: 1, a: 2 })"), JsValue::UNDEFINED);
         last_event()
     };
     assert_eq!(
@@ -156,7 +178,7 @@ fn cyclic_context_is_cut_not_looped() {
         "cyc".into(),
         eval("(() => { const o = { n: 1 }; o.self = o; return o })()"),
     );
-    js::capture_message("m".into(), "warning".into(), JsValue::UNDEFINED);
+    capture_message("m".into(), "warning".into(), JsValue::UNDEFINED);
     let event = last_event();
     assert_eq!(s(&event, "logentry.formatted"), "m");
     assert_eq!(s(&event, "level"), "warning");
@@ -165,37 +187,20 @@ fn cyclic_context_is_cut_not_looped() {
 
 #[wasm_bindgen_test]
 fn invalid_dsn_disables_without_throwing() {
-    assert!(!js::init(eval("({ dsn: 'not a dsn' })"), recording_send()));
-    assert!(!js::init(eval("({ dsn: '' })"), recording_send()));
-    assert!(!js::init(JsValue::UNDEFINED, recording_send()));
-    js::capture_exception(eval("new Error('x')"), JsValue::UNDEFINED);
-    assert!(sent().is_empty(), "a disabled client sends nothing");
-}
-
-#[wasm_bindgen_test]
-fn capture_from_inside_the_transport_is_dropped_not_looped() {
-    eval("globalThis.__sent = []");
-    // A transport that captures again while tattle is mid-capture (as a patched fetch might).
-    let send = Function::new_with_args(
-        "url, body",
-        "globalThis.__sent.push([url, body]); globalThis.__reenter && globalThis.__reenter()",
-    );
-    assert!(js::init(
-        eval("({ dsn: 'http://pubkey@127.0.0.1:9/42' })"),
-        send.unchecked_into()
-    ));
-    let reenter = Closure::<dyn Fn()>::new(|| {
-        js::capture_message("inner".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    assert!(!{
+        recording();
+        js::init(eval("({ dsn: 'not a dsn' })"))
     });
-    Reflect::set(&js_sys::global(), &"__reenter".into(), reenter.as_ref()).unwrap();
-    js::capture_message("outer".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
-    Reflect::set(&js_sys::global(), &"__reenter".into(), &JsValue::UNDEFINED).unwrap();
-    // A transport that captures on every send would loop forever: the inner capture is dropped.
-    let msgs: Vec<String> = sent()
-        .iter()
-        .map(|(_, b)| s(&parse_envelope(b).2, "logentry.formatted"))
-        .collect();
-    assert_eq!(msgs, ["outer"]);
+    assert!(!{
+        recording();
+        js::init(eval("({ dsn: '' })"))
+    });
+    assert!(!{
+        recording();
+        js::init(JsValue::UNDEFINED)
+    });
+    capture_exception(eval("new Error('x')"), JsValue::UNDEFINED);
+    assert!(sent().is_empty(), "a disabled client sends nothing");
 }
 
 #[wasm_bindgen_test]
@@ -205,7 +210,7 @@ fn causes_and_aggregate_errors_become_linked_exceptions() {
         "(() => { const root = new TypeError('root'); const mid = new Error('mid', { cause: root }); \
           return new AggregateError([mid, 'plain string'], 'all failed'); })()",
     );
-    js::capture_exception(err, JsValue::UNDEFINED);
+    capture_exception(err, JsValue::UNDEFINED);
     let event = last_event();
     let values: Array = path(&event, "exception.values").into();
     let texts: Vec<String> = values.iter().map(|v| s(&v, "value")).collect();
@@ -228,7 +233,7 @@ fn causes_and_aggregate_errors_become_linked_exceptions() {
 fn a_cause_cycle_stops_at_the_depth_limit() {
     start();
     let err = eval("(() => { const a = new Error('a'); const b = new Error('b', { cause: a }); a.cause = b; return a; })()");
-    js::capture_exception(err, JsValue::UNDEFINED);
+    capture_exception(err, JsValue::UNDEFINED);
     let values: Array = path(&last_event(), "exception.values").into();
     assert_eq!(values.length(), 6, "the error and 5 causes");
 }
@@ -238,14 +243,14 @@ fn cross_origin_script_error_is_dropped() {
     start();
     let before = sent().len();
     let hint = eval("({ mechanism: 'onerror', handled: false, message: 'Script error.', filename: '', lineno: 0, colno: 0 })");
-    js::capture_exception(JsValue::UNDEFINED, hint);
+    capture_exception(JsValue::UNDEFINED, hint);
     assert_eq!(
         sent().len(),
         before,
         "nothing sent for a censored cross-origin error"
     );
     let hint = eval("({ mechanism: 'onerror', handled: false, message: 'Uncaught boom', filename: 'http://x/a.js', lineno: 3, colno: 1 })");
-    js::capture_exception(JsValue::UNDEFINED, hint);
+    capture_exception(JsValue::UNDEFINED, hint);
     assert_eq!(
         s(&last_event(), "exception.values.0.value"),
         "Uncaught boom"
@@ -253,7 +258,10 @@ fn cross_origin_script_error_is_dropped() {
 }
 
 fn start_with(options: &str) -> usize {
-    assert!(js::init(eval(options), recording_send()));
+    assert!({
+        recording();
+        js::init(eval(options))
+    });
     sent().len()
 }
 
@@ -267,7 +275,7 @@ fn before_send_changes_drops_and_survives_throwing() {
         if (v === 'undefined') return undefined; \
         event.tags = { ...event.tags, seen: 'yes' }; return event; } })";
     let capture = Closure::<dyn Fn(String)>::new(|m: String| {
-        js::capture_message(m.into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+        capture_message(m.into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     });
     Reflect::set(
         &js_sys::global(),
@@ -276,27 +284,27 @@ fn before_send_changes_drops_and_survives_throwing() {
     )
     .unwrap();
     let base = start_with(src);
-    js::capture_exception(eval("new Error('keep me')"), JsValue::UNDEFINED);
+    capture_exception(eval("new Error('keep me')"), JsValue::UNDEFINED);
     assert_eq!(
         s(&last_event(), "tags.seen"),
         "yes",
         "beforeSend's change was sent"
     );
-    js::capture_message("drop me".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    capture_message("drop me".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert_eq!(sent().len(), base + 1, "null drops the event");
-    js::capture_message("throw".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    capture_message("throw".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert_eq!(
         s(&last_event(), "logentry.formatted"),
         "throw",
         "sent unmodified when it throws"
     );
-    js::capture_message("undefined".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    capture_message("undefined".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert_eq!(
         s(&last_event(), "logentry.formatted"),
         "undefined",
         "sent unmodified when it returns junk"
     );
-    js::capture_message("recurse".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    capture_message("recurse".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     let msgs: Vec<String> = sent()[base..]
         .iter()
         .filter_map(|(_, b)| path(&parse_envelope(b).2, "logentry.formatted").as_string())
@@ -315,12 +323,12 @@ fn ignore_errors_and_url_filters() {
         "({ dsn: 'http://pubkey@127.0.0.1:9/42', ignoreErrors: ['ResizeObserver loop', /^TypeError: .*null/], \
            denyUrls: [/\\/vendor\\//], allowUrls: ['http://app.test/'] })",
     );
-    js::capture_message(
+    capture_message(
         "ResizeObserver loop limit exceeded".into(),
         JsValue::UNDEFINED,
         JsValue::UNDEFINED,
     );
-    js::capture_exception(
+    capture_exception(
         eval("(() => { try { null.x } catch (e) { return e } })()"),
         JsValue::UNDEFINED,
     );
@@ -333,7 +341,7 @@ fn ignore_errors_and_url_filters() {
         let stack = format!("Error: x\n    at f ({url}:1:1)");
         let err = eval("new Error('x')");
         Reflect::set(&err, &"stack".into(), &stack.into()).unwrap();
-        js::capture_exception(err, JsValue::UNDEFINED);
+        capture_exception(err, JsValue::UNDEFINED);
         sent().len()
     };
     assert_eq!(at("http://app.test/vendor/lib.js"), base, "denyUrls wins");
@@ -345,11 +353,11 @@ fn ignore_errors_and_url_filters() {
 fn sample_rate_zero_sends_nothing() {
     let base = start_with("({ dsn: 'http://pubkey@127.0.0.1:9/42', sampleRate: 0 })");
     for _ in 0..20 {
-        js::capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+        capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     }
     assert_eq!(sent().len(), base);
     let base = start_with("({ dsn: 'http://pubkey@127.0.0.1:9/42', sampleRate: 1 })");
-    js::capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert_eq!(sent().len(), base + 1);
 }
 
@@ -362,7 +370,7 @@ fn values_json_cannot_hold_are_described() {
            err: new TypeError('inner'), nested: { a: { b: { c: { d: { e: { f: 1 } } } } } } })",
     );
     js::set_context("odd".into(), ctx);
-    js::capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     let event = last_event();
     let odd = |k: &str| path(&event, &format!("contexts.odd.{k}"));
     assert_eq!(odd("when").as_string().unwrap(), "2026-11-25T06:29:00.000Z");
@@ -382,4 +390,43 @@ fn values_json_cannot_hold_are_described() {
         "[Object]",
         "depth limit"
     );
+}
+
+#[wasm_bindgen_test]
+fn a_scope_handed_in_whole_applies_to_that_capture_only() {
+    start();
+    js::set_tag("root".into(), "yes".into());
+    let hint = eval(
+        "({ scope: { user: { id: 'u7' }, tags: { route: '/a' }, contexts: { job: { n: 3 } }, \
+         extras: { e: 1 }, level: 'warning', fingerprint: ['fp'], \
+         breadcrumbs: [{ message: 'step', timestamp: 1700000000 }] } })",
+    );
+    capture_message("scoped".into(), JsValue::UNDEFINED, hint);
+    let event = last_event();
+    assert_eq!(s(&event, "user.id"), "u7");
+    assert_eq!(s(&event, "tags.route"), "/a");
+    assert_eq!(s(&event, "tags.root"), "yes", "the root scope is under it");
+    assert_eq!(path(&event, "contexts.job.n").as_f64(), Some(3.0));
+    assert_eq!(path(&event, "extra.e").as_f64(), Some(1.0));
+    assert_eq!(s(&event, "level"), "warning");
+    assert_eq!(s(&event, "fingerprint.0"), "fp");
+    assert_eq!(s(&event, "breadcrumbs.values.0.message"), "step");
+    capture_message("plain".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let event = last_event();
+    assert!(path(&event, "user").is_undefined(), "nothing of it stays");
+    assert!(path(&event, "tags.route").is_undefined());
+}
+
+#[wasm_bindgen_test]
+fn a_drop_comes_back_with_the_capture_that_made_it() {
+    recording();
+    assert!(js::init(eval(
+        "({ dsn: 'http://pubkey@127.0.0.1:9/42', beforeSend: () => null })"
+    )));
+    let outcome = js::capture_message("dropped".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    assert!(Reflect::get(&outcome, &"body".into())
+        .unwrap()
+        .is_undefined());
+    let drops = JSON::stringify(&Reflect::get(&outcome, &"drops".into()).unwrap()).unwrap();
+    assert_eq!(String::from(drops), r#"[["before_send","error",1]]"#);
 }
