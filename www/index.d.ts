@@ -63,12 +63,21 @@ export interface BrowserOptions {
   breadcrumbs?: { console?: boolean; fetch?: boolean; xhr?: boolean; history?: boolean; dom?: boolean };
   /** Where to load tattle's .wasm from, if not beside this module. */
   wasmUrl?: string | URL;
-  /** Delivery tuning (times in ms). */
+  /** Delivery tuning (times in ms, sizes in bytes); see the README's "Delivery". */
   transportOptions?: {
-    batchDelay?: number; batchSize?: number; maxInFlight?: number; maxQueue?: number;
-    retryBase?: number; maxRetryDelay?: number; reportDelay?: number; compress?: boolean;
+    /** Requests at once (8), per page or per worker invocation. */
+    maxInFlight?: number;
+    /** Bodies waiting for a slot in memory (1 MB); beyond, they wait in the offline store. */
+    maxBacklogBytes?: number;
+    retryBase?: number; maxRetryDelay?: number; reportDelay?: number;
+    /** How long one request may take (none in a page; a worker's requests end within its budget). */
+    timeout?: number;
+    /** A worker invocation's time for its sends and their retries (25,000). */
+    budget?: number;
+    /** Gzip bodies of at least `compressMin` bytes (16 KiB); off by default. */
+    compress?: boolean; compressMin?: number;
   };
-  /** Drops identical errors within `dedupeWindowMs` (10 s) and caps events at `maxPerMinute` (100); `false` turns it off. */
+  /** Drops identical errors within `dedupeWindowMs` (10 s) and, in a browser, caps events at `maxPerMinute` (100; in a worker 0, no cap); `false` turns it off. */
   stormGuard?: false | { maxPerMinute?: number; dedupeWindowMs?: number };
   /** Events that could not be sent wait in IndexedDB (at most `maxEvents`, 1,000); `false`: memory only. */
   offlineStore?: false | { maxEvents?: number };
@@ -100,7 +109,7 @@ export function setExtras(extras: Record<string, unknown>): void;
 export function addBreadcrumb(breadcrumb: Breadcrumb, hint?: unknown): void;
 export function withScope<T>(callback: (scope: Scope) => T): T;
 export function lastEventId(): string | undefined;
-/** Resolves true when everything captured so far was sent, false if `timeout` ms passed first. */
+/** True when every event captured since the last flush was accepted by the server (or dropped by a filter you set); false when one was lost, waits in the offline store, the .wasm never loaded, or `timeout` ms passed first. */
 export function flush(timeout?: number): Promise<boolean>;
 /** Flushes, then turns tattle off. */
 export function close(timeout?: number): Promise<boolean>;

@@ -29,4 +29,5 @@ export function setExtras(extras: Record<string, unknown>): void;
 export function addBreadcrumb(breadcrumb: Breadcrumb): void;
 export function withScope<T>(callback: (scope: Scope) => T): T;
 export function lastEventId(): string | undefined;
+/** True once everything this invocation captured was accepted by the server (or dropped by a filter you set). */
 export function flush(timeout?: number): Promise<boolean>;
