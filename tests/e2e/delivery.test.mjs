@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { freePort, startBugsink } from '../support/bugsink.mjs';
 import { dsnVia, startRecorder } from '../support/recorder.mjs';
 import { launchChromium, startStaticServer } from '../support/browser.mjs';
@@ -114,6 +115,41 @@ describe('delivery', { timeout: 240000 }, () => {
       assert.ok(report.every((d) => d.category === 'error'));
     } finally {
       await page.close();
+      await recorder.stop();
+      await bugsink.stop();
+    }
+  });
+
+  test('captures made before the .wasm loaded survive the page going away and arrive from the next load', async () => {
+    const bugsink = await startBugsink();
+    const recorder = await startRecorder(bugsink.url);
+    // A server that accepts the .wasm request and never answers: the page stays 'loading'.
+    const hang = createServer(() => {});
+    await new Promise((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const page = await browser.newPage();
+    try {
+      const tag = uniqueWord();
+      const dsn = dsnVia(bugsink.dsn, recorder);
+      await page.goto(pageUrl(server, dsn, { wasmUrl: `http://127.0.0.1:${hang.address().port}/tattle.wasm` }));
+      await page.waitForFunction(() => window.pageReady === true);
+      const id = await page.evaluate((t) => {
+        Tattle.setTag('phase', t);
+        return Tattle.captureException(new Error(`before the wasm ${t}`));
+      }, tag);
+      assert.equal(recorder.bodies.length, 0, 'nothing could be sent yet');
+      await page.goto(pageUrl(server, dsn, {})); // pagehide: kept; the next load builds it
+      await page.waitForFunction(() => window.pageReady === true);
+      const issue = await until('the early capture in Bugsink', async () =>
+        (await bugsink.listIssues()).find((i) => (i.calculated_value ?? '').includes(`before the wasm ${tag}`)), { timeoutMs: 20000 });
+      const events = await bugsink.api('events/', { query: { issue: issue.id } });
+      const { data: ev } = await bugsink.api(`events/${events.results[0].id}/`);
+      assert.equal(ev.event_id.replaceAll('-', ''), id, 'with the event id handed out at capture time');
+      assert.equal(ev.tags?.phase ?? Object.fromEntries(ev.tags ?? [])?.phase, tag, 'and the scope it was captured in');
+      assert.equal(await page.evaluate(() => localStorage.getItem('tattle:early')), null, 'nothing left behind');
+    } finally {
+      await page.close();
+      hang.closeAllConnections?.();
+      hang.close();
       await recorder.stop();
       await bugsink.stop();
     }
