@@ -2,6 +2,12 @@
 //! write. `init` starts tattle inside the app's own module and installs a panic hook that
 //! reports the panic (message, file:line, the wasm frames) before the trap that follows.
 //!
+//! Delivery is the npm entry's, in JavaScript: www/delivery.js (rate limits, retries with
+//! backoff, the offline store of www/store.js, page unload, client reports) is included as a
+//! wasm-bindgen local snippet, so it needs no bundler and no JavaScript of the app's. Only this
+//! module imports it: the npm build (`--no-default-features`) has no snippets. Being JavaScript,
+//! it outlives the trap after a panic: that event's retries go on without the dead instance.
+//!
 //! ```ignore
 //! let _guard = tattle::init(tattle::ClientOptions {
 //!     dsn: Some("https://key@o0.ingest.example.com/42".into()),
@@ -12,10 +18,10 @@
 //! ```
 
 use super::{
-    current_request, deliver, float_via_js, new_event_id, now, reflect_set, report_bad_dsn,
-    with_state, State, GLOBAL, STATE,
+    current_request, deliver, float_via_js, js_object, new_event_id, now, reflect_set,
+    report_bad_dsn, set_text, with_state, State, GLOBAL, STATE,
 };
-use crate::client::{Client, ClientOptions};
+use crate::client::{Client, ClientOptions, Outgoing};
 use crate::exception::{Linked, Thrown};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -34,6 +40,104 @@ extern "C" {
     fn stack(this: &JsStackError) -> Option<String>;
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
     fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    /// What `pageDelivery` returns (www/delivery.js).
+    type Delivery;
+    #[wasm_bindgen(method, catch)]
+    fn add(this: &Delivery, item: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn count(this: &Delivery, reason: &str, category: &str, quantity: f64) -> Result<(), JsValue>;
+    type JsFunction;
+    #[wasm_bindgen(method, catch)]
+    fn bind(this: &JsFunction, this_arg: &JsValue, first: &str) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen(module = "/www/delivery.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = pageDelivery, catch)]
+    fn page_delivery(
+        store: &JsValue,
+        options: &JsValue,
+        log: &JsValue,
+    ) -> Result<Delivery, JsValue>;
+}
+
+#[wasm_bindgen(module = "/www/store.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = idbStore, catch)]
+    fn idb_store(max: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = memoryStore, catch)]
+    fn memory_store(max: f64) -> Result<JsValue, JsValue>;
+}
+
+/// Events the offline store keeps, as the npm entry's defaults: IndexedDB, else memory.
+const STORED_IDB: f64 = 1000.0;
+const STORED_MEMORY: f64 = 100.0;
+
+/// The page's delivery for this app: the one an earlier `init` made (it already follows the
+/// page's life), else a new one on IndexedDB where the page has it, draining what earlier
+/// pages stored. `None` where the snippets cannot run (no delivery: nothing is sent).
+fn page_delivery_for(debug: bool) -> Option<JsValue> {
+    let earlier = with_state(|st| st.delivery.clone()).filter(JsValue::is_object);
+    if earlier.is_some() {
+        return earlier;
+    }
+    let global = GLOBAL.with(JsValue::clone);
+    let has_idb = reflect_get(&global, &JsValue::from_str("indexedDB"))
+        .is_ok_and(|v| !v.is_undefined() && !v.is_null());
+    let store = has_idb
+        .then(|| idb_store(STORED_IDB).ok())
+        .flatten()
+        .or_else(|| memory_store(STORED_MEMORY).ok())?;
+    // `debug`: tattle's own problems on the console, as the npm entry logs them. A JS function
+    // (console.warn bound), never a Rust closure: the delivery outlives a trapped instance.
+    let log = if debug {
+        reflect_get(&global, &JsValue::from_str("console"))
+            .and_then(|console| {
+                let warn = reflect_get(&console, &JsValue::from_str("warn"))?;
+                warn.unchecked_ref::<JsFunction>().bind(&console, "tattle:")
+            })
+            .unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    page_delivery(&store, &JsValue::UNDEFINED, &log)
+        .ok()
+        .map(Into::into)
+}
+
+/// [`super::dispatch`] for the Rust API: the envelope goes to the delivery, synchronously (in
+/// the panic hook too, before the trap): it starts its request at once, or stores the envelope
+/// when the server is down or the page is going.
+pub(super) fn hand_to_delivery(delivery: &JsValue, out: &Outgoing) {
+    if !delivery.is_object() {
+        return;
+    }
+    let item = js_object();
+    set_text(&item, "id", &out.event_id);
+    set_text(&item, "url", &out.url);
+    set_text(&item, "body", &out.body);
+    set_text(&item, "category", "error");
+    let _ = delivery.unchecked_ref::<Delivery>().add(&item);
+}
+
+/// Hands the drops the core counted (sampling, filters, internal errors) to the delivery, so its
+/// client report includes them. Run after each capture (the npm entry pulls them through
+/// `takeDiscards` instead).
+fn pass_discards() {
+    let taken = with_state(|st| {
+        if st.delivery.is_object() {
+            Some((st.client.take_discarded(), st.delivery.clone()))
+        } else {
+            None
+        }
+    });
+    let Some((drops, delivery)) = taken.flatten() else {
+        return;
+    };
+    let delivery = delivery.unchecked_ref::<Delivery>();
+    for (reason, category, n) in drops {
+        let _ = delivery.count(reason.as_str(), category, f64::from(n));
+    }
 }
 
 /// How many frames a panic's JS stack keeps at least. V8 keeps `Error.stackTraceLimit` = 10 by
@@ -62,7 +166,8 @@ fn panic_stack() -> Option<String> {
 }
 
 /// What `init` started. Unlike sentry-rust's guard, dropping it does not stop tattle: a wasm
-/// app lives as long as its page, and every event is handed to `fetch` when it is captured.
+/// app lives as long as its page, and every event is handed to the page's delivery when it is
+/// captured, which keeps it (in IndexedDB while the server is unreachable) until it is sent.
 pub struct ClientGuard {
     enabled: bool,
 }
@@ -84,12 +189,27 @@ pub fn init(options: ClientOptions) -> ClientGuard {
             return ClientGuard { enabled: false };
         }
     };
-    let enabled = client.is_enabled();
+    let mut enabled = client.is_enabled();
+    let delivery = if enabled {
+        page_delivery_for(client.options().debug)
+    } else {
+        None
+    };
+    if let Some(delivery) = &delivery {
+        // Where client reports go (events carry their own URL).
+        let _ = reflect_set(
+            delivery,
+            &JsValue::from_str("url"),
+            &JsValue::from_str(client.endpoint()),
+        );
+    } else {
+        enabled = false;
+    }
     STATE.with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
             *s = Some(State {
                 client,
-                send: JsValue::UNDEFINED, // tattle's own fetch transport
+                delivery: delivery.unwrap_or(JsValue::UNDEFINED),
                 before_send: None,
                 ignore_errors: JsValue::UNDEFINED,
                 deny_urls: JsValue::UNDEFINED,
@@ -132,6 +252,7 @@ pub fn capture_error(error: &dyn core::error::Error) -> String {
     );
     event.platform = "native";
     deliver(event);
+    pass_discards();
     id
 }
 
@@ -179,6 +300,7 @@ pub fn capture_message(message: &str, level: Level) -> String {
         now(),
         current_request(),
     ));
+    pass_discards();
     id
 }
 
@@ -261,7 +383,10 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
     }
     event.level = Level::Fatal;
     event.platform = "native";
+    // Handed to the delivery before the hook returns: the trap ends this instance, not the
+    // delivery (JavaScript), which sends it or keeps it for its retries.
     deliver(event);
+    pass_discards();
     // Tell a tattle npm entry on the same page that the RuntimeError about to be thrown by the
     // trap is this panic's, already reported.
     let global = GLOBAL.with(JsValue::clone);

@@ -24,22 +24,10 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The transport function the JavaScript entry passes to `init`: `send(url, body, eventId)`.
-    pub type SendFn;
-    #[wasm_bindgen(method, js_name = call, catch)]
-    fn call(
-        this: &SendFn,
-        ctx: &JsValue,
-        url: &str,
-        body: &str,
-        event_id: &str,
-    ) -> Result<JsValue, JsValue>;
     /// Any function, called with `this` and two arguments.
     type Callable;
     #[wasm_bindgen(method, js_name = call, catch)]
     fn call2(this: &Callable, ctx: &JsValue, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Reflect, js_name = set, catch)]
     fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
@@ -69,7 +57,9 @@ fn float_via_js(v: f64, out: &mut String) {
 
 struct State {
     client: Client,
-    send: JsValue,
+    /// The Rust API's delivery (see [`dispatch`]); undefined for the npm entry, whose captures
+    /// return their envelope instead (see [`outcome`]).
+    delivery: JsValue,
     /// The user's `beforeSend`, if a function.
     before_send: Option<JsValue>,
     /// `ignoreErrors`, `denyUrls`, `allowUrls`: arrays of strings (substrings) and RegExps.
@@ -186,37 +176,18 @@ fn current_request() -> Option<Request> {
     Some(request)
 }
 
-/// Sends outside the state borrow, so a transport that calls back into tattle cannot trap.
-/// `send` is what `init` was given: the npm entry's `send(url, body, eventId)` function (its
-/// JavaScript hands the envelope to its delivery), or, from the Rust API (app.rs), the page's
-/// delivery object itself (www/delivery.js: rate limits, retries, offline store, unload).
+/// Hands an envelope to the Rust API's delivery (app.rs: www/delivery.js, with its rate limits,
+/// retries, offline store and unload handling), outside the state borrow, with captures from
+/// inside it dropped: a delivery whose `fetch` calls back into tattle can neither trap nor loop.
+/// The npm entry never comes here: its JavaScript takes each capture's [`outcome`].
 fn dispatch(out: Option<(Outgoing, JsValue)>) {
-    if let Some((out, send)) = out {
-        BUSY.with(|f| f.set(true));
-        if send.is_function() {
-            let _ = send.unchecked_ref::<SendFn>().call(
-                &JsValue::NULL,
-                &out.url,
-                &out.body,
-                &out.event_id,
-            );
-        } else {
-            fetch_send(&out.url, &out.body);
-        }
-        BUSY.with(|f| f.set(false));
-    }
-}
-
-/// POSTs `body` as text/plain (no CORS preflight), with keepalive so a request started just
-/// before a trap or a page unload still goes out.
-fn fetch_send(url: &str, body: &str) {
-    let init = json_parse(
-        r#"{"method":"POST","keepalive":true,"headers":{"Content-Type":"text/plain;charset=UTF-8"}}"#,
-    );
-    if let Ok(init) = init {
-        let _ = reflect_set(&init, &JsValue::from_str("body"), &JsValue::from_str(body));
-        let _ = global_fetch(url, &init);
-    }
+    let Some((out, delivery)) = out else { return };
+    BUSY.with(|f| f.set(true));
+    #[cfg(feature = "std")]
+    app::hand_to_delivery(&delivery, &out);
+    #[cfg(not(feature = "std"))]
+    let _ = (out, delivery); // no Rust API without std
+    BUSY.with(|f| f.set(false));
 }
 
 /// The drops counted since the last call, for the client report the JavaScript entry sends:
@@ -275,7 +246,7 @@ pub fn init(options: JsValue) -> bool {
                     let function = |key| Some(get(&options, key)).filter(JsValue::is_function);
                     *s = Some(State {
                         client,
-                        send: JsValue::UNDEFINED,
+                        delivery: JsValue::UNDEFINED,
                         before_send: function("beforeSend"),
                         ignore_errors: get(&options, "ignoreErrors"),
                         deny_urls: get(&options, "denyUrls"),
@@ -524,8 +495,8 @@ fn build(event: Event) -> Option<Outgoing> {
 #[allow(dead_code)]
 fn deliver(event: Event) {
     if let Some(out) = build(event) {
-        let send = with_state(|st| st.send.clone());
-        dispatch(send.map(|send| (out, send)));
+        let delivery = with_state(|st| st.delivery.clone());
+        dispatch(delivery.map(|delivery| (out, delivery)));
     }
 }
 

@@ -1,6 +1,7 @@
 // A Rust wasm app (examples/panic_app) using tattle's Rust API in Chromium against Bugsink: a
 // handled error with its source chain, and a panic reported by the panic hook before the trap,
-// with message, file:line and the Rust function names from the wasm frames.
+// with message, file:line and the Rust function names from the wasm frames. Drops the core
+// counts reach the delivery's client report.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '../support/stack.mjs';
 import { startStaticServer } from '../support/browser.mjs';
+import { until } from '../support/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const source = readFileSync(join(root, 'examples/panic_app/src/lib.rs'), 'utf8').split('\n');
@@ -87,4 +89,33 @@ test('Rust app: handled error with its source, and a panic reported before the t
   await bugsink.findEvent(marker);
   const all = await bugsink.listEvents();
   assert.equal(all.length, 3, 'error, panic, marker: the trap was not reported again');
+});
+
+test("Rust app: a drop the core counts reaches the delivery's client report", async () => {
+  const { recorder } = stack;
+  const page = await stack.browser.newPage();
+  // A fetch that captures again while tattle sends (as a patched fetch might): tattle drops
+  // that capture instead of looping, and counts it (internal_sdk_error).
+  await page.addInitScript(() => {
+    const fetch = window.fetch;
+    window.fetch = function (...args) {
+      if (window.app && !window.innerId) window.innerId = window.app.report_error();
+      return fetch.apply(this, args);
+    };
+  });
+  await page.goto(`${appServer.url}/rust-app.html?dsn=${encodeURIComponent(stack.dsn)}`);
+  await page.waitForFunction(() => window.pageReady === true);
+  const outerId = await page.evaluate(() => app.report_error());
+  const innerId = await page.evaluate(() => window.innerId);
+  assert.match(innerId ?? '', /^[0-9a-f]{32}$/, 'the capture from inside the transport returned an id');
+  await stack.bugsink.findEvent(outerId);
+  // Leaving the page: the delivery sends its client report (keepalive) on pagehide.
+  await page.goto(`${appServer.url}/basic.html`);
+  const reports = () => recorder.bodies
+    .filter((b) => b.body.includes('{"type":"client_report"'))
+    .flatMap((b) => JSON.parse(b.body.toString().split('\n')[2]).discarded_events);
+  const drops = await until('the client report', () => reports().length && reports(), { timeoutMs: 10000 });
+  assert.deepEqual(drops, [{ reason: 'internal_sdk_error', category: 'error', quantity: 1 }]);
+  assert.ok(!recorder.bodies.some((b) => b.body.includes(innerId)), 'the inner capture was not sent');
+  await page.close();
 });
