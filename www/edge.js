@@ -17,7 +17,7 @@ import * as core from './tattle_core.js';
 import { createDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import { memoryStore } from './store.js';
-import { captureKey, coreOptions, handOver, newId, pickEventId } from './shared.js';
+import { captureKey, coreOptions, guarded, handOver, newId, pickEventId } from './shared.js';
 
 // Request headers worth sending (what helps triage, nothing that authenticates or identifies).
 const SAFE_HEADERS = new Set([
@@ -154,9 +154,10 @@ export function edgeApi(instantiate) {
   const setters = Object.keys(apply);
 
   const api = {
-    captureException: (exception, hint) => capture('captureException', exception, [],
-      { mechanism: 'generic', handled: true, ...pickEventId(hint) }),
-    captureMessage: (message, level) => capture('captureMessage', message, [typeof level === 'string' ? level : undefined], {}),
+    captureException: guarded((exception, hint) => capture('captureException', exception, [],
+      { mechanism: 'generic', handled: true, ...pickEventId(hint) }), () => lastId || newId(), log),
+    captureMessage: guarded((message, level) => capture('captureMessage', message, [typeof level === 'string' ? level : undefined], {}),
+      () => lastId || newId(), log),
     ...Object.fromEntries(setters.map((name) => [name, scoped(apply[name], name)])),
     /** Runs `callback(scope)` with a child of the current scope. */
     withScope(callback) {

@@ -8,7 +8,7 @@
 import loadCore, * as core from './tattle_core.js';
 import { pageDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
-import { captureKey, coreOptions, handOver, newId, pickEventId } from './shared.js';
+import { captureKey, coreOptions, guarded, handOver, newId, pickEventId, safeText } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
@@ -213,24 +213,27 @@ export function init(opts) {
   }
 }
 
+// Every exported function goes through `guarded`: tattle's own failure never reaches the app.
+const anId = () => lastId || newId();
+
 /** Captures an exception (any thrown value). Returns the event id. */
-export function captureException(exception, hint) {
-  return capture('captureException', exception, [], { mechanism: 'generic', handled: true, ...pickEventId(hint) });
-}
+export const captureException = guarded((exception, hint) =>
+  capture('captureException', exception, [], { mechanism: 'generic', handled: true, ...pickEventId(hint) }), anId, log);
 
 /** Captures a message at `level` (default `info`). Returns the event id. */
-export function captureMessage(message, level) {
-  return capture('captureMessage', message, [typeof level === 'string' ? level : undefined], {});
-}
-
+export const captureMessage = guarded((message, level) =>
+  capture('captureMessage', message, [typeof level === 'string' ? level : undefined], {}), anId, log);
 
 const root = () => scopeDepth === 0;
-export const setUser = (user) => { if (root()) mirror.user = user; call('setUser', [user]); };
-export const setTag = (key, value) => { if (root()) mirror.tags[key] = value; call('setTag', [key, value]); };
-export const setTags = (tags) => { if (root()) Object.assign(mirror.tags, tags); call('setTags', [tags]); };
-export const setContext = (name, context) => { if (root()) mirror.contexts[name] = context; call('setContext', [name, context]); };
-export const setExtra = (key, value) => { if (root()) mirror.extras[key] = value; call('setExtra', [key, value]); };
-export const setExtras = (extras) => { if (root()) Object.assign(mirror.extras, extras); call('setExtras', [extras]); };
+// The root scope's mirror copies what it can read: a hostile object (a throwing getter or
+// ownKeys trap) still goes to the core, which reads it property by property.
+const mirrorInto = (target, values) => { try { Object.assign(target, values); } catch { /* the core has it */ } };
+export const setUser = guarded((user) => { if (root()) mirror.user = user; call('setUser', [user]); }, null, log);
+export const setTag = guarded((key, value) => { if (root()) mirror.tags[key] = value; call('setTag', [key, value]); }, null, log);
+export const setTags = guarded((tags) => { if (root()) mirrorInto(mirror.tags, tags); call('setTags', [tags]); }, null, log);
+export const setContext = guarded((name, context) => { if (root()) mirror.contexts[name] = context; call('setContext', [name, context]); }, null, log);
+export const setExtra = guarded((key, value) => { if (root()) mirror.extras[key] = value; call('setExtra', [key, value]); }, null, log);
+export const setExtras = guarded((extras) => { if (root()) mirrorInto(mirror.extras, extras); call('setExtras', [extras]); }, null, log);
 /** Adds a breadcrumb, after the `beforeBreadcrumb` option had its say. */
 export function addBreadcrumb(crumb, hint) {
   try {
@@ -257,23 +260,30 @@ function instrument() {
       const orig = console[level];
       if (typeof orig !== 'function') continue;
       console[level] = function (...args) {
-        const message = args.map((a) => { try { return typeof a === 'string' ? a : JSON.stringify(a); } catch { return String(a); } }).join(' ');
-        if (!message.startsWith('tattle:')) {
-          crumb({ category: 'console', level: level === 'warn' ? 'warning' : level === 'log' ? 'info' : level, message });
-        }
+        try {
+          const message = args.map(consoleText).join(' ');
+          if (!message.startsWith('tattle:')) {
+            crumb({ category: 'console', level: level === 'warn' ? 'warning' : level === 'log' ? 'info' : level, message });
+          }
+        } catch { /* never break the host */ }
         return orig.apply(this, args);
       };
     }
   }
   if (on('fetch') && typeof rawFetch === 'function') {
+    // The app's call goes to the real fetch untouched: same result, same rejection.
     g.fetch = function (input, init) {
-      const method = ((init && init.method) || (input && input.method) || 'GET').toUpperCase();
-      const url = typeof input === 'string' ? input : (input && input.url) || String(input);
       const result = rawFetch.apply(this, arguments);
-      result.then(
-        (res) => crumb({ type: 'http', category: 'fetch', data: { method, url, status_code: res.status } }),
-        () => crumb({ type: 'http', category: 'fetch', level: 'error', data: { method, url } }),
-      );
+      try {
+        const method = safeText((init && init.method) || (input && input.method) || 'GET').toUpperCase();
+        const url = typeof input === 'string' ? input : safeText((input && input.url) || input);
+        if (result && typeof result.then === 'function') {
+          result.then(
+            (res) => crumb({ type: 'http', category: 'fetch', data: { method, url, status_code: res.status } }),
+            () => crumb({ type: 'http', category: 'fetch', level: 'error', data: { method, url } }),
+          );
+        }
+      } catch { /* never break the host */ }
       return result;
     };
   }
@@ -282,23 +292,29 @@ function instrument() {
     const open = xhr.open;
     const sendXhr = xhr.send;
     xhr.open = function (method, url) {
-      this.__tattle = { method: String(method).toUpperCase(), url: String(url) };
+      try {
+        this.__tattle = { method: safeText(method).toUpperCase(), url: safeText(url) };
+      } catch { /* never break the host */ }
       return open.apply(this, arguments);
     };
     xhr.send = function () {
-      const info = this.__tattle;
-      if (info) {
-        this.addEventListener('loadend', () => crumb({ type: 'http', category: 'xhr', data: { ...info, status_code: this.status } }));
-      }
+      try {
+        const info = this.__tattle;
+        if (info) {
+          this.addEventListener('loadend', () => crumb({ type: 'http', category: 'xhr', data: { ...info, status_code: this.status } }));
+        }
+      } catch { /* never break the host */ }
       return sendXhr.apply(this, arguments);
     };
   }
   if (on('history') && g.history && g.location) {
     let last = g.location.href;
     const moved = () => {
-      const to = g.location.href;
-      if (to !== last) crumb({ category: 'navigation', data: { from: last, to } });
-      last = to;
+      try {
+        const to = g.location.href;
+        if (to !== last) crumb({ category: 'navigation', data: { from: last, to } });
+        last = to;
+      } catch { /* never break the host */ }
     };
     for (const name of ['pushState', 'replaceState']) {
       const orig = g.history[name];
@@ -312,31 +328,51 @@ function instrument() {
   }
   if (on('dom') && g.document) {
     g.document.addEventListener('click', (ev) => {
-      const el = ev.target;
-      if (!el || !el.tagName) return;
-      let name = el.tagName.toLowerCase();
-      if (el.id) name += `#${el.id}`;
-      if (typeof el.className === 'string' && el.className.trim()) name += `.${el.className.trim().split(/\s+/).join('.')}`;
-      crumb({ category: 'ui.click', message: name });
+      try {
+        const el = ev.target;
+        if (!el || !el.tagName) return;
+        let name = el.tagName.toLowerCase();
+        if (el.id) name += `#${el.id}`;
+        if (typeof el.className === 'string' && el.className.trim()) name += `.${el.className.trim().split(/\s+/).join('.')}`;
+        crumb({ category: 'ui.click', message: name });
+      } catch { /* never break the host */ }
     }, true);
   }
 }
 
+// A console argument as breadcrumb text: strings as they are, objects as JSON where they can
+// be, anything else (a BigInt, a cycle, a null prototype, a Symbol) as whatever text it has;
+// at most 1,000 characters each.
+function consoleText(a) {
+  if (typeof a === 'string') return safeText(a);
+  if (a && typeof a === 'object') {
+    try {
+      const json = JSON.stringify(a);
+      if (json !== undefined) return safeText(json);
+    } catch { /* below */ }
+  }
+  return safeText(a);
+}
+
 const scopeApi = {
   setUser, setTag, setTags, setContext, setExtra, setExtras, addBreadcrumb,
-  setLevel: (level) => call('setLevel', [level]),
-  setFingerprint: (fp) => call('setFingerprint', [fp]),
+  setLevel: guarded((level) => call('setLevel', [level]), null, log),
+  setFingerprint: guarded((fp) => call('setFingerprint', [fp]), null, log),
 };
+const enter = guarded(() => { call('pushScope', []); scopeDepth++; }, null, log);
+const leave = guarded(() => { scopeDepth = Math.max(0, scopeDepth - 1); call('popScope', []); }, null, log);
 
-/** Runs `callback(scope)` with a child scope; what it sets applies only to captures inside. */
+/**
+ * Runs `callback(scope)` with a child scope; what it sets applies only to captures inside. What
+ * the callback returns or throws is the app's own and comes back unchanged.
+ */
 export function withScope(callback) {
-  call('pushScope', []);
-  scopeDepth++;
+  if (typeof callback !== 'function') return undefined;
+  enter();
   try {
     return callback(scopeApi);
   } finally {
-    scopeDepth = Math.max(0, scopeDepth - 1);
-    call('popScope', []);
+    leave();
   }
 }
 
@@ -356,6 +392,7 @@ export const __stats = () => ({ ...delivery?.stats(), wasmMemoryBytes: wasmExpor
  * loaded), waits in the offline store for the server to come back, or `timeout` ms passed first.
  */
 export function flush(timeout) {
+  const wait = typeof timeout === 'number' ? timeout : 0;
   const drained = (async () => {
     try {
       await loading;
@@ -366,15 +403,19 @@ export function flush(timeout) {
       return false;
     }
   })();
-  if (!(timeout > 0)) return drained;
-  return Promise.race([drained, new Promise((resolve) => setTimeout(resolve, timeout, false))]);
+  if (!(wait > 0)) return drained;
+  return Promise.race([drained, new Promise((resolve) => setTimeout(resolve, wait, false))]);
 }
 
 /** Flushes, then turns tattle off. */
 export async function close(timeout) {
   const result = await flush(timeout);
-  setHandlers(false);
-  call('shutdown', []);
+  try {
+    setHandlers(false);
+    call('shutdown', []);
+  } catch (e) {
+    log('close failed', e);
+  }
   state = 3;
   return result;
 }

@@ -45,7 +45,39 @@ export function coreOptions(options) {
 
 /** The storm guard's key for a capture (`captureMessage(message, level)` or an exception). */
 export const captureKey = (name, value, rest, hint) =>
-  (name === 'captureMessage' ? `message:${rest[0]}:${value}` : keyOf(value, hint));
+  (name === 'captureMessage' ? `message:${rest[0]}:${safeText(value)}` : keyOf(value, hint));
+
+/** Any value as text, whatever it is (a Symbol, a null-prototype object, a throwing toString). */
+export function safeText(value, max = 1000) {
+  let text;
+  try {
+    text = typeof value === 'string' ? value : typeof value === 'symbol' ? value.toString() : String(value);
+  } catch {
+    try {
+      text = Object.prototype.toString.call(value);
+    } catch {
+      text = '[unprintable]';
+    }
+  }
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * An exported function that never throws into the app: tattle's own failure is logged (with
+ * `debug`) and `fallback(...args)` answers instead.
+ */
+export const guarded = (fn, fallback, log) => function (...args) {
+  try {
+    return fn.apply(this, args);
+  } catch (e) {
+    try {
+      log('internal error', e);
+      return fallback && fallback(...args);
+    } catch {
+      return undefined;
+    }
+  }
+};
 
 /**
  * What a capture came to (the core's outcome `{ id, url?, body?, drops? }`): its envelope goes
