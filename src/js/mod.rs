@@ -72,8 +72,14 @@ struct State {
 struct Local<T>(T);
 
 // SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread; these globals
-// hold JS handles that could not cross threads anyway.
+// hold JS handles that could not cross threads anyway. With atomics (threads sharing one
+// memory) this would be unsound, so such a build is refused below until it is made safe.
 unsafe impl<T> Sync for Local<T> {}
+
+#[cfg(target_feature = "atomics")]
+compile_error!(
+    "tattle's wasm globals assume a single thread: build without the `atomics` target feature"
+);
 
 impl<T> Local<T> {
     fn with<R>(&'static self, f: impl FnOnce(&T) -> R) -> R {
