@@ -256,3 +256,27 @@ fn encoded_query_values_are_judged_decoded() {
         "https://h/p?dsn=http%3A%2F%2F[Filtered]%40[Filtered]%3A80%2F1&q=ok&session_id=[Filtered]"
     );
 }
+
+#[test]
+fn a_server_address_in_a_url_is_kept_an_ip_elsewhere_is_not() {
+    let s = Scrubber::new(false);
+    // Hosts of pages, scripts and requests: a server's address, not a person's.
+    assert_eq!(
+        s.scrub_url("http://127.0.0.1:8000/assets/app.js"),
+        "http://127.0.0.1:8000/assets/app.js"
+    );
+    assert_eq!(s.scrub_url("http://[::1]:8000/x"), "http://[::1]:8000/x");
+    // User info before the host still goes, the host stays.
+    assert_eq!(
+        s.scrub_url("https://ada:hunter2@10.1.2.3/admin"),
+        "https://[Filtered]@10.1.2.3/admin"
+    );
+    // An IP in the path or the query is data about someone: filtered as in free text.
+    assert_eq!(
+        s.scrub_url("http://10.0.0.5/items/192.168.1.23?from=172.16.4.2"),
+        "http://10.0.0.5/items/[Filtered]?from=[Filtered]"
+    );
+    let mut text = String::from("request from 192.168.1.23 failed");
+    s.text_in_place(&mut text);
+    assert_eq!(text, "request from [Filtered] failed");
+}
