@@ -8,14 +8,21 @@
 // each run's mean − that run's baseline mean. Not a test: it prints figures and asserts nothing
 // about speed, only that each worker answered ok and each SDK sent something.
 //
+// Every SDK's events must all reach the sink (warm-up, sequential and concurrent phases, every
+// run): the summary says so, or lists what is missing per SDK and phase.
+//
 // Workers (bench/edge/*.js), each bundled by esbuild (ESM, minified, wrangler's resolution:
 // platform neutral, conditions workerd/worker/browser) into bench/.build/edge/:
 //   baseline           creates `new Error('bench ' + n)` per request, reports nothing
 //   toucan-js          `new Toucan({ dsn, context: ctx, request })` per request + captureException
 //   @sentry/cloudflare withSentry((env) => ({ dsn }), handler) + captureException
-//   tattle             withTattle((env) => ({ dsn }), handler) + captureException, from
-//                      'tattle/worker' (the package's own exports entry → dist/worker.js); its
-//                      .wasm is copied beside the bundle and given to workerd as a CompiledWasm module
+//   tattle             withTattle((env) => ({ dsn, stormGuard: false }), handler) + a handled
+//                      captureException, from 'tattle/worker' (the package's own exports entry →
+//                      dist/worker.js), delivery defaults (an envelope leaves when built, from the
+//                      invocation's lane, through ctx.waitUntil); its .wasm is copied beside the
+//                      bundle and given to workerd as a CompiledWasm module. The guard is off: 2,000
+//                      errors in a few seconds are what it thins out, and each request must take
+//                      the full capture-and-send path (the STORM_GUARD binding is never set here).
 // All run with the same compatibility date and flags (nodejs_compat: @sentry/cloudflare needs
 // node:async_hooks and more; tattle needs AsyncLocalStorage), baseline included.
 //
@@ -23,6 +30,7 @@
 // (the SDKs send there): the sink counts are read once they stop growing after each phase.
 // Environment: TATTLE_DIST (another dist/), BENCH_RUNS (default 3), BENCH_EDGE_ONLY=tattle,baseline.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -272,6 +280,7 @@ async function measureRun(run) {
 
 // ---- run ------------------------------------------------------------------------------------
 const started = Date.now();
+const load = [loadavg()];
 mkdirSync(outDir, { recursive: true });
 const bundles = {};
 for (const w of workers) {
@@ -286,7 +295,10 @@ const active = workers.filter((w) => !w.skip);
 const sink = await startSink();
 const results = {};
 try {
-  for (let run = 1; run <= RUNS; run++) await measureRun(run);
+  for (let run = 1; run <= RUNS; run++) {
+    await measureRun(run);
+    load.push(loadavg());
+  }
 } finally {
   await sink.stop();
 }
@@ -332,7 +344,10 @@ const versions = Object.fromEntries([['miniflare', pkgVersion('miniflare')], ['w
   ...active.filter((w) => w.version).map((w) => [w.name, w.version])]);
 console.log(`\nmedian (min–max) of ${RUNS} runs, workerd ${versions.workerd} via miniflare ${versions.miniflare}, `
   + `compatibility ${COMPAT_DATE} [${COMPAT_FLAGS.join(', ')}], fresh Miniflare per SDK per run`);
-console.log(`SDKs: ${active.filter((w) => w.version).map((w) => `${w.name} ${w.version}`).join(', ')}`);
+console.log(`SDKs: ${active.filter((w) => w.version).map((w) => `${w.name} ${w.version}`).join(', ')}`
+  + ' (each worker: a handled captureException per request; tattle with stormGuard: false)');
+const la = (l) => l.map((x) => x.toFixed(2)).join(' ');
+console.log(`load average (1/5/15 min) at start ${la(load[0])}; after each run ${load.slice(1).map(la).join(' | ')}`);
 table(`per request: ${num(SEQUENTIAL)} sequential dispatchFetch after ${WARMUP} warm-up (Node → workerd → Response), `
   + `and ${num(CONCURRENT)} more ${LANES} at a time`, [
   ['mean ms', (s) => fmt(s.mean, 3)], ['p50 ms', (s) => fmt(s.p50, 3)], ['p99 ms', (s) => fmt(s.p99, 3)],
@@ -346,12 +361,25 @@ table('what reached the sink (POSTs/events, median of runs; sequential phase and
   ['bundle gzip B', (s) => (s.size.wasmGzip ? `${num(s.size.totalGzip)} (js ${num(s.size.jsGzip)} + wasm ${num(s.size.wasmGzip)})` : num(s.size.totalGzip))],
   ['bundle raw B', (s) => num(s.size.jsRaw + s.size.wasmRaw)],
 ]);
+// Every event of every phase of every run must have reached the sink.
+const missing = [];
+for (const [name, runs] of Object.entries(results)) {
+  if (!workers.find((w) => w.name === name).sends) continue;
+  runs.forEach((r, i) => {
+    for (const [phase, got, of] of [['warm-up', r.warmupEvents, WARMUP], ['sequential', r.events, SEQUENTIAL],
+      ['concurrent', r.concurrentEvents, CONCURRENT]]) {
+      if (got !== of) missing.push(`${name} run ${i + 1} ${phase}: ${got} of ${of}`);
+    }
+  });
+}
+console.log(missing.length ? `\nNOT every event reached the sink:\n  ${missing.join('\n  ')}`
+  : `\nevery event of every SDK reached the sink (${num(WARMUP + SEQUENTIAL + CONCURRENT)} per SDK per run, ${RUNS} runs)`);
 if (workers.some((w) => w.skip)) console.log(`\n(tattle not measured: no ${join(dist, 'worker.js')})`);
 say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'edge.json'), JSON.stringify({
-  date: new Date().toISOString(), node: process.version, versions, compatibilityDate: COMPAT_DATE,
+  date: new Date().toISOString(), node: process.version, versions, loadavg: load, missing, compatibilityDate: COMPAT_DATE,
   compatibilityFlags: COMPAT_FLAGS, runs: RUNS, warmup: WARMUP, sequential: SEQUENTIAL, concurrent: CONCURRENT,
   lanes: LANES, tattleDist: dist, skipped: workers.filter((w) => w.skip).map((w) => w.name), results, summary,
 }, null, 2));
