@@ -37,6 +37,7 @@ export const DEFAULTS = {
   compressMin: 16384,
 };
 
+const READ_AHEAD = 24; // stored envelopes read beyond the free slots, to wait in the queue
 const KEEPALIVE_BUDGET = 60000; // browsers allow 64 KiB of keepalive bodies in flight
 const KEEPALIVE_MAX = 15;
 // Drops that a filter the user set (or asked for) made: they do not make flush() false.
@@ -123,6 +124,7 @@ export function createDelivery(env) {
     let inFlight = 0;
     let storeBusy = 0;
     let retryTimer;
+    let reading = false; // a read from the store is under way
     let stored = false; // this lane put envelopes into the store (not sent yet)
 
     const budget = () => deadline - now();
@@ -150,15 +152,35 @@ export function createDelivery(env) {
       }
     }
 
+    let spill = []; // envelopes on their way to the store: a burst's go in one transaction
     function persist(items) {
-      if (!items.length) return;
+      const fresh = [];
+      for (const item of items) {
+        if (item.stored) giveBack(item);
+        else fresh.push(item);
+      }
+      if (!fresh.length) return;
       storedHint = true;
       stored = true;
+      if (spill.length) {
+        spill.push(...fresh);
+        return;
+      }
+      spill = fresh;
       storeOp(async () => {
+        await Promise.resolve(); // the rest of this task's spill joins the batch
+        const batch = spill;
+        spill = [];
         const at = now();
-        const dropped = await store.put(items.map(({ id, url: u, body, category }) => ({ id, url: u, body, category, at })));
+        const dropped = await store.put(batch.map(({ id, url: u, body, category }) => ({ id, url: u, body, category, at })));
         for (const item of dropped || []) count('queue_overflow', item.category, 1, lane);
       });
+    }
+
+    // A stored envelope that waits for a later try: its lease goes back to the store.
+    function giveBack(item) {
+      busy.delete(item.id);
+      storeOp(() => store.release && store.release(item.id));
     }
 
     // The next step after a failure: a probe after the backoff, within this lane's budget. At the
@@ -179,15 +201,20 @@ export function createDelivery(env) {
       }
       const until = limitedUntil(limits, 'error', t);
       if (until) return schedule(until);
-      const room = state === 'probing' ? (busy.size ? 0 : 1) : o.maxInFlight - inFlight;
-      if (room <= 0) return;
-      if (state === 'probing') busy.add('probe'); // one probe at a time, all lanes
+      const probing = state === 'probing';
+      const room = probing ? (busy.size ? 0 : 1) : o.maxInFlight - inFlight;
+      // Online, what was read ahead waits in the queue first; then one read takes a few more
+      // than the free slots, so a long backlog drains in few store transactions.
+      if (room <= 0 || (!probing && (queue.length || reading))) return;
+      if (probing) busy.add('probe'); // one probe at a time, all lanes
+      reading = true;
       storeOp(async () => {
         let items = [];
         try {
-          items = await store.oldest(room, new Set([...busy, ...finished]));
+          items = await store.oldest(probing ? 1 : room + READ_AHEAD, new Set([...busy, ...finished]));
         } finally {
           busy.delete('probe');
+          reading = false;
         }
         if (!items.length) {
           if (!busy.size) storedHint = false;
@@ -197,7 +224,13 @@ export function createDelivery(env) {
         for (const item of items) {
           if (busy.has(item.id) || finished.has(item.id)) continue;
           busy.add(item.id);
-          start({ ...item, stored: true });
+          const stored = { ...item, stored: true };
+          if (inFlight < o.maxInFlight && state !== 'backoff' && !queue.length) start(stored);
+          else if (state === 'backoff') giveBack(stored);
+          else {
+            backlogBytes += stored.body.length;
+            queue.push(stored);
+          }
         }
       });
     }
@@ -218,8 +251,7 @@ export function createDelivery(env) {
       const keepalive = deadline === Infinity && keepaliveBytes + size <= KEEPALIVE_BUDGET && keepaliveCount < KEEPALIVE_MAX;
       if (unloading && !keepalive) {
         // A plain request dies with the page: keep it for the next one instead.
-        if (item.stored) busy.delete(item.id);
-        else if (!item.report) persist([item]);
+        if (!item.report) persist([item]);
         return;
       }
       inFlight++;
@@ -291,15 +323,10 @@ export function createDelivery(env) {
         busy.delete(item.id);
         storeOp(() => store.delete(item.id));
       };
-      const giveBack = () => { // a stored envelope that waits for a later try
-        busy.delete(item.id);
-        storeOp(() => store.release && store.release(item.id));
-      };
       if (status === 0 || status >= 500) {
         if (!item.report) {
           // The server is unreachable or failing: this and everything waiting go to the store.
-          if (item.stored) giveBack();
-          else persist([item]);
+          persist([item]); // (a stored one goes back to waiting there)
         }
         persist(queue.splice(0).map(dequeue));
         if (state !== 'backoff') {
@@ -313,7 +340,7 @@ export function createDelivery(env) {
         state = 'online';
         failures = 0;
         if (status === 429 && item.stored) {
-          giveBack(); // a stored envelope waits for its limit to end
+          giveBack(item); // a stored envelope waits for its limit to end
           storedHint = true;
         } else {
           forget();
@@ -392,12 +419,22 @@ export function createDelivery(env) {
        */
       flush(reportIfDue) {
         pump();
-        if (!reportIfDue || now() - firstDrop >= o.reportDelay) lane.report(true);
         return new Promise((resolve) => {
-          waiters.push((ok) => {
+          const finish = (ok) => {
             lane.lost = false;
             stored = false;
             resolve(ok);
+          };
+          waiters.push((ok) => {
+            // Only now, with the store's writes done, are their drops counted: the report
+            // leaves after them, and the flush once it is out.
+            if (discards.size && (!reportIfDue || now() - firstDrop >= o.reportDelay)) {
+              lane.report(true);
+              waiters.push(() => finish(ok));
+              settleIdle();
+            } else {
+              finish(ok);
+            }
           });
           settleIdle();
         });

@@ -252,9 +252,12 @@ export function edgeApi(instantiate) {
   // Method, URL (the core scrubs secret query values), allowlisted headers; cookies and the
   // client IP only with sendDefaultPii; Cloudflare's colo and country as tags.
   function describeRequest(scope, request, pii) {
+    // A get() per allowlisted name, not a walk over every header the request has: cheaper in
+    // workerd, where each header crosses from C++.
     const headers = {};
-    for (const [name, value] of request.headers) {
-      if (SAFE_HEADERS.has(name) || (pii && PII_HEADERS.has(name))) headers[name] = value;
+    for (const name of pii ? [...SAFE_HEADERS, ...PII_HEADERS] : SAFE_HEADERS) {
+      const value = request.headers.get(name);
+      if (value !== null) headers[name] = value;
     }
     scope.request = { url: request.url, method: request.method, headers };
     const ip = request.headers.get('cf-connecting-ip');

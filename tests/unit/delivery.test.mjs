@@ -117,6 +117,35 @@ describe('real time', () => {
     assert.equal(await r.store.count(), 0);
   });
 
+  test('a burst that spills to the store goes in one write, and the store drains in few reads', async () => {
+    const gates = [];
+    const base = memoryStore(1000);
+    const calls = { put: 0, oldest: 0 };
+    const store = { ...base, put: (x) => { calls.put++; return base.put(x); }, oldest: (n, skip) => { calls.oldest++; return base.oldest(n, skip); } };
+    const r = rig({ store, options: { maxInFlight: 2, maxBacklogBytes: 500 }, answer: () => new Promise((res) => gates.push(() => res({ status: 200 }))) });
+    for (let i = 1; i <= 100; i++) r.delivery.add(item(i));
+    await r.advance(0);
+    assert.equal(calls.put, 1, 'one store write for the whole spill');
+    for (let round = 0; round < 200 && gates.length; round++) {
+      while (gates.length) gates.shift()();
+      await r.advance(0);
+    }
+    assert.equal(new Set(r.sent()).size, 100);
+    assert.equal(r.sent().length, 100, 'each once');
+    assert.ok(calls.oldest <= 10, `the store was read ${calls.oldest} times for ~95 envelopes`);
+  });
+
+  test("flush's client report includes the drops the store's overflow counted", async () => {
+    const r = rig({ store: memoryStore(3), options: { maxInFlight: 1, maxBacklogBytes: 0 } });
+    r.delivery.url = item(0).url;
+    for (let i = 1; i <= 6; i++) r.delivery.add(item(i));
+    const flushed = r.delivery.flush();
+    await r.advance(0);
+    assert.equal(await flushed, false, 'two were lost');
+    assert.deepEqual(reportOf(r.requests).flat(), [{ reason: 'queue_overflow', category: 'error', quantity: 2 }],
+      'the report that flush sent counts them');
+  });
+
   test('flush sends what waits and resolves true when all went', async () => {
     const r = rig();
     r.delivery.add(item(1));
