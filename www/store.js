@@ -130,9 +130,12 @@ export function idbStore(o) {
     },
     async oldest(n, skip = new Set()) {
       const out = [];
-      const t = now();
+      let t;
       if (n > 0) {
         await tx('readwrite', (os) => walk(os, (c) => {
+          // The clock is read inside the transaction: it may have waited behind another tab's,
+          // whose leases (committed before) must not look as if they began in the future.
+          if (t === undefined) t = now();
           const v = c.value;
           const l = v.lease;
           // Another's lease holds until it ends, unless it began after now: the clock went back.
