@@ -26,8 +26,12 @@ const SAFE_HEADERS = new Set([
 ]);
 const PII_HEADERS = new Set(['cookie', 'cf-connecting-ip', 'x-forwarded-for', 'x-real-ip']);
 // Cloudflare cuts waitUntil about 30 s after the response: an invocation's sends (and their
-// retries) must settle before that. What is not delivered by then waits for the next invocation.
-const BUDGET_MS = 25000;
+// retries) must settle before that. Counted from the invocation's start, which is before its
+// response, 27 s stays inside it. Without a ctx (Deno.serve) nothing cuts the sends, and a
+// longer budget only bounds a request that hangs. What is not delivered by then waits for the
+// next invocation.
+const BUDGET_MS = 27000;
+const NO_CTX_BUDGET_MS = 60000;
 
 export function edgeApi(instantiate) {
   const scopes = new AsyncLocalStorage();
@@ -205,7 +209,9 @@ export function edgeApi(instantiate) {
           const scope = child();
           safely(() => describe[kind](scope, event));
           // This invocation's sends, and its retries of what earlier ones could not deliver.
-          if (state === 2) scope.lane = delivery.lane(Date.now() + ((options.transportOptions && options.transportOptions.budget) || BUDGET_MS));
+          const budget = (options.transportOptions && options.transportOptions.budget)
+            || (ctx && typeof ctx.waitUntil === 'function' ? BUDGET_MS : NO_CTX_BUDGET_MS);
+          if (state === 2) scope.lane = delivery.lane(Date.now() + budget);
           scope.invocation = { ended: false, ctx: undefined };
           const done = () => {
             if (state !== 2 || !scope.lane) return;

@@ -72,7 +72,7 @@ export interface BrowserOptions {
     retryBase?: number; maxRetryDelay?: number; reportDelay?: number;
     /** How long one request may take (none in a page; a worker's requests end within its budget). */
     timeout?: number;
-    /** A worker invocation's time for its sends and their retries (25,000). */
+    /** A worker invocation's time for its sends and their retries (27,000; 60,000 without a ctx). */
     budget?: number;
     /** Gzip bodies of at least `compressMin` bytes (16 KiB); off by default. */
     compress?: boolean; compressMin?: number;

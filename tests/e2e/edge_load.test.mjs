@@ -52,16 +52,18 @@ const IDLE_MS = 15000;
 // one that waits on other invocations' sends (or on tattle's 10 s flush timeout) takes longer.
 const INVOCATION_MS = 5000;
 
-// The scenarios. 50 at 400 ms is issue 9 as reported: 50 × (400 ms + Bugsink's digest, 20–100 ms)
-// = 22–25 s of server time one at a time, so the burst's last event waits that long in the line,
-// close to the ~30 s Cloudflare gives an invocation's waitUntil. 500 at 400 ms would be 200 s: far
-// beyond that budget and CI's patience. So 500 go through at 10 ms each, still one at a time;
-// Bugsink's digest (a new issue each) then dominates: measured 19 s for the 500 on a quiet 2-core
-// machine, up to ~45 s on a loaded one (miniflare does not cut waitUntil at 30 s; a delivery that
-// gives each invocation a budget below the line's length loses the tail here).
+// The scenarios. 50 at 400 ms is issue 9 as reported: the pass-through answers each request no
+// sooner than 400 ms after its turn began (Bugsink's own digest, 20–100 ms, inside that), one at a
+// time, so the burst's last event waits ~20 s in the line: inside the 27 s tattle gives an
+// invocation's sends (Cloudflare cuts waitUntil ~30 s after the response). 500 at 400 ms would be
+// 200 s: far beyond that budget and CI's patience. So the 500 go through with no added delay,
+// still one at a time: Bugsink's digest (a new issue each, 20–50 ms) sets the pace, about 15 s
+// for the 500 on a quiet 2-core machine, inside the budget with room for a loaded CI. (A burst
+// that a single-file server cannot take within one invocation's budget has its tail cut there and
+// sent by later invocations: tests/unit/delivery.test.mjs checks that path with a virtual clock.)
 const SCENARIOS = [
   { n: 50, delayMs: 400, timeoutMs: 60000 },
-  { n: 500, delayMs: 10, timeoutMs: 120000 },
+  { n: 500, delayMs: 0, timeoutMs: 120000 },
 ];
 
 let work;

@@ -1,5 +1,5 @@
 // tests/support/slow.mjs — a pass-through that makes a server slow and single-file: between an SDK
-// and Bugsink, it forwards ONE request at a time, each after waiting `delayMs`, the way a small
+// and Bugsink, it forwards ONE request at a time, each taking at least `delayMs`, the way a small
 // self-hosted server that answers in ~400 ms behaves under a burst (issue 9).
 //
 //   const bs = await startBugsink();
@@ -27,10 +27,12 @@
 //       discarded(): the client reports' discarded_events summed, { 'reason:category': quantity }
 //                 (what the SDK says it dropped; counted whether or not the report was forwarded).
 //
-// The line: requests are taken in arrival order. For each, the pass-through waits `delayMs`, then
-// forwards it (same method, path and query, headers minus hop-by-hop with Host rewritten, body
-// bytes) and waits for the target's answer before the next one's wait starts. A request whose
-// client disconnected while it waited is dropped (recorded as aborted) without the wait. The
+// The line: requests are taken in arrival order. For each, the pass-through forwards it (same
+// method, path and query, headers minus hop-by-hop with Host rewritten, body bytes), and answers
+// once the target has answered AND `delayMs` have passed since its turn began; only then does the
+// next one's turn begin. So each request takes max(delayMs, the target's time): a server that
+// answers in ~400 ms, not 400 ms plus Bugsink's own. A request whose client disconnected while it
+// waited in the line is dropped (recorded as aborted) without its turn. The
 // target's status, headers (minus hop-by-hop) and body go back unchanged. If the target fails,
 // the client gets 502 text/plain.
 import { createServer, request as httpRequest } from 'node:http';
@@ -81,7 +83,7 @@ export async function startSlowPassThrough(targetOrigin, { delayMs = 400, log } 
   let line = Promise.resolve(); // the single file: each request's turn chains onto the previous
   let stopped = false;
 
-  function forward(entry, req, res, rawBody) {
+  function forward(entry, req, res, rawBody, readyAt) {
     const headers = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k)) headers[k] = v;
     headers.host = target.host;
@@ -95,6 +97,8 @@ export async function startSlowPassThrough(targetOrigin, { delayMs = 400, log } 
           entry.error = String(e);
         }
         const body = Buffer.concat(back);
+        // The answer goes no sooner than `delayMs` after this request's turn began.
+        await sleep(Math.max(0, readyAt - Date.now()));
         entry.status = up.statusCode;
         entry.answeredAt = since();
         open.delete(out);
@@ -154,14 +158,13 @@ export async function startSlowPassThrough(targetOrigin, { delayMs = 400, log } 
 
     line = line.then(async () => {
       if (stopped) return;
-      if (!entry.clientGone) await sleep(delayMs);
       if (entry.clientGone || stopped) {
         entry.aborted = true;
         log?.(`[slow] #${entry.seq} ${entry.eventId ?? '-'} aborted by the client while waiting; not forwarded`);
         return;
       }
       entry.forwardedAt = since();
-      await forward(entry, req, res, rawBody);
+      await forward(entry, req, res, rawBody, Date.now() + delayMs);
     });
   });
   server.keepAliveTimeout = 60000;
