@@ -120,6 +120,22 @@ describe('delivery', { timeout: 240000 }, () => {
     }
   });
 
+  test('flush() is false when the .wasm never loads (a 404), and says why on the console', async () => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    try {
+      await page.goto(pageUrl(server, 'http://k@127.0.0.1:9/1', { wasmUrl: '/dist/missing.wasm' }));
+      await page.waitForFunction(() => window.pageReady === true);
+      const id = await page.evaluate(() => Tattle.captureException(new Error('never built')));
+      assert.match(id, /^[0-9a-f]{32}$/);
+      assert.equal(await page.evaluate(() => Tattle.flush(5000)), false);
+      assert.ok(errors.some((e) => /tattle: could not load its WebAssembly module/.test(e)), errors.join('\n'));
+    } finally {
+      await page.close();
+    }
+  });
+
   test('captures made before the .wasm loaded survive the page going away and arrive from the next load', async () => {
     const bugsink = await startBugsink();
     const recorder = await startRecorder(bugsink.url);
