@@ -389,6 +389,10 @@ export function createDelivery(env) {
         }
       },
       drain,
+      /** Something this lane's flush and done() wait for (an async beforeSend, say). */
+      wait(promise) {
+        storeOp(() => promise);
+      },
       /** Sends the client report (all lanes' drops) from this lane. */
       report(final) {
         cancel(reportTimer);

@@ -17,7 +17,9 @@ import * as core from './tattle_core.js';
 import { createDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import { memoryStore } from './store.js';
-import { captureKey, coreOptions, guarded, handOver, newId, pickEventId } from './shared.js';
+import {
+  beforeSendOf, busyInBeforeSend, captureKey, coreOptions, guarded, handOver, heldFor, newId, pickEventId, withSynthetic,
+} from './shared.js';
 
 // Request headers worth sending (what helps triage, nothing that authenticates or identifies).
 const SAFE_HEADERS = new Set([
@@ -48,12 +50,14 @@ export function edgeApi(instantiate) {
   // A capture's outcome to the invocation's lane. A capture after the handler returned (in the
   // app's own waitUntil work) extends the invocation with the lane again, or workerd may end it
   // before the request is out.
-  function deliver(outcome) {
-    handOver(outcome, laneNow());
+  function deliver(outcome, args) {
+    handOver(outcome, laneNow(), heldFor(sendHook, args, (id, json) => call('envelopeFor', [id, json])));
     const scope = scopes.getStore();
     const inv = scope && scope.invocation;
-    if (outcome && outcome.body && inv && inv.ended && inv.ctx) safely(() => inv.ctx.waitUntil(scope.lane.done()));
+    const leaving = outcome && (outcome.body || outcome.event !== undefined);
+    if (leaving && inv && inv.ended && inv.ctx) safely(() => inv.ctx.waitUntil(scope.lane.done()));
   }
+  let sendHook; // the user's beforeSend (and scrubbing patterns), run here
 
   function start(opts) {
     if (state) return state === 2;
@@ -63,6 +67,7 @@ export function edgeApi(instantiate) {
       if (options.enabled === false || !options.dsn) return false;
       instantiate();
       if (!core.init(coreOptions(options))) return false;
+      sendHook = beforeSendOf(options);
       delivery = createDelivery({
         fetch: (url, init) => fetch(url, init),
         store: memoryStore(1000),
@@ -104,13 +109,14 @@ export function edgeApi(instantiate) {
     const id = (hint && hint.event_id) || newId();
     lastId = id;
     if (state !== 2) return id;
-    const dropped = admit && admit(captureKey(name, value, rest, hint));
+    const dropped = busyInBeforeSend() ? 'internal_sdk_error' : admit && admit(captureKey(name, value, rest, hint));
     if (dropped) {
       laneNow().count(dropped, 'error');
       return id;
     }
     const scope = scopes.getStore();
-    deliver(call(name, [value, ...rest, { ...hint, event_id: id, request: scope && scope.request, scope }]));
+    const args = [value, ...rest, withSynthetic(sendHook, name, value, { ...hint, event_id: id, request: scope && scope.request, scope })];
+    deliver(call(name, args), args);
     return id;
   }
 

@@ -3,6 +3,16 @@
 
 export type SeverityLevel = 'fatal' | 'error' | 'warning' | 'log' | 'info' | 'debug';
 
+/** What beforeSend gets besides the event, as @sentry/browser gives it. */
+export interface EventHint {
+  event_id: string;
+  /** The value passed to captureException (or thrown), or captureMessage's message. */
+  originalException?: unknown;
+  /** An Error created where the capture was made (its stack is the call site). */
+  syntheticException?: Error;
+  mechanism?: { type: string; handled: boolean };
+}
+
 export interface User {
   id?: string | number;
   email?: string;
@@ -48,7 +58,7 @@ export interface BrowserOptions {
   sampleRate?: number;
   /** Last look at an event (a plain object) before it is sent: return it (changed or not), or
    * `null` to drop it. If it throws, the event is sent unmodified and the error is logged. */
-  beforeSend?: (event: Record<string, any>, hint: Record<string, unknown>) => Record<string, any> | null;
+  beforeSend?: (event: Record<string, any>, hint: EventHint) => Record<string, any> | null | PromiseLike<Record<string, any> | null>;
   /** Drop errors whose message (or `Type: message`) contains one of these strings or matches one of these RegExps. */
   ignoreErrors?: Array<string | RegExp>;
   /** Drop errors thrown from files whose URL matches. */

@@ -8,7 +8,10 @@
 import loadCore, * as core from './tattle_core.js';
 import { pageDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
-import { captureKey, coreOptions, guarded, handOver, newId, pickEventId, safeText } from './shared.js';
+import {
+  beforeSendOf, busyInBeforeSend, captureKey, coreOptions, guarded, handOver, heldFor, newId, pickEventId, safeText,
+  withSynthetic,
+} from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
@@ -76,16 +79,25 @@ function capture(name, value, rest, hint) {
   const id = (hint && hint.event_id) || newId();
   lastId = id;
   if (!delivery) return id;
-  const dropped = admit && admit(captureKey(name, value, rest, hint));
+  const dropped = busyInBeforeSend() ? 'internal_sdk_error' : admit && admit(captureKey(name, value, rest, hint));
   if (dropped) {
     delivery.count(dropped, 'error');
   } else if (state === 1 && ++early > MAX_EARLY) {
     delivery.count('queue_overflow', 'error');
   } else {
-    // The core builds the envelope (or says why not); the delivery decides when it leaves.
-    handOver(call(name, [value, ...rest, { ...hint, event_id: id }]), delivery);
+    run(name, [value, ...rest, withSynthetic(sendHook, name, value, { ...hint, event_id: id })]);
   }
   return id;
+}
+
+// The user's beforeSend (and scrubbing patterns), run on each event in JavaScript.
+let sendHook;
+
+// Calls the core (or queues the call) and, for a capture, hands what it built to the delivery:
+// the core builds the envelope (or says why not), beforeSend has its say, the delivery decides
+// when it leaves.
+function run(name, args) {
+  handOver(call(name, args), delivery, heldFor(sendHook, args, (id, json) => call('envelopeFor', [id, json])));
 }
 
 function onError(ev) {
@@ -147,7 +159,7 @@ function replayEarly() {
     for (const [name, args] of calls) {
       const v = args[0];
       if (v && v.$error) args[0] = Object.assign(new Error(v.$error.message), v.$error);
-      handOver(call(name, args), delivery);
+      run(name, args);
     }
   } finally {
     core.popScope();
@@ -171,6 +183,7 @@ export function init(opts) {
       return;
     }
     state = 1;
+    sendHook = beforeSendOf(options);
     rawFetch = globalThis.fetch;
     const offline = options.offlineStore;
     const maxStored = (offline && offline.maxEvents) || 1000;
@@ -195,7 +208,7 @@ export function init(opts) {
         if (ok) {
           delivery.url = core.endpoint();
           replayEarly();
-          for (const [name, args] of queue) handOver(call(name, args), delivery);
+          for (const [name, args] of queue) run(name, args);
         } else {
           broken = true;
           setHandlers(false);

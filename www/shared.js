@@ -26,22 +26,76 @@ function scrubWith(patterns, value) {
   return value;
 }
 
-/** The options the core gets: the user's, with their scrubbing patterns run before beforeSend. */
-export function coreOptions(options) {
-  const patterns = ((options.scrubbing && options.scrubbing.patterns) || []).filter((p) => p instanceof RegExp);
-  if (!patterns.length || (options.scrubbing && options.scrubbing.enabled === false)) return options;
-  const userHook = options.beforeSend;
-  return {
-    ...options,
-    beforeSend(event, hint) {
-      for (const key of ['exception', 'logentry', 'tags', 'extra', 'contexts', 'breadcrumbs', 'request', 'user']) {
-        if (event[key] !== undefined) event[key] = scrubWith(patterns, event[key]);
-      }
-      return typeof userHook === 'function' ? userHook(event, hint) : event;
-    },
+/**
+ * The hook run on each event before it is sent, in JavaScript (it may be async): the user's
+ * scrubbing patterns, then their beforeSend. Undefined when there is neither.
+ */
+export function beforeSendOf(options) {
+  const patterns = options.scrubbing && options.scrubbing.enabled === false ? []
+    : ((options.scrubbing && options.scrubbing.patterns) || []).filter((p) => p instanceof RegExp);
+  const userHook = typeof options.beforeSend === 'function' ? options.beforeSend : undefined;
+  if (!patterns.length) return userHook;
+  return (event, hint) => {
+    for (const key of ['exception', 'logentry', 'tags', 'extra', 'contexts', 'breadcrumbs', 'request', 'user']) {
+      if (event[key] !== undefined) event[key] = scrubWith(patterns, event[key]);
+    }
+    return userHook ? userHook(event, hint) : event;
   };
 }
 
+/** The options the core gets: beforeSend runs here, so the core holds each event for it. */
+export function coreOptions(options) {
+  return { ...options, beforeSend: undefined, holdForBeforeSend: beforeSendOf(options) !== undefined };
+}
+
+const BEFORE_SEND_MS = 5000; // how long an async beforeSend may take
+let inBeforeSend = 0;
+/** True while beforeSend runs: a capture it makes would feed itself, so it is dropped. */
+export const busyInBeforeSend = () => inBeforeSend > 0;
+
+/**
+ * Runs beforeSend as @sentry/browser does: `hook(event, hint)` with hint { event_id,
+ * originalException, syntheticException, mechanism }; `null` drops the event (counted), an event
+ * is sent (changed or not), a Promise is awaited (up to 5 s). If it throws, rejects, times out
+ * or returns something else, the event goes unmodified and the problem is logged. `wrap(json)`
+ * is the core's outcome for the event to send. Returns an outcome, or a Promise of one.
+ */
+export function runBeforeSend(hook, held, hint, wrap) {
+  let event;
+  try {
+    event = JSON.parse(held.event);
+  } catch {
+    return wrap(held.event);
+  }
+  const unmodified = (why) => {
+    console.error(`tattle: ${why}; sending the event unmodified`);
+    return wrap(held.event);
+  };
+  const after = (result) => {
+    if (result === null) return { id: held.id, drops: [['before_send', 'error', 1]] };
+    if (!result || typeof result !== 'object') return unmodified('beforeSend must return an event or null');
+    let json;
+    try {
+      json = JSON.stringify(result);
+    } catch { /* below */ }
+    return json === undefined ? unmodified('beforeSend returned an event that cannot be serialized') : wrap(json);
+  };
+  let result;
+  inBeforeSend++;
+  try {
+    result = hook(event, { event_id: held.id, ...hint });
+  } catch {
+    return unmodified('beforeSend threw');
+  } finally {
+    inBeforeSend--;
+  }
+  if (!result || typeof result.then !== 'function') return after(result);
+  let timer;
+  return Promise.race([
+    Promise.resolve(result).then(after, () => unmodified('beforeSend rejected')),
+    new Promise((resolve) => { timer = setTimeout(() => resolve(unmodified(`beforeSend did not settle within ${BEFORE_SEND_MS} ms`)), BEFORE_SEND_MS); }),
+  ]).finally(() => clearTimeout(timer));
+}
 
 /** The storm guard's key for a capture (`captureMessage(message, level)` or an exception). */
 export const captureKey = (name, value, rest, hint) =>
@@ -80,13 +134,45 @@ export const guarded = (fn, fallback, log) => function (...args) {
 };
 
 /**
- * What a capture came to (the core's outcome `{ id, url?, body?, drops? }`): its envelope goes
- * to the delivery (or an invocation's lane), the drops the core counted are counted there.
+ * The capture's arguments as the core gets them, `[value, ...rest, hint]`, with what beforeSend's
+ * hint needs taken at capture time: a synthetic Error (its stack is the capture's call site).
  */
-export function handOver(outcome, lane) {
+export function withSynthetic(hook, name, value, hint) {
+  if (!hook) return hint;
+  return { ...hint, syntheticException: new Error(name === 'captureMessage' ? safeText(value) : 'tattle syntheticException') };
+}
+
+/**
+ * `held` for handOver: beforeSend with @sentry/browser's hint (the thrown value as
+ * `originalException`, the synthetic Error, the mechanism), then `envelopeFor(id, json)` (the
+ * core) wraps what it returned. Undefined without a hook.
+ */
+export function heldFor(hook, args, envelopeFor) {
+  if (!hook) return undefined;
+  const hint = args[args.length - 1] || {};
+  return (held) => runBeforeSend(hook, held, {
+    originalException: args[0],
+    syntheticException: hint.syntheticException,
+    mechanism: typeof hint.mechanism === 'string' ? { type: hint.mechanism, handled: hint.handled !== false } : undefined,
+  }, (json) => envelopeFor(held.id, json));
+}
+
+/**
+ * What a capture came to (the core's outcome `{ id, url?, body?, event?, drops? }`): its envelope
+ * goes to the delivery (or an invocation's lane), the drops the core counted are counted there,
+ * and an event held for beforeSend goes through `held(outcome)` first (sync or async: a lane
+ * waits for it, so a worker invocation does not end before its event left).
+ */
+export function handOver(outcome, lane, held) {
   if (!outcome) return;
-  if (outcome.body) lane.add({ id: outcome.id, url: outcome.url, body: outcome.body, category: 'error' });
   for (const [reason, category, n] of outcome.drops || []) lane.count(reason, category, n);
+  if (outcome.body) {
+    lane.add({ id: outcome.id, url: outcome.url, body: outcome.body, category: 'error' });
+  } else if (outcome.event !== undefined && held) {
+    const next = held(outcome);
+    if (next && typeof next.then === 'function') lane.wait(next.then((o) => handOver(o, lane)));
+    else handOver(next, lane);
+  }
 }
 
 /** Only what tattle takes from a capture's hint: an event id the caller chose. */

@@ -210,7 +210,7 @@ pub fn init(options: ClientOptions) -> ClientGuard {
             *s = Some(State {
                 client,
                 delivery: delivery.unwrap_or(JsValue::UNDEFINED),
-                before_send: None,
+                hold: false,
                 ignore_errors: JsValue::UNDEFINED,
                 deny_urls: JsValue::UNDEFINED,
                 allow_urls: JsValue::UNDEFINED,

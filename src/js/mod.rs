@@ -24,16 +24,10 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// Any function, called with `this` and two arguments.
-    type Callable;
-    #[wasm_bindgen(method, js_name = call, catch)]
-    fn call2(this: &Callable, ctx: &JsValue, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Reflect, js_name = set, catch)]
     fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn json_parse(text: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
-    fn json_stringify(value: &JsValue) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(js_name = Object)]
     fn js_object() -> JsValue;
     #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
@@ -60,8 +54,9 @@ struct State {
     /// The Rust API's delivery (see [`dispatch`]); undefined for the npm entry, whose captures
     /// return their envelope instead (see [`outcome`]).
     delivery: JsValue,
-    /// The user's `beforeSend`, if a function.
-    before_send: Option<JsValue>,
+    /// The user has a `beforeSend`, which runs in JavaScript (it may be async): a capture
+    /// returns the event, and [`envelope_for`] wraps what beforeSend made of it.
+    hold: bool,
     /// `ignoreErrors`, `denyUrls`, `allowUrls`: arrays of strings (substrings) and RegExps.
     ignore_errors: JsValue,
     deny_urls: JsValue,
@@ -89,8 +84,9 @@ impl<T> Local<T> {
 
 static STATE: Local<RefCell<Option<State>>> = Local(RefCell::new(None));
 static USER_AGENT: Local<RefCell<Option<Option<String>>>> = Local(RefCell::new(None));
-/// Set while the transport or `beforeSend` runs: a capture they trigger (a patched `fetch`
-/// that throws, an error in beforeSend) would feed itself forever, so it is dropped.
+/// Set while the Rust API's delivery takes an envelope: a capture it triggers (a patched
+/// `fetch` that throws) would feed itself forever, so it is dropped. (The npm entry's beforeSend
+/// runs in JavaScript, which guards it the same way.)
 static BUSY: Local<Cell<bool>> = Local(Cell::new(false));
 
 /// Runs `f` on the state if tattle is initialised and not already busy (re-entrancy guard).
@@ -249,11 +245,10 @@ pub fn init(options: JsValue) -> bool {
             let enabled = client.is_enabled();
             STATE.with(|s| {
                 if let Ok(mut s) = s.try_borrow_mut() {
-                    let function = |key| Some(get(&options, key)).filter(JsValue::is_function);
                     *s = Some(State {
                         client,
                         delivery: JsValue::UNDEFINED,
-                        before_send: function("beforeSend"),
+                        hold: get_bool(&options, "holdForBeforeSend").unwrap_or(false),
                         ignore_errors: get(&options, "ignoreErrors"),
                         deny_urls: get(&options, "denyUrls"),
                         allow_urls: get(&options, "allowUrls"),
@@ -401,7 +396,7 @@ pub fn capture_exception(value: JsValue, hint: JsValue) -> JsValue {
     outcome(&event_id, out)
 }
 
-fn exception_envelope(value: JsValue, hint: &JsValue, event_id: &str) -> Option<Outgoing> {
+fn exception_envelope(value: JsValue, hint: &JsValue, event_id: &str) -> Option<Built> {
     let hint = hint.clone();
     let mut chain = describe_chain(&value);
     let filename = get_string(&hint, "filename").filter(|f| !f.is_empty());
@@ -466,11 +461,16 @@ pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> JsVal
     outcome(&event_id, out)
 }
 
-/// Takes a built event through scope, scrubbing, sampling, the user's filters and
-/// `beforeSend` to its envelope, or to nothing when it was dropped (the drop counted). User
-/// code (`beforeSend`) runs outside the state borrow, with captures from inside it dropped, so
-/// it can neither trap tattle nor recurse.
-fn build(event: Event) -> Option<Outgoing> {
+/// What a capture built: its envelope, or (with a `beforeSend` in JavaScript) the event for it.
+enum Built {
+    Envelope(Outgoing),
+    Held(String),
+}
+
+/// Takes a built event through scope, scrubbing, sampling and the user's filters to its
+/// envelope (or, for a `beforeSend`, to the event it sees), or to nothing when it was dropped
+/// (the drop counted).
+fn build(event: Event) -> Option<Built> {
     let prepared = with_capture_state(|st| {
         let event = st.client.prepare(event, math_random())?;
         if filtered_out(st, &event) {
@@ -479,28 +479,31 @@ fn build(event: Event) -> Option<Outgoing> {
             return None;
         }
         let payload = st.client.payload(&event)?;
-        Some((event.event_id, payload, st.before_send.clone()))
-    });
-    let (event_id, mut payload, before_send) = prepared.flatten()?;
-    if let Some(before_send) = before_send {
-        BUSY.with(|f| f.set(true));
-        let result = run_before_send(&before_send, &payload);
-        BUSY.with(|f| f.set(false));
-        match result {
-            Some(changed) => payload = changed,
-            None => {
-                with_state(|st| st.client.count_discard(DiscardReason::BeforeSend, "error"));
-                return None;
-            }
+        if st.hold {
+            return Some(Built::Held(payload));
         }
-    }
-    with_state(|st| st.client.envelope_for(&event_id, &payload, now())).flatten()
+        st.client
+            .envelope_for(&event.event_id, &payload, now())
+            .map(Built::Envelope)
+    });
+    prepared.flatten()
+}
+
+/// The envelope for an event `beforeSend` returned (as JSON): the capture's outcome again.
+#[wasm_bindgen(js_name = envelopeFor)]
+pub fn envelope_for(event_id: &str, payload: &str) -> JsValue {
+    let out = if is_event_id(event_id) {
+        with_state(|st| st.client.envelope_for(event_id, payload, now())).flatten()
+    } else {
+        None
+    };
+    outcome(event_id, out.map(Built::Envelope))
 }
 
 /// [`build`], then hands the envelope to the Rust API's delivery (app.rs).
 #[allow(dead_code)]
 fn deliver(event: Event) {
-    if let Some(out) = build(event) {
+    if let Some(Built::Envelope(out)) = build(event) {
         let delivery = with_state(|st| st.delivery.clone());
         dispatch(delivery.map(|delivery| (out, delivery)));
     }
@@ -510,15 +513,20 @@ fn set_text(target: &JsValue, key: &str, value: &str) {
     let _ = reflect_set(target, &JsValue::from_str(key), &JsValue::from_str(value));
 }
 
-/// What a capture came to, as one value for the JavaScript entry: `{ id, url?, body?, drops? }`
-/// — the envelope to send when there is one, and the drops the core counted meanwhile as
+/// What a capture came to, as one value for the JavaScript entry: `{ id, url?, body?, event?,
+/// drops? }` — the envelope to send when there is one (or the event for `beforeSend`), and the
+/// drops the core counted meanwhile as
 /// `[[reason, category, quantity], …]` (sampling, filters, beforeSend, internal errors).
-fn outcome(event_id: &str, out: Option<Outgoing>) -> JsValue {
+fn outcome(event_id: &str, built: Option<Built>) -> JsValue {
     let result = js_object();
     set_text(&result, "id", event_id);
-    if let Some(out) = out {
-        set_text(&result, "url", &out.url);
-        set_text(&result, "body", &out.body);
+    match built {
+        Some(Built::Envelope(out)) => {
+            set_text(&result, "url", &out.url);
+            set_text(&result, "body", &out.body);
+        }
+        Some(Built::Held(payload)) => set_text(&result, "event", &payload),
+        None => {}
     }
     let drops = with_state(|st| st.client.take_discarded()).unwrap_or_default();
     if !drops.is_empty() {
@@ -614,31 +622,6 @@ fn filtered_out(st: &State, event: &Event) -> bool {
                     && !convert::matches_any(&st.allow_urls, url))
         }
         None => false,
-    }
-}
-
-/// Calls `beforeSend(event, hint)` with the event as a plain object. `Some(payload)` to send
-/// (changed or not), `None` when it returned `null` (dropped). If it throws or returns
-/// something else, the event goes unmodified and the problem is logged.
-fn run_before_send(before_send: &JsValue, payload: &str) -> Option<String> {
-    let Ok(event) = json_parse(payload) else {
-        return Some(payload.to_owned());
-    };
-    let hint = js_object();
-    match before_send.unchecked_ref::<Callable>().call2(&JsValue::NULL, &event, &hint) {
-        Ok(result) if result.is_null() => None,
-        Ok(result) if result.is_object() => json_stringify(&result).ok().flatten().or_else(|| {
-            console_error("tattle: beforeSend returned an event that cannot be serialized; sending it unmodified");
-            Some(payload.to_owned())
-        }),
-        Ok(_) => {
-            console_error("tattle: beforeSend must return an event or null; sending the event unmodified");
-            Some(payload.to_owned())
-        }
-        Err(_) => {
-            console_error("tattle: beforeSend threw; sending the event unmodified");
-            Some(payload.to_owned())
-        }
     }
 }
 

@@ -266,54 +266,34 @@ fn start_with(options: &str) -> usize {
 }
 
 #[wasm_bindgen_test]
-fn before_send_changes_drops_and_survives_throwing() {
-    let src = "({ dsn: 'http://pubkey@127.0.0.1:9/42', beforeSend(event) { \
-        const v = event.exception?.values.at(-1).value ?? event.logentry.formatted; \
-        if (v === 'drop me') return null; \
-        if (v === 'throw') throw new Error('bad hook'); \
-        if (v === 'recurse') { globalThis.__tattleCapture('inner'); return event; } \
-        if (v === 'undefined') return undefined; \
-        event.tags = { ...event.tags, seen: 'yes' }; return event; } })";
-    let capture = Closure::<dyn Fn(String)>::new(|m: String| {
-        capture_message(m.into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
-    });
-    Reflect::set(
-        &js_sys::global(),
-        &"__tattleCapture".into(),
-        capture.as_ref(),
-    )
-    .unwrap();
-    let base = start_with(src);
-    capture_exception(eval("new Error('keep me')"), JsValue::UNDEFINED);
+fn with_a_before_send_the_event_is_held_for_it_then_wrapped() {
+    // The npm entry runs beforeSend in JavaScript (it may be async): the core hands back the
+    // event, scrubbed and filtered, and wraps whatever beforeSend made of it.
+    recording();
+    assert!(js::init(eval(
+        "({ dsn: 'http://pubkey@127.0.0.1:9/42', holdForBeforeSend: true })"
+    )));
+    let outcome = js::capture_message("held".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let get = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).unwrap();
+    assert!(get(&outcome, "body").is_undefined(), "no envelope yet");
+    let id = get(&outcome, "id").as_string().unwrap();
+    let event = JSON::parse(&get(&outcome, "event").as_string().unwrap()).unwrap();
+    assert_eq!(s(&event, "logentry.formatted"), "held");
+    assert_eq!(s(&event, "event_id"), id);
+    Reflect::set(&event, &"tags".into(), &eval("({ seen: 'yes' })")).unwrap();
+    let changed = String::from(JSON::stringify(&event).unwrap());
+    record(js::envelope_for(&id, &changed));
+    let sent_event = last_event();
     assert_eq!(
-        s(&last_event(), "tags.seen"),
+        s(&sent_event, "tags.seen"),
         "yes",
-        "beforeSend's change was sent"
+        "beforeSend's change is what is sent"
     );
-    capture_message("drop me".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
-    assert_eq!(sent().len(), base + 1, "null drops the event");
-    capture_message("throw".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
-    assert_eq!(
-        s(&last_event(), "logentry.formatted"),
-        "throw",
-        "sent unmodified when it throws"
-    );
-    capture_message("undefined".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
-    assert_eq!(
-        s(&last_event(), "logentry.formatted"),
-        "undefined",
-        "sent unmodified when it returns junk"
-    );
-    capture_message("recurse".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
-    let msgs: Vec<String> = sent()[base..]
-        .iter()
-        .filter_map(|(_, b)| path(&parse_envelope(b).2, "logentry.formatted").as_string())
-        .filter(|m| m == "inner" || m == "recurse")
-        .collect();
-    assert_eq!(
-        msgs,
-        ["recurse"],
-        "a capture inside beforeSend is dropped, not looped"
+    assert_eq!(s(&sent_event, "event_id"), id);
+    let bad = js::envelope_for("not an id", &changed);
+    assert!(
+        get(&bad, "body").is_undefined(),
+        "no envelope for an id tattle did not hand out"
     );
 }
 
@@ -421,12 +401,12 @@ fn a_scope_handed_in_whole_applies_to_that_capture_only() {
 fn a_drop_comes_back_with_the_capture_that_made_it() {
     recording();
     assert!(js::init(eval(
-        "({ dsn: 'http://pubkey@127.0.0.1:9/42', beforeSend: () => null })"
+        "({ dsn: 'http://pubkey@127.0.0.1:9/42', sampleRate: 0 })"
     )));
     let outcome = js::capture_message("dropped".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert!(Reflect::get(&outcome, &"body".into())
         .unwrap()
         .is_undefined());
     let drops = JSON::stringify(&Reflect::get(&outcome, &"drops".into()).unwrap()).unwrap();
-    assert_eq!(String::from(drops), r#"[["before_send","error",1]]"#);
+    assert_eq!(String::from(drops), r#"[["sample_rate","error",1]]"#);
 }

@@ -40,3 +40,31 @@ test('beforeSend changes and drops; ignoreErrors drops by substring and RegExp',
     { reason: 'event_processor', category: 'error', quantity: 2 },
   ]);
 });
+
+test("beforeSend as @sentry/browser's: the hint's originalException drops by class, an async hook is awaited", async () => {
+  const page = await browser.newPage();
+  const before = recorder.bodies.length;
+  await page.goto(stack.pageUrl('before-send.html'));
+  await page.waitForFunction(() => window.pageReady === true);
+  const { kept, denied, ok } = await page.evaluate(async () => {
+    const denied = Tattle.captureException(new PermissionDenied('not yours'));
+    const kept = Tattle.captureException(new Error('async kept'));
+    const ok = await Tattle.flush(5000);
+    return { kept, denied, ok };
+  });
+  assert.equal(ok, true, 'flush: every event was sent or dropped by the user\'s own filter');
+  const { data: ev } = await bugsink.findEvent(kept);
+  assert.equal(ev.exception.values.at(-1).value, 'async kept');
+  assert.equal(ev.tags.team, 'payments', 'the async hook\'s change is what the server stored');
+  const hints = await page.evaluate(() => window.hints);
+  assert.deepEqual(hints.map((h) => h.event_id).sort(), [denied, kept].sort(), 'hint.event_id is the capture\'s id');
+  assert.ok(hints.every((h) => h.synthetic), 'a syntheticException Error');
+  assert.deepEqual(hints.map((h) => h.original).sort(), ['async kept', 'not yours']);
+  assert.deepEqual(hints[0].mechanism, { type: 'generic', handled: true });
+  const sent = recorder.bodies.slice(before).map((b) => b.body.toString());
+  assert.ok(!sent.some((b) => b.includes('not yours')), 'the denied event never left the page');
+  const counted = sent.filter((b) => b.includes('{"type":"client_report"'))
+    .flatMap((b) => JSON.parse(b.split('\n')[2]).discarded_events);
+  assert.deepEqual(counted, [{ reason: 'before_send', category: 'error', quantity: 1 }]);
+  await page.close();
+});
