@@ -24,6 +24,7 @@ let delivery;
 let admit; // the storm guard, when on
 let wasmExports;
 const MAX_EARLY = 100; // captures held while the .wasm loads; beyond, dropped and counted
+const MAX_QUEUED = 1000; // all calls held meanwhile (scope setters, breadcrumbs); beyond, dropped
 let early = 0;
 
 function log(...args) {
@@ -38,7 +39,12 @@ let recoveries = 0;
 
 // Calls the core, or queues the call until the core is ready.
 function call(name, args) {
-  if (state === 1) queue.push([name, args]);
+  if (state === 1) {
+    // A page that logs in a loop while the .wasm loads must not grow this without bound; the
+    // captures have their own limit (MAX_EARLY) below this one.
+    if (queue.length < MAX_QUEUED || name.startsWith('capture')) queue.push([name, args]);
+    else if (queue.length === MAX_QUEUED) log('too many calls before the .wasm is ready; scope changes and breadcrumbs beyond 1,000 are dropped');
+  }
   else if (state === 2) {
     try {
       return core[name](...args);

@@ -136,6 +136,30 @@ describe('delivery', { timeout: 240000 }, () => {
     }
   });
 
+  test('calls made while the .wasm loads are bounded: a logging loop cannot grow them without end', async () => {
+    const hang = createServer(() => {});
+    await new Promise((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const page = await browser.newPage();
+    try {
+      await page.goto(pageUrl(server, 'http://k@127.0.0.1:9/1', { wasmUrl: `http://127.0.0.1:${hang.address().port}/tattle.wasm` }));
+      await page.waitForFunction(() => window.pageReady === true);
+      await page.evaluate(() => {
+        for (let i = 0; i < 20000; i++) Tattle.addBreadcrumb({ message: `step ${i}` });
+        Tattle.captureException(new Error('after the loop'));
+      });
+      // Away to a page where tattle is off: what the first one kept at pagehide stays readable.
+      await page.goto(`${server.url}/basic.html`);
+      const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('tattle:early') || '[]'));
+      assert.ok(kept.length <= 1001, `${kept.length} calls kept`);
+      assert.equal(kept.at(-1)[0], 'captureException', 'the capture after the loop is kept');
+      await page.evaluate(() => localStorage.removeItem('tattle:early'));
+    } finally {
+      await page.close();
+      hang.closeAllConnections?.();
+      hang.close();
+    }
+  });
+
   test('captures made before the .wasm loaded survive the page going away and arrive from the next load', async () => {
     const bugsink = await startBugsink();
     const recorder = await startRecorder(bugsink.url);
