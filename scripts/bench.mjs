@@ -5,8 +5,8 @@
 // and run, 3 runs, median and spread. Not a test: it prints figures and asserts nothing about
 // speed, only that each measurement measured something.
 //
-// The pages and their script are this file's own (PAGES and pageLib below): nothing under
-// bench/pages is used. tattle runs with its defaults, and "stormGuard:false" where said (a burst
+// The pages and their script are this file's own (PAGES and pageLib below). tattle runs with its
+// defaults, and "stormGuard:false" where said (a burst
 // of distinct errors is exactly what the guard thins out; those figures must see every event take
 // the full path). Delivery defaults as of the real-time delivery: an envelope leaves when built,
 // 8 requests in flight, a 1 MB in-memory backlog beyond which envelopes go to IndexedDB ('tattle'
