@@ -1,10 +1,11 @@
 //! Turns the text of a JavaScript `error.stack` into Sentry frames.
 //!
-//! Engines only hand us text, and each prints its own format, so parsing is done per line: a
-//! line is sent to the parser of the format it looks like, and lines no parser accepts (the
-//! error message, blank lines, anything else) are skipped. V8's format (Chrome, Node, Deno,
-//! workerd) is in `v8`; SpiderMonkey's and JavaScriptCore's `fn@url:line:col` lines are in
-//! `spidermonkey`.
+//! Engines only hand us text, and each prints its own format, so parsing is done per line, and
+//! lines no parser accepts (the error message, blank lines, anything else) are skipped. A stack
+//! with `at ` lines is V8's format (Chrome, Node, Deno, workerd, and the engines that print
+//! like it: Hermes, Chakra, PhantomJS), in `v8`; its other lines are the error's message, which
+//! may say anything, so they are never read as frames. Any other stack is SpiderMonkey's or
+//! JavaScriptCore's `fn@url:line:col` lines, in `spidermonkey`; they print no message.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -13,7 +14,7 @@ pub mod v8;
 pub mod wasm;
 
 use crate::protocol::Frame;
-use crate::text::{contains, head, tail};
+use crate::text::{contains, find, head, split_once, tail};
 
 /// Most frames kept per stack trace, so one deep recursion cannot make an event too large
 /// for Sentry; the middle of a longer trace is dropped, its two ends kept.
@@ -31,8 +32,15 @@ pub fn parse(stack: &str) -> Vec<Frame> {
     // are always kept; of the rest only the last `MAX_FRAMES - half` (the oldest) are held.
     let mut newest = Vec::new();
     let mut oldest = Vec::new();
+    let v8 = stack.lines().any(|l| l.trim_start().starts_with("at "));
     for line in stack.lines() {
-        let Some(frame) = parse_line(cut(line, MAX_LINE)) else {
+        let line = cut(line, MAX_LINE);
+        let frame = if v8 {
+            v8::parse_line(line)
+        } else {
+            spidermonkey::parse_line(line)
+        };
+        let Some(frame) = frame else {
             continue;
         };
         if newest.len() < half {
@@ -51,24 +59,74 @@ pub fn parse(stack: &str) -> Vec<Frame> {
         .collect()
 }
 
-/// Sends a line to the parser of the format it looks like.
-fn parse_line(line: &str) -> Option<Frame> {
-    let trimmed = line.trim_start();
-    if trimmed.starts_with("at ") {
-        v8::parse_line(line)
-    } else if !line.starts_with(char::is_whitespace) {
-        // SpiderMonkey and JavaScriptCore: `name@url:line:col`, flush left.
-        spidermonkey::parse_line(line)
-    } else {
-        None
+/// The `filename` Sentry shows for a location: the path of an http(s) or file URL, without
+/// query or hash (so one file groups the same whatever its cache-busting query), a data: URL
+/// by its media type as Sentry's own SDK names it (`<data:text/javascript>`, see
+/// [`data_name`]), or any other location (`node:fs`, `blob:…`, a plain path) as it is.
+pub fn filename_of(abs_path: &str) -> String {
+    data_name(abs_path).unwrap_or_else(|| url_path(abs_path).to_owned())
+}
+
+/// `<data:text/javascript>` for `data:text/javascript,code…`: the code a data: URL carries is
+/// no file name (it would be the whole script, and no source map can be fetched for it).
+fn data_name(abs_path: &str) -> Option<String> {
+    let rest = abs_path.strip_prefix("data:")?;
+    Some(crate::text::cat(&[
+        "<data:",
+        head(rest, find(rest, ",").unwrap_or(0)),
+        ">",
+    ]))
+}
+
+/// The frame of a function at a location; a data: URL's location is its [`data_name`] in
+/// `abs_path` too, so the code stays out of the event.
+fn frame(name: &str, path: Option<&str>, lineno: Option<u32>, colno: Option<u32>) -> Frame {
+    let data = path.and_then(data_name);
+    let path = data.as_deref().or(path);
+    Frame {
+        function: function(name),
+        filename: path.map(filename_of),
+        abs_path: path.map(str::to_owned),
+        lineno,
+        colno,
+        in_app: Some(path.is_some_and(in_app)),
+        ..Frame::default()
     }
 }
 
-/// The `filename` Sentry shows for a location: the path of an http(s) or file URL, without
-/// query or hash (so one file groups the same whatever its cache-busting query), or any other
-/// location (`node:fs`, `blob:…`, a plain path) as it is.
-pub fn filename_of(abs_path: &str) -> String {
-    url_path(abs_path).to_owned()
+/// The function name as Sentry wants it: none for an anonymous function.
+fn function(name: &str) -> Option<String> {
+    match name.trim() {
+        "" | "<anonymous>" | "?" => None,
+        n => Some(n.to_owned()),
+    }
+}
+
+/// Splits `path:line:col`, or `path:line` where the engine printed no column (Firefox before
+/// 30, Safari 6, PhantomJS) after something that is clearly a file: a path, or a URL with a
+/// path (`http://h:8080` is a host and port). `None` unless the path is plausible.
+fn position(loc: &str) -> Option<(&str, u32, Option<u32>)> {
+    let (rest, last) = trailing_number(loc)?;
+    let plausible = |p: &str| !p.is_empty() && !p.bytes().all(|b| b.is_ascii_digit());
+    if let Some((path, line)) = trailing_number(rest) {
+        return plausible(path).then_some((path, line, Some(last)));
+    }
+    // Digits left after the path (`/a.js:99999999999:2`, a line too large) are no file name.
+    let after_scheme = split_once(rest, "://").map_or(rest, |(_, r)| r);
+    let file = after_scheme.bytes().any(|b| b == b'/' || b == b'\\')
+        && !rest
+            .rsplit_once(':')
+            .is_some_and(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()));
+    file.then_some((rest, last, None))
+}
+
+/// Splits `s` at its last ':' if only digits follow.
+fn trailing_number(s: &str) -> Option<(&str, u32)> {
+    let (rest, digits) = s.rsplit_once(':')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((rest, digits.parse().ok()?))
 }
 
 /// [`filename_of`] without the copy.
@@ -93,6 +151,7 @@ fn url_path(abs_path: &str) -> &str {
 fn in_app(abs_path: &str) -> bool {
     !(abs_path == "<anonymous>"
         || abs_path == "native"
+        || abs_path == "native code"
         || abs_path.starts_with("node:")
         || abs_path.starts_with("ext:")
         || abs_path.starts_with("node-internal:")
@@ -101,6 +160,7 @@ fn in_app(abs_path: &str) -> bool {
         || abs_path.starts_with("moz-extension://")
         || abs_path.starts_with("chrome-extension://")
         || abs_path.starts_with("safari-web-extension://")
+        || abs_path.starts_with("safari-extension://")
         || contains(abs_path, "/node_modules/")
         // Deno's global npm cache ($DENO_DIR/npm/registry.npmjs.org/<package>/<version>/),
         // where `npm:` packages live when there is no node_modules folder.

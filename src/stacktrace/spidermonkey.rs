@@ -10,9 +10,17 @@
 //! - WebAssembly: SpiderMonkey `url:wasm-function[1]:0x2b`, JavaScriptCore
 //!   `<?>:wasm-function[1]` (no module, no offset).
 //!
-//! The location is split at the first `@` (names never contain one; URLs may).
+//! Older engines, still met in the wild:
+//!
+//! - JavaScriptCore in Safari 7–12 and React Native prints an anonymous function as its bare
+//!   location, no `@`: `http://h/app.js:48:22`, `index.android.bundle:29:955`;
+//! - Firefox before 30 and Safari 6 print no column: `name@url:line`;
+//! - Firefox before 14 prints the arguments after the name: `bar(1)@url:13`, `()@url:44`.
+//!
+//! Lines may come indented (copied from a log, nested in another text). The location is split
+//! at the first `@` (names never contain one; URLs may).
 
-use super::{filename_of, in_app, v8::position};
+use super::{frame, function, position};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::Frame;
@@ -22,15 +30,27 @@ use crate::text::{find, head, tail};
 pub fn parse_line(line: &str) -> Option<Frame> {
     let line = line.trim();
     if line == "[native code]" {
-        return Some(native(""));
+        return Some(frame("", Some(line), None, None));
     }
-    let at = line.find('@')?;
+    let Some(at) = line.find('@') else {
+        // An anonymous function's bare location: a URL or a path, line and column, and
+        // nothing else on the line, so a stray line of text is not taken for one.
+        let (path, line_no, col) = position(line)?;
+        let file = !path.bytes().any(|b| b.is_ascii_whitespace())
+            && path.bytes().any(|b| b == b'/' || b == b'.');
+        return (file && col.is_some()).then(|| frame("", Some(path), Some(line_no), col));
+    };
     let name = head(line, at);
     let loc = tail(line, at + 1);
     // "async*" marks an await boundary; the function is the part after it.
     let name = name.strip_prefix("async*").unwrap_or(name);
+    // Firefox before 14: `bar(1)@…`, `(null)@…`; the function is the part before the arguments.
+    let name = match name.strip_suffix(')').and_then(|n| n.find('(')) {
+        Some(open) => head(name, open),
+        None => name,
+    };
     if loc == "[native code]" {
-        return Some(native(name));
+        return Some(frame(name, Some(loc), None, None));
     }
     if loc.is_empty() {
         // JavaScriptCore's eval and `new Function` code: a name, no location at all.
@@ -53,44 +73,15 @@ pub fn parse_line(line: &str) -> Option<Frame> {
         if !tail(rest, digits).starts_with(" > ") {
             return None;
         }
-        return Some(frame(name, url, Some(line_no), None));
+        return Some(frame(name, Some(url), Some(line_no), None));
     }
     match position(loc) {
-        Some((path, line_no, col)) => Some(frame(name, path, Some(line_no), Some(col))),
+        Some((path, line_no, col)) => Some(frame(name, Some(path), Some(line_no), col)),
         // A line cut at MAX_LINE inside its location: keep the function and what is left.
         None if line.chars().nth(super::MAX_LINE - 1).is_some() => {
-            Some(frame(name, loc, None, None))
+            Some(frame(name, Some(loc), None, None))
         }
         None => None,
-    }
-}
-
-fn native(name: &str) -> Frame {
-    Frame {
-        function: function(name),
-        filename: Some("[native code]".to_owned()),
-        abs_path: Some("[native code]".to_owned()),
-        in_app: Some(false),
-        ..Frame::default()
-    }
-}
-
-fn function(name: &str) -> Option<String> {
-    match name.trim() {
-        "" | "<anonymous>" => None,
-        n => Some(n.to_owned()),
-    }
-}
-
-fn frame(name: &str, path: &str, lineno: Option<u32>, colno: Option<u32>) -> Frame {
-    Frame {
-        function: function(name),
-        filename: Some(filename_of(path)),
-        abs_path: Some(path.to_owned()),
-        lineno,
-        colno,
-        in_app: Some(in_app(path)),
-        ..Frame::default()
     }
 }
 

@@ -12,12 +12,20 @@
 //! (Deno prints an eval named by `//# sourceURL` as `name, <anonymous>:line:col`).
 //! URLs and paths may contain spaces, colons and parentheses, so the location is found as the
 //! parenthesised group that ends the line, and its numbers are split off from the right.
+//!
+//! Other engines print this format with their own variations, read here too:
+//!
+//! - Hermes (React Native): `name (address at bundle:1:31561)`, and builtins `name (native)`;
+//! - Chakra (Edge ≤ 44): builtins `Array.prototype.map (native code)`;
+//! - PhantomJS and old Chrome: `url:line` with no column, and `(async url:line:col)`;
+//! - React Native's own traces on Android and some bundlers: `name(location)`, no space;
+//! - Safari's legacy extensions: `fn@safari-extension:(//id/file.js:1:2)`.
 
-use super::{in_app, url_path};
+use super::{frame, position};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::Frame;
-use crate::text::{contains, head, rfind, rsplit_once, slice, split_once, tail};
+use crate::text::{cat, contains, head, rfind, rsplit_once, slice, split_once, tail};
 
 /// Parses one line of a V8 `error.stack`; `None` when the line is not a frame (for instance a
 /// line of the error's message that happens to start with "at ").
@@ -31,13 +39,24 @@ pub fn parse_line(line: &str) -> Option<Frame> {
 
     if let Some(body) = rest.strip_suffix(')') {
         if let Some(open) = open_paren(body) {
-            // `name (location)`: a complete frame, or nothing (`at step 3 (see the log)`).
-            return located(Some(head(body, open - 1)), tail(body, open + 1));
+            let (name, loc) = (head(body, open), tail(body, open + 1));
+            // Safari's legacy extensions: `fn@safari-extension:(//id/file.js:1:2)`, the
+            // URL's scheme outside the parentheses.
+            let frame = if name.ends_with("extension:") {
+                let (name, scheme) = split_once(name, "@").unwrap_or(("", name));
+                located(Some(name), &cat(&[scheme, loc]))
+            } else {
+                // `name (location)`: a frame, or nothing (`at step 3 (see the log)`).
+                located(Some(name), loc)
+            };
+            if frame.is_some() {
+                return frame;
+            }
         }
     }
-    // `name (location` without its ")" on a line of MAX_LINE characters: cut inside the
-    // location. The function and the start of the location are still worth keeping; the
-    // numbers may be cut short, so they are not trusted.
+    // `name (location` on a line of MAX_LINE characters: cut inside the location (a ")" at the
+    // cut is no end of it). The function and the start of the location are still worth
+    // keeping; the numbers may be cut short, so they are not trusted.
     if line.chars().nth(super::MAX_LINE - 1).is_some() {
         if let Some((name, loc)) = split_once(rest, " (") {
             if cut_location(loc) {
@@ -51,6 +70,9 @@ pub fn parse_line(line: &str) -> Option<Frame> {
 /// A frame of `name` (None for the bare form) at `loc`, if `loc` is a location V8 prints.
 fn located(name: Option<&str>, loc: &str) -> Option<Frame> {
     let name = name.unwrap_or("");
+    // Hermes: `(address at bundle:1:2)`; old Chrome: `(async http://h/a.js:1:2)`.
+    let loc = loc.strip_prefix("address at ").unwrap_or(loc);
+    let loc = loc.strip_prefix("async ").unwrap_or(loc);
     if let Some(n) = loc.strip_prefix("index ") {
         // `Promise.all (index 1)`: a builtin without a location of its own.
         let index = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
@@ -61,12 +83,12 @@ fn located(name: Option<&str>, loc: &str) -> Option<Frame> {
         let origin = eval_origin(loc);
         let (path, line, col) = position(origin)
             .or_else(|| position(rsplit_once(loc, ", ").map_or(loc, |(_, last)| last)))?;
-        return Some(frame(name, Some(path), Some(line), Some(col)));
+        return Some(frame(name, Some(path), Some(line), col));
     }
     if let Some(frame) = super::wasm::frame(name, loc) {
         return Some(frame);
     }
-    if loc == "<anonymous>" || loc == "native" {
+    if loc == "<anonymous>" || loc == "native" || loc == "native code" {
         return Some(frame(name, Some(loc), None, None));
     }
     let (path, line, col) = position(loc)?;
@@ -76,31 +98,34 @@ fn located(name: Option<&str>, loc: &str) -> Option<Frame> {
         Some(named) if !named.is_empty() => named,
         _ => path,
     };
-    Some(frame(name, Some(path), Some(line), Some(col)))
+    Some(frame(name, Some(path), Some(line), col))
 }
 
 /// Index in `body` of the "(" that opens the group ending `body` (whose ")" was stripped),
-/// preceded by a space as V8 prints it.
+/// preceded by a space as V8 prints it, or by the name where the space is missing.
 fn open_paren(body: &str) -> Option<usize> {
     let bytes = body.as_bytes();
     let mut depth = 1usize;
+    let mut open = None;
     for i in (0..bytes.len()).rev() {
         match bytes[i] {
             b')' => depth += 1,
             b'(' => {
                 depth -= 1;
                 if depth == 0 {
-                    if i > 0 && bytes[i - 1] == b' ' {
-                        return Some(i);
-                    }
+                    open = Some(i);
                     break;
                 }
             }
             _ => {}
         }
     }
-    // Unbalanced parentheses in a path or name: fall back to the last " (".
-    rfind(body, " (").map(|i| i + 1)
+    match open {
+        Some(i) if i > 0 && bytes[i - 1] == b' ' => Some(i),
+        // Unbalanced parentheses in a path or name: fall back to the last " (", then to
+        // `name(location)` without the space.
+        _ => rfind(body, " (").map(|i| i + 1).or(open.filter(|&i| i > 0)),
+    }
 }
 
 /// The innermost origin of `eval at f (eval at g (url:1:2)), <anonymous>:3:4`: `url:1:2`.
@@ -115,44 +140,12 @@ fn eval_origin(mut loc: &str) -> &str {
     loc
 }
 
-/// Splits `path:line:col`; `None` unless both numbers are there and the path is plausible.
-pub(super) fn position(loc: &str) -> Option<(&str, u32, u32)> {
-    let (rest, col) = trailing_number(loc)?;
-    let (path, line) = trailing_number(rest)?;
-    let plausible = !path.is_empty() && !path.bytes().all(|b| b.is_ascii_digit());
-    plausible.then_some((path, line, col))
-}
-
-/// Splits `s` at its last ':' if only digits follow.
-fn trailing_number(s: &str) -> Option<(&str, u32)> {
-    let (rest, digits) = s.rsplit_once(':')?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((rest, digits.parse().ok()?))
-}
-
 /// Whether a location that lost its end to the line cut still looks like a URL or a path.
 fn cut_location(loc: &str) -> bool {
     let b = loc.as_bytes();
     let drive =
         b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/');
-    !loc.contains(char::is_whitespace) && (contains(loc, "://") || loc.starts_with('/') || drive)
-}
-
-fn frame(name: &str, abs_path: Option<&str>, lineno: Option<u32>, colno: Option<u32>) -> Frame {
-    let name = name.trim();
-    let function = match name {
-        "" | "<anonymous>" | "?" => None,
-        _ => Some(name.to_owned()),
-    };
-    Frame {
-        function,
-        filename: abs_path.map(|p| url_path(p).to_owned()),
-        abs_path: abs_path.map(str::to_owned),
-        lineno,
-        colno,
-        in_app: Some(abs_path.is_some_and(in_app)),
-        ..Frame::default()
-    }
+    loc.starts_with("data:")
+        || !loc.contains(char::is_whitespace)
+            && (contains(loc, "://") || loc.starts_with('/') || drive)
 }
