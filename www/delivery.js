@@ -128,11 +128,35 @@ export function createDelivery(env) {
     let stored = false; // this lane put envelopes into the store (not sent yet)
 
     const budget = () => deadline - now();
+    // A lane with a deadline (an edge invocation) has one timer and one AbortController for all
+    // its requests, armed while something is under way: at the deadline what is in flight is
+    // aborted (once workerd ends the invocation its promise would never settle), what waits goes
+    // to the store for the next invocation, and done() resolves.
+    const finite = deadline !== Infinity;
+    let deadlineTimer;
+    let laneAbort;
+    function arm() {
+      if (finite && deadlineTimer === undefined) deadlineTimer = later(expire, budget());
+    }
+    const flying = new Set(); // this lane's requests, each with `cut` to reject it at the deadline
+    function expire() {
+      deadlineTimer = undefined;
+      if (laneAbort) laneAbort.abort();
+      laneAbort = undefined;
+      // A fetch that ignores the signal (a polyfill) is given up on all the same.
+      for (const item of flying) item.cut(new Error('the invocation\'s time is up'));
+      lane.close();
+      for (const resolve of waiters.splice(0)) resolve(false);
+    }
 
     function settleIdle() {
       // An invocation waits for its own retries (they are within its budget); a page's flush
       // does not wait out a backoff: what waits in the store makes it false.
-      if (queue.length || inFlight || storeBusy || (retryTimer !== undefined && deadline !== Infinity)) return;
+      if (queue.length || inFlight || storeBusy || (retryTimer !== undefined && finite)) return;
+      if (deadlineTimer !== undefined) {
+        cancel(deadlineTimer);
+        deadlineTimer = undefined;
+      }
       // A page's flush is true only with the store empty; an invocation's, when what it stored
       // has gone since (the store drained).
       const ok = !lane.lost && !(storedHint && (stored || deadline === Infinity));
@@ -141,6 +165,7 @@ export function createDelivery(env) {
 
     async function storeOp(fn) {
       storeBusy++;
+      arm();
       try {
         return await fn();
       } catch (e) {
@@ -188,7 +213,10 @@ export function createDelivery(env) {
     function schedule(at) {
       cancel(retryTimer);
       retryTimer = undefined;
-      if (at - now() < budget()) retryTimer = later(() => { retryTimer = undefined; drain(); settleIdle(); }, at - now());
+      if (at - now() < budget()) {
+        retryTimer = later(() => { retryTimer = undefined; drain(); settleIdle(); }, at - now());
+        arm();
+      }
     }
 
     // Takes envelopes from the store: one while probing, else as many as may fly.
@@ -259,9 +287,10 @@ export function createDelivery(env) {
         keepaliveBytes += size;
         keepaliveCount++;
       }
-      const limit = Math.min(o.timeout || Infinity, budget());
+      const limit = o.timeout || Infinity; // a lane's deadline is its own timer (arm)
       let abort;
       let timer;
+      arm();
       // The request goes once: compressed when that finishes first, plain when the page is going.
       item.launch = (bytes, gzip) => {
         if (!item.request) {
@@ -269,18 +298,22 @@ export function createDelivery(env) {
           if (gzip) headers['Content-Encoding'] = 'gzip';
           const init = { method: 'POST', body: bytes, headers };
           if (keepalive) init.keepalive = true;
-          if (limit !== Infinity && typeof AbortController === 'function') {
-            abort = new AbortController();
-            init.signal = abort.signal;
+          if (typeof AbortController === 'function') {
+            if (limit !== Infinity) abort = new AbortController();
+            else if (finite) abort = laneAbort || (laneAbort = new AbortController());
+            if (abort) init.signal = abort.signal;
           }
           try {
             item.request = env.fetch(item.url, init);
           } catch (e) {
             item.request = Promise.reject(e); // a fetch some script replaced, throwing: a failed send
           }
+          if (finite) {
+            flying.add(item);
+            item.request = Promise.race([item.request, new Promise((_, reject) => { item.cut = reject; })]);
+          }
           if (limit !== Infinity) {
-            // A request that outlives the lane's budget would be cut with the invocation, its
-            // promise never settling: give up on it in time and let the backoff take over.
+            // A request that takes longer than `timeout`: give up on it, the backoff takes over.
             item.request = Promise.race([item.request, new Promise((_, reject) => {
               timer = later(() => { if (abort) abort.abort(); reject(new Error('timed out')); }, limit);
             })]);
@@ -303,6 +336,7 @@ export function createDelivery(env) {
         },
       ).finally(() => {
         cancel(timer);
+        flying.delete(item);
         inFlightLaunch.delete(item);
         if (keepalive) {
           keepaliveBytes -= size;
@@ -376,7 +410,7 @@ export function createDelivery(env) {
         if (busy.has(item.id) || finished.has(item.id)) return;
         if (limitedUntil(limits, item.category, now())) {
           count('ratelimit_backoff', item.category, 1, lane);
-        } else if (state !== 'online') {
+        } else if (state !== 'online' || (finite && budget() <= 0)) {
           persist([item]);
           drain();
         } else if (inFlight < o.maxInFlight || unloading) {
@@ -490,15 +524,7 @@ export function createDelivery(env) {
      */
     lane(deadline) {
       const l = makeLane(deadline);
-      const flush = l.flush;
-      l.done = (reportIfDue = true) => {
-        const left = deadline - now();
-        let timer;
-        return Promise.race([
-          flush(reportIfDue),
-          new Promise((resolve) => { timer = later(() => { l.close(); resolve(false); }, left); }),
-        ]).finally(() => cancel(timer));
-      };
+      l.done = (reportIfDue = true) => l.flush(reportIfDue); // settles by the deadline (expire)
       l.count = (reason, category, quantity) => count(reason, category, quantity, l);
       if (storedHint) l.drain();
       return l;

@@ -34,6 +34,7 @@ function rig({ options, answer = () => ({ status: 200 }), store = memoryStore(10
       await settle();
     },
     sent: () => requests.map((q) => q.id),
+    pendingTimers: () => timers.length,
     // Compression runs on node's thread pool: wait (in real time) until `n` requests went out.
     async waitRequests(n) {
       const deadline = Date.now() + 10000;
@@ -418,6 +419,18 @@ describe('edge lanes (one per invocation)', () => {
     gates.get('id1')();
     await r.advance(0);
     assert.equal(aDone, true);
+  });
+
+  test('a lane holds its deadline timer only while something is under way', async () => {
+    // Deno.serve runs thousands of invocations a minute with a 60 s budget each: an idle lane's
+    // timer would pile up.
+    const r = rig({ options: { reportTimer: false } });
+    const a = r.delivery.lane(r.now() + 60000);
+    assert.equal(r.pendingTimers(), 0, 'nothing armed before a send');
+    a.add(item(1));
+    assert.equal(r.pendingTimers(), 1, 'armed while the request is out');
+    assert.equal(await a.done(), true);
+    assert.equal(r.pendingTimers(), 0, 'cleared once the lane is idle');
   });
 
   test('a lane never starts another lane\'s waiting envelopes', async () => {
