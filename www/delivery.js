@@ -326,7 +326,7 @@ export function createDelivery(env) {
         inFlightLaunch.add(item);
         request = bodyOf(item).then((b) => item.launch(b.bytes, b.gzip));
       } else {
-        request = item.launch(encoder.encode(item.body));
+        request = item.launch(item.body); // fetch encodes a string body as UTF-8 itself
       }
       request.then(
         (res) => settle(item, res.status, (name) => res.headers.get(name)),
@@ -488,7 +488,7 @@ export function createDelivery(env) {
       hide(unload) {
         unloading = unload;
         // Requests still waiting for their compression leave now, plain, in this task.
-        if (unload) for (const item of inFlightLaunch) item.launch(encoder.encode(item.body));
+        if (unload) for (const item of inFlightLaunch) item.launch(item.body);
         pump();
         lane.report(true);
         // What could not start (too many in flight) goes to the store for the next page.

@@ -74,7 +74,7 @@ function logPosts(tab) {
     if (!init || init.method !== 'POST') return real(input, init);
     const post = { tab, id: null, type: null, start: Date.now(), end: 0, status: 0, error: null };
     try {
-      const lines = new TextDecoder().decode(init.body).split('\n');
+      const lines = (typeof init.body === 'string' ? init.body : new TextDecoder().decode(init.body)).split('\n');
       post.id = JSON.parse(lines[0]).event_id ?? null;
       post.type = JSON.parse(lines[1]).type;
     } catch {

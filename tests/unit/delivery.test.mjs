@@ -45,7 +45,7 @@ function rig({ options, answer = () => ({ status: 200 }), store = memoryStore(10
   r.delivery = createDelivery({
     fetch: async (url, init) => {
       const gz = init.headers['Content-Encoding'] === 'gzip';
-      const body = new TextDecoder().decode(gz ? gunzipSync(init.body) : init.body);
+      const body = typeof init.body === 'string' ? init.body : new TextDecoder().decode(gz ? gunzipSync(init.body) : init.body);
       const id = JSON.parse(body.split('\n')[0]).event_id ?? 'report';
       const req = { url, init, body, id, at: t };
       requests.push(req);
