@@ -12,17 +12,22 @@ const say = (msg) => console.error(`[build] ${msg}`);
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...opts });
 
 const started = Date.now();
-say('cargo build --release --target wasm32-unknown-unknown --no-default-features');
+// --test-hooks: the build tattle's own tests use where they need its test hooks (a wasm export
+// that traps on purpose, delivery stats), into pkg-test/ and dist-test/. The shipped package
+// (dist/) has none of them.
+const hooks = process.argv.includes('--test-hooks');
+const features = hooks ? ['--features', 'test-hooks'] : [];
+say(`cargo build --release --target wasm32-unknown-unknown --no-default-features ${features.join(' ')}`);
 // --no-default-features: the no_std build (a panic is a plain trap; no core::fmt in the wasm).
-run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features']);
+run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features', ...features]);
 
-const pkg = join(root, 'pkg');
+const pkg = join(root, hooks ? 'pkg-test' : 'pkg');
 rmSync(pkg, { recursive: true, force: true });
 say('wasm-bindgen --target web');
 run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, '--out-name', 'tattle_core',
   join(root, 'target/wasm32-unknown-unknown/release/tattle.wasm')]);
 
-const dist = join(root, 'dist');
+const dist = join(root, hooks ? 'dist-test' : 'dist');
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 say('wasm-opt -Oz (binaryen from npm)');
@@ -63,6 +68,7 @@ for (const entry of ['index.js', 'worker.js', 'deno.js']) {
     minify: true,
     target: 'es2022',
     outfile: join(dist, entry),
+    define: { TATTLE_TEST_HOOKS: String(hooks) },
     // wasm-bindgen's glue resolves the .wasm with `new URL(…, import.meta.url)` too; keep it as is.
     external: ['*.wasm', 'node:*'],
     logLevel: 'warning',
@@ -73,4 +79,5 @@ copyFileSync(join(root, 'www/worker.d.ts'), join(dist, 'worker.d.ts'));
 copyFileSync(join(root, 'www/index.d.ts'), join(dist, 'index.d.ts'));
 
 const kb = (f) => `${statSync(join(dist, f)).size} B`;
-say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: dist/index.js ${kb('index.js')}, dist/tattle_core_bg.wasm ${kb('tattle_core_bg.wasm')}`);
+const out = hooks ? 'dist-test' : 'dist';
+say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${out}/index.js ${kb('index.js')}, ${out}/tattle_core_bg.wasm ${kb('tattle_core_bg.wasm')}`);

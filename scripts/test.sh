@@ -26,8 +26,9 @@ cargo test --target wasm32-unknown-unknown --test node
 say "wasm boundary tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web
 
-say "building the npm package"
+say "building the npm package (dist/), and the build with test hooks the e2e tests of trap containment use (dist-test/)"
 node scripts/build.mjs
+node scripts/build.mjs --test-hooks
 
 say "end-to-end tests (Playwright + Chromium + Bugsink + sentry-relay)"
 node --test --test-concurrency=1 tests/e2e/

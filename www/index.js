@@ -395,14 +395,21 @@ export function withScope(callback) {
   }
 }
 
-/** Internal, for tattle's own tests: makes the wasm core trap, as a Rust panic would. */
-export const __testTrap = () => call('testTrap', []);
+// Hooks for tattle's own tests, only in the build they use (dist-test/: scripts/build.mjs
+// --test-hooks defines TATTLE_TEST_HOOKS true); the shipped build drops this block whole.
+// trap(): makes the wasm core trap, as a Rust panic would; stats(): what the delivery holds and
+// the wasm memory size.
+// eslint-disable-next-line no-undef
+if (TATTLE_TEST_HOOKS) {
+  globalThis.__tattleTest = {
+    trap: () => call('testTrap', []),
+    stats: () => ({ ...delivery?.stats(), wasmMemoryBytes: wasmExports ? wasmExports.memory.buffer.byteLength : 0 }),
+  };
+}
 
 /** The id of the last event captured. */
 export const lastEventId = () => lastId;
 
-/** Internal, for tattle's benchmark: what the delivery holds and the wasm memory size. */
-export const __stats = () => ({ ...delivery?.stats(), wasmMemoryBytes: wasmExports ? wasmExports.memory.buffer.byteLength : 0 });
 
 /**
  * Waits until everything captured so far has been delivered. True only when the server accepted

@@ -714,7 +714,7 @@ pub fn add_breadcrumb(crumb: JsValue) {
         Some(secs) if secs > 0.0 => Timestamp((secs * 1000.0) as u64),
         _ => now(),
     };
-    let data = match to_value(&get(&crumb, "data")) {
+    let data = match convert::crumb_data(&get(&crumb, "data")) {
         Value::Object(entries) => entries.into_iter().collect(),
         _ => Default::default(),
     };
@@ -745,7 +745,9 @@ pub fn pop_scope() {
 }
 
 /// Traps on purpose, as a panic does in the npm build: tattle's tests use it to check that
-/// the JavaScript entry contains a trap and goes on with a fresh instance.
+/// the JavaScript entry contains a trap and goes on with a fresh instance. Not in the shipped
+/// package (feature `test-hooks`).
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen(js_name = testTrap)]
 pub fn test_trap() {
     core::arch::wasm32::unreachable()

@@ -16,10 +16,10 @@ before(async () => {
 
 after(() => stack?.stop());
 
-async function openPage(dsn) {
+async function openPage(dsn, extra = '') {
   const page = await browser.newPage();
   const console = collectConsole(page);
-  const query = dsn === undefined ? '' : `?dsn=${encodeURIComponent(dsn)}`;
+  const query = dsn === undefined ? '' : `?dsn=${encodeURIComponent(dsn)}${extra}`;
   await page.goto(`${server.url}/basic.html${query}`);
   await page.waitForFunction(() => window.pageReady === true);
   return { page, console };
@@ -214,13 +214,13 @@ describe('bad input never breaks the page', () => {
   });
 
   test('a trap in the wasm core is contained: fresh instance, root scope restored', async () => {
-    const { page } = await openPage(stack.dsn);
+    const { page } = await openPage(stack.dsn, '&build=test'); // the build with the trap hook
     const id = await page.evaluate(async () => {
       Tattle.setUser({ id: 'survivor' });
       Tattle.setTag('phase', 'before-trap');
       Tattle.withScope((scope) => scope.setTag('scoped', 'not-restored'));
       await Tattle.flush(); // the core is loaded
-      Tattle.__testTrap(); // what a Rust panic does in the npm build
+      __tattleTest.trap(); // what a Rust panic does in the npm build
       const id = Tattle.captureException(new Error('after the trap'));
       await Tattle.flush(5000);
       return id;

@@ -44,6 +44,14 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
     assert.ok(existsSync(join(pkg, f)), `${f} is in the package`);
   }
   assert.ok(!existsSync(join(pkg, 'src')), 'sources are not shipped');
+  assert.ok(!existsSync(join(pkg, 'dist-test')), 'the test build is not shipped');
+  // tattle's own test hooks (a wasm export that traps on purpose, delivery stats) stay out of
+  // every shipped entry and of the .wasm.
+  for (const f of ['dist/index.js', 'dist/worker.js', 'dist/deno.js']) {
+    const text = readFileSync(join(pkg, f), 'utf8');
+    assert.ok(!/testTrap|__tattleTest|__testTrap|__stats/.test(text), `${f} has no test hooks`);
+  }
+  assert.ok(!readFileSync(join(pkg, 'dist/tattle_core_bg.wasm')).includes('testTrap'), 'the .wasm exports no testTrap');
   // The `exports` map resolves the bare specifier.
   const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('tattle'))"],
     { cwd: app, encoding: 'utf8' }).trim();

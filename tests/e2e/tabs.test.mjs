@@ -39,7 +39,7 @@ import { PAGES } from '../support/stack.mjs';
 import { sleep, until } from '../support/wait.mjs';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const DIST = process.env.TATTLE_DIST || join(root, 'dist');
+const DIST = process.env.TATTLE_DIST || join(root, 'dist-test'); // with the test hooks (stats)
 const PER_TAB = 50;
 const TOTAL = 2 * PER_TAB;
 
@@ -171,15 +171,15 @@ describe('two tabs', { timeout: 240000 }, () => {
       // What each tab is up to, for a failure's message.
       const state = async () => JSON.stringify({
         stored: await tabs.A.evaluate(() => window.storedCount()),
-        A: await tabs.A.evaluate(() => Tattle.__stats()),
-        B: await tabs.B.evaluate(() => Tattle.__stats()),
+        A: await tabs.A.evaluate(() => __tattleTest.stats()),
+        B: await tabs.B.evaluate(() => __tattleTest.stats()),
         console: Object.fromEntries(Object.entries(logs).map(([k, l]) => [k, l.messages.slice(-10).map((m) => m.text)])),
       });
       await until('the 100 envelopes in IndexedDB', async () => (await tabs.A.evaluate(() => window.storedCount())) === TOTAL,
         { timeoutMs: 30000, everyMs: 100 }).catch(async (e) => { throw new Error(`${e.message}: ${await state()}`); });
       mark('100 envelopes stored');
       await sleep(2500); // both tabs probe (a 1 s backoff ±50 %) and fail at least once while down
-      const downStates = await Promise.all(pages.map((p) => p.evaluate(() => Tattle.__stats().state)));
+      const downStates = await Promise.all(pages.map((p) => p.evaluate(() => __tattleTest.stats().state)));
       bugsink = await startBugsink({ dir, port, resume: true });
       const backAt = recorder.bodies.length;
       mark(`Bugsink back (tabs were ${downStates.join(', ')})`);

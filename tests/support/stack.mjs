@@ -51,7 +51,7 @@ export async function startStack({ browser = 'chromium' } = {}) {
     stack.bugsink = await startBugsink();
     stack.recorder = await startRecorder(stack.bugsink.url);
     stack.dsn = dsnVia(stack.bugsink.dsn, stack.recorder);
-    stack.server = await startStaticServer({ '/dist/': join(root, 'dist'), '/': PAGES });
+    stack.server = await startStaticServer({ '/dist/': join(root, 'dist'), '/dist-test/': join(root, 'dist-test'), '/': PAGES });
     const launch = { firefox: launchFirefox, webkit: launchWebKit }[browser] ?? launchChromium;
     stack.browser = await launch();
   } catch (e) {
