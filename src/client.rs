@@ -295,15 +295,17 @@ impl Client {
         Some(event)
     }
 
-    /// The event as JSON, or `None` (counted) if it cannot be serialized or is over 1 MiB.
+    /// The event as JSON. One over the server's 1 MiB is trimmed to fit (see [`fit`]) rather
+    /// than lost; `None` (counted) if it cannot be serialized or still does not fit.
     pub fn payload(&mut self, event: &Event) -> Option<String> {
-        match json::to_string(event, self.float) {
-            Ok(p) if p.len() <= MAX_EVENT_BYTES => Some(p),
-            _ => {
-                self.count_discard(DiscardReason::InternalSdkError, "error");
-                None
-            }
+        let payload = match json::to_string(event, self.float) {
+            Ok(p) if p.len() > MAX_EVENT_BYTES => fit(&p),
+            other => other.ok(),
+        };
+        if payload.is_none() {
+            self.count_discard(DiscardReason::InternalSdkError, "error");
         }
+        payload
     }
 
     /// The envelope carrying one event payload (already JSON), ready to POST.
@@ -331,5 +333,362 @@ impl Client {
                 None
             }
         }
+    }
+}
+
+/// Bytes kept free for the note that says what [`fit`] left out.
+const NOTE_ROOM: usize = 2048;
+
+/// An event's JSON (`json`, over [`MAX_EVENT_BYTES`]) made to fit: the oldest breadcrumbs go
+/// first, then the largest extra values, then the largest contexts, and
+/// `extra["tattle.trimmed"]` says how many went. It works on the text our own writer made
+/// (compact, members in `Event`'s field order: contexts, extra, …, breadcrumbs), where each
+/// part's size is exact and the event is not copied; one pass. `None` when dropping all of
+/// them is not enough (the exception or the user alone is too large).
+fn fit(json: &str) -> Option<String> {
+    let b = json.as_bytes();
+    let (top, _) = members(b, 0);
+    // A top-level member's value (for `"breadcrumbs":{"values":[…]}`, the array inside).
+    let part = |name: &[u8], inner: bool| {
+        for &(start, _) in &top {
+            let key_end = value_end(b, start);
+            if b.get(start + 1..key_end - 1) == Some(name) {
+                let at = key_end + 1;
+                return Part::of(b, if inner { value_end(b, at + 1) + 1 } else { at });
+            }
+        }
+        Part::default()
+    };
+    // In the text's order.
+    let mut parts = [
+        part(b"contexts", false),
+        part(b"extra", false),
+        part(b"breadcrumbs", true),
+    ];
+    let mut excess = (b.len() + NOTE_ROOM).saturating_sub(MAX_EVENT_BYTES);
+    let mut note = String::from("over 1 MiB, left out:");
+    let mut sep = " ";
+    for (i, label) in [(2, " breadcrumbs"), (1, " extra"), (0, " contexts")] {
+        // Breadcrumbs oldest first (any size will do), the others largest first.
+        let n = parts[i].drop(&mut excess, i < 2);
+        if n > 0 {
+            note.push_str(sep);
+            note.push_str(&json::u64_digits(n as u64));
+            note.push_str(label);
+            sep = ", ";
+        }
+    }
+    let mut entry = String::from("\"tattle.trimmed\":");
+    json::push_str_literal(&mut entry, &note);
+    let mut out = String::with_capacity(MAX_EVENT_BYTES);
+    let mut at = 0;
+    for (i, part) in parts.iter().enumerate() {
+        part.write(json, &mut at, if i == 1 { &entry } else { "" }, &mut out);
+    }
+    out.push_str(crate::text::tail(json, at));
+    if parts[1].end == 0 {
+        out.pop(); // the event's closing brace
+        out.push_str(",\"extra\":{");
+        out.push_str(&entry);
+        out.push_str("}}");
+    }
+    (out.len() <= MAX_EVENT_BYTES).then_some(out)
+}
+
+/// An object's or array's members in an event's JSON text, as spans; a dropped one's span
+/// becomes empty. The default: none (`end` 0).
+#[derive(Default)]
+struct Part {
+    open: usize,
+    end: usize,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Part {
+    fn of(b: &[u8], open: usize) -> Part {
+        let (spans, end) = members(b, open);
+        Part { open, end, spans }
+    }
+
+    /// Drops members until `excess` bytes went (each its size and a comma): the largest first
+    /// (within a factor of two: a halving threshold, O(n log size) instead of a sort), or in
+    /// order. Returns how many.
+    fn drop(&mut self, excess: &mut usize, largest_first: bool) -> usize {
+        let mut n = 0;
+        let mut threshold = match largest_first {
+            true => self.spans.iter().map(|&(s, e)| e - s).max().unwrap_or(0),
+            false => 1,
+        };
+        while *excess > 0 && threshold > 0 {
+            for span in self.spans.iter_mut() {
+                let size = span.1 - span.0;
+                if *excess > 0 && size > 0 && size >= threshold {
+                    *excess = excess.saturating_sub(size + 1);
+                    span.0 = span.1;
+                    n += 1;
+                }
+            }
+            threshold /= 2;
+        }
+        n
+    }
+
+    /// Copies `json` from `at` to this part into `out`, then the part with its kept members
+    /// and `with` (one more member) after them.
+    fn write(&self, json: &str, at: &mut usize, with: &str, out: &mut String) {
+        if self.end == 0 {
+            return;
+        }
+        out.push_str(crate::text::slice(json, *at, self.open + 1));
+        let mut sep = "";
+        for &(start, end) in self.spans.iter().filter(|(s, e)| s < e) {
+            out.push_str(sep);
+            out.push_str(crate::text::slice(json, start, end));
+            sep = ",";
+        }
+        if !with.is_empty() {
+            out.push_str(sep);
+            out.push_str(with);
+        }
+        out.push_str(crate::text::slice(json, self.end - 1, self.end));
+        *at = self.end;
+    }
+}
+
+/// Where the JSON value starting at `start` ends (exclusive), in our writer's compact output.
+fn value_end(b: &[u8], start: usize) -> usize {
+    let (mut depth, mut in_str, mut i) = (0usize, false, start);
+    while let Some(&c) = b.get(i) {
+        if in_str {
+            match c {
+                b'\\' => i += 1,
+                b'"' if depth == 0 => return i + 1,
+                b'"' => in_str = false,
+                _ => {}
+            }
+        } else {
+            match c {
+                b'"' => in_str = true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' | b',' if depth == 0 => return i,
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The members of the object or array opening at `open` (`"key":value` for an object, as
+/// spans) and the index just past its closing bracket.
+fn members(b: &[u8], open: usize) -> (Vec<(usize, usize)>, usize) {
+    let object = b.get(open) == Some(&b'{');
+    let mut spans = Vec::new();
+    let mut i = open + 1;
+    while b.get(i).is_some_and(|&c| c != b'}' && c != b']') {
+        let start = i;
+        if object {
+            i = value_end(b, i) + 1; // the key and its colon
+        }
+        i = value_end(b, i);
+        spans.push((start, i));
+        if b.get(i) == Some(&b',') {
+            i += 1;
+        }
+    }
+    (spans, i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{Breadcrumb, Map, User, Value};
+    use crate::scope::MAX_CRUMB_MESSAGE_CHARS;
+    use std::string::ToString;
+
+    fn client() -> Client {
+        let options = ClientOptions {
+            dsn: Some("http://key@127.0.0.1:9/1".into()),
+            ..ClientOptions::default()
+        };
+        Client::new(options, |f, out| out.push_str(&f.to_string())).unwrap()
+    }
+
+    fn crumb(n: usize, message: String) -> Breadcrumb {
+        Breadcrumb {
+            timestamp: Timestamp(1_700_000_000_000 + n as u64),
+            ty: None,
+            category: Some("console".into()),
+            message: Some(message),
+            level: None,
+            data: Map::new(),
+        }
+    }
+
+    fn event() -> Event {
+        Client::message_event(
+            "m",
+            Level::Error,
+            "0123456789abcdef0123456789abcdef".into(),
+            Timestamp(1_700_000_001_000),
+            None,
+        )
+    }
+
+    fn big(kb: usize) -> Value {
+        Value::from("y".repeat(kb * 1024).as_str())
+    }
+
+    /// The payload for `e`, which must fit, parsed; with the event it came from as JSON, to
+    /// compare what was kept.
+    fn fitted(e: &Event) -> (serde_json::Value, serde_json::Value) {
+        let mut c = client();
+        let payload = c.payload(e).expect("trimmed, not dropped");
+        assert!(payload.len() <= MAX_EVENT_BYTES, "{} bytes", payload.len());
+        assert_eq!(c.discarded().count(), 0);
+        let whole = json::to_string(e, |f, out| out.push_str(&f.to_string())).unwrap();
+        (
+            serde_json::from_str(&payload).unwrap(),
+            serde_json::from_str(&whole).unwrap(),
+        )
+    }
+
+    #[test]
+    fn an_event_over_1_mib_loses_its_oldest_breadcrumbs_not_itself() {
+        let mut e = event();
+        // Built directly (the scope would have cut these to 2,048 characters): 100 × 20 KB.
+        e.breadcrumbs = Some(Values {
+            values: (0..100)
+                .map(|n| crumb(n, std::format!("{n:03}{}", "x".repeat(20_000))))
+                .collect(),
+        });
+        e.extra.insert("small".into(), Value::from("kept"));
+        e.contexts.insert("app".into(), Value::from("kept too"));
+        let (sent, whole) = fitted(&e);
+        let crumbs = sent["breadcrumbs"]["values"].as_array().unwrap();
+        let dropped = 100 - crumbs.len();
+        assert!(
+            (45..=55).contains(&dropped),
+            "no more than needed: {dropped}"
+        );
+        assert_eq!(
+            sent["extra"]["tattle.trimmed"],
+            std::format!("over 1 MiB, left out: {dropped} breadcrumbs")
+        );
+        assert_eq!(
+            crumbs[..],
+            whole["breadcrumbs"]["values"].as_array().unwrap()[dropped..],
+            "the newest stay as they were"
+        );
+        assert_eq!(sent["extra"]["small"], "kept", "breadcrumbs went first");
+        assert_eq!(sent["contexts"], whole["contexts"]);
+        // Everything else is as it was.
+        for key in [
+            "event_id",
+            "timestamp",
+            "level",
+            "logentry",
+            "sdk",
+            "platform",
+        ] {
+            assert_eq!(sent[key], whole[key], "{key}");
+        }
+    }
+
+    #[test]
+    fn then_the_largest_extra_values_then_contexts() {
+        let mut e = event();
+        e.breadcrumbs = Some(Values {
+            values: vec![crumb(0, "x".repeat(MAX_CRUMB_MESSAGE_CHARS))],
+        });
+        for (key, kb) in [("a", 10), ("x", 300), ("y", 300), ("z", 300), ("w", 300)] {
+            e.extra.insert(key.into(), big(kb));
+        }
+        e.contexts.insert("app".into(), big(200));
+        let (sent, _) = fitted(&e);
+        let extra = sent["extra"].as_object().unwrap();
+        let mut kept: Vec<_> = extra.keys().map(String::as_str).collect();
+        kept.sort();
+        assert_eq!(kept, ["a", "tattle.trimmed", "w", "z"]);
+        assert!(
+            sent["contexts"]["app"].is_string(),
+            "contexts only if extra was not enough"
+        );
+        assert_eq!(sent["breadcrumbs"]["values"], serde_json::json!([]));
+        assert_eq!(
+            extra["tattle.trimmed"],
+            "over 1 MiB, left out: 1 breadcrumbs, 2 extra"
+        );
+
+        // Contexts go when extra is not enough; with no extra, one is made for the note.
+        let mut e = event();
+        e.contexts.insert("one".into(), big(700));
+        e.contexts.insert("two".into(), big(500));
+        e.tags.insert("t".into(), "v".into());
+        let (sent, whole) = fitted(&e);
+        assert!(sent["contexts"].get("one").is_none());
+        assert_eq!(sent["contexts"]["two"], whole["contexts"]["two"]);
+        assert_eq!(sent["tags"], whole["tags"]);
+        assert_eq!(
+            sent["extra"],
+            serde_json::json!({ "tattle.trimmed": "over 1 MiB, left out: 1 contexts" })
+        );
+    }
+
+    #[test]
+    fn nested_names_and_quotes_do_not_confuse_the_trimming() {
+        // A context named "extra" and "breadcrumbs", strings holding `","extra":{` and brackets,
+        // a user with the same keys: only the event's own members are cut.
+        let mut e = event();
+        let tricky = Value::Object(vec![
+            ("extra".into(), Value::from(r#"","extra":{"a":[}]""#)),
+            (
+                "breadcrumbs".into(),
+                Value::Array(vec![Value::from("]}\\\"")]),
+            ),
+        ]);
+        e.contexts.insert("extra".into(), tricky.clone());
+        e.contexts.insert("breadcrumbs".into(), tricky.clone());
+        e.user = Some(User {
+            id: Some(r#"{"extra":1}"#.into()),
+            data: [("extra".to_string(), tricky.clone())]
+                .into_iter()
+                .collect(),
+            ..User::default()
+        });
+        e.extra.insert("extra".into(), tricky);
+        e.extra.insert("huge".into(), big(1100));
+        e.breadcrumbs = Some(Values {
+            values: (0..3).map(|n| crumb(n, r#""]},"#.into())).collect(),
+        });
+        let (sent, whole) = fitted(&e);
+        assert_eq!(sent["contexts"], whole["contexts"]);
+        assert_eq!(sent["user"], whole["user"]);
+        assert_eq!(sent["extra"]["extra"], whole["extra"]["extra"]);
+        assert!(sent["extra"].get("huge").is_none());
+        assert_eq!(sent["breadcrumbs"]["values"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn an_event_that_cannot_be_trimmed_is_dropped_and_counted() {
+        let mut c = client();
+        let mut e = event();
+        let mut request = Request::default();
+        request
+            .headers
+            .insert("X-Big".into(), "h".repeat(MAX_EVENT_BYTES));
+        e.request = Some(request);
+        e.extra.insert("a".into(), Value::from("small"));
+        assert_eq!(c.payload(&e), None);
+        assert_eq!(
+            c.discarded().collect::<Vec<_>>(),
+            [(DiscardReason::InternalSdkError, "error", 1)]
+        );
     }
 }

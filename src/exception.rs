@@ -123,14 +123,29 @@ pub fn exception_from(thrown: &Thrown, mechanism: Mechanism) -> Exception {
     }
 }
 
-/// `Object captured as exception with keys: a, b, c` — keys sorted so grouping is stable.
+/// Characters of the key list shown in `… captured as exception with keys: a, b, c`.
+const MAX_KEY_LIST_CHARS: usize = 200;
+
+/// `Object captured as exception with keys: a, b, c` — keys sorted so grouping is stable, in
+/// O(n log n) (a thrown object may have tens of thousands), and joined only as far as shown.
 fn object_value(class: &str, keys: &[String]) -> String {
     if keys.is_empty() {
         return cat(&[class, " captured as exception with no keys"]);
     }
     let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    crate::text::sort_small(&mut keys);
-    let keys = truncate(&keys.join(", "), 200);
+    crate::protocol::budget::sort_strs(&mut keys);
+    let mut list = String::new();
+    for key in keys {
+        if !list.is_empty() {
+            list.push_str(", ");
+        }
+        list.push_str(key);
+        // More bytes than 4 per shown character: certainly more characters than shown.
+        if list.len() > 4 * MAX_KEY_LIST_CHARS {
+            break;
+        }
+    }
+    let keys = truncate(&list, MAX_KEY_LIST_CHARS);
     cat(&[class, " captured as exception with keys: ", &keys])
 }
 
@@ -349,6 +364,25 @@ mod tests {
         assert_eq!(
             (r.ty.as_str(), r.value.as_str()),
             ("Response", "Response captured as exception with no keys")
+        );
+    }
+
+    #[test]
+    fn fifty_thousand_keys_are_sorted_and_listed_as_far_as_shown() {
+        // Reversed: the insertion sort's worst case (72 s for 50,000 keys in a debug build).
+        let keys: Vec<String> = (0..50_000)
+            .rev()
+            .map(|i| std::format!("key{i:05}"))
+            .collect();
+        let e = exception_from(&Thrown::Object { class: None, keys }, mech());
+        let shown = e
+            .value
+            .strip_prefix("Object captured as exception with keys: key00000, key00001, key00002")
+            .expect(&e.value);
+        assert!(shown.ends_with('…'));
+        assert_eq!(
+            e.value.chars().count(),
+            "Object captured as exception with keys: ".len() + MAX_KEY_LIST_CHARS
         );
     }
 

@@ -1,14 +1,43 @@
 //! The scope: data that every event captured while it is current carries along.
+//!
+//! What goes in is bounded: at most [`MAX_ENTRIES`] tags, contexts and extra keys, values within
+//! [`budget::DATA`], breadcrumbs of at most [`MAX_CRUMB_MESSAGE_CHARS`] with data within
+//! [`budget::CRUMB_DATA`]. (Values from the npm entry were read within these very limits by
+//! js/convert.rs; see [`bounded`].)
 
 use crate::exception::truncate;
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::protocol::budget;
 use crate::protocol::{Breadcrumb, Event, Level, Map, User, Value, Values};
 
 /// Longest tag value Sentry accepts, in characters.
 pub const MAX_TAG_VALUE_CHARS: usize = 200;
 /// Default and upper bound of kept breadcrumbs.
 pub const MAX_BREADCRUMBS: usize = 100;
+/// Most tags, contexts and extra keys a scope holds: a new key beyond is ignored (one already
+/// set still changes), so each set costs at most this many comparisons.
+pub const MAX_ENTRIES: usize = 100;
+/// Longest tag key, context name or extra key, in characters.
+pub const MAX_KEY_CHARS: usize = 200;
+/// Longest breadcrumb message, in characters: a console line or two of a stack, not a 50 KB
+/// JSON dump sent again with every event (Relay's own limit for messages is 8,192).
+pub const MAX_CRUMB_MESSAGE_CHARS: usize = 2048;
+/// Longest breadcrumb category or type, in characters.
+pub const MAX_CRUMB_NAME_CHARS: usize = 128;
+
+/// `value` within `limits`. With std (the Rust API, the tests) it is walked again here; the npm
+/// build (no std) gets values only from js/convert.rs, which read them within these limits
+/// already, and a second walker there would cost 2 KB of wasm for nothing.
+#[cfg(any(feature = "std", test))]
+fn bounded(value: Value, limits: budget::Limits) -> Value {
+    budget::trim(&value, limits)
+}
+
+#[cfg(not(any(feature = "std", test)))]
+fn bounded(value: Value, _limits: budget::Limits) -> Value {
+    value
+}
 
 /// User, tags, contexts, extra, breadcrumbs, level and fingerprint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30,8 +59,11 @@ impl Scope {
 
     /// Sets a tag; the value is cut to 200 characters as Sentry requires.
     pub fn set_tag(&mut self, key: &str, value: &str) {
-        self.tags
-            .insert(truncate(key, 200), truncate(value, MAX_TAG_VALUE_CHARS));
+        self.tags.insert_within(
+            truncate(key, MAX_KEY_CHARS),
+            truncate(value, MAX_TAG_VALUE_CHARS),
+            MAX_ENTRIES,
+        );
     }
 
     /// Removes a tag.
@@ -39,17 +71,25 @@ impl Scope {
         self.tags.remove(key);
     }
 
-    /// Sets or (with `None`) removes a named context.
+    /// Sets or (with `None`) removes a named context, kept within [`budget::DATA`].
     pub fn set_context(&mut self, name: &str, value: Option<Value>) {
+        let name = truncate(name, MAX_KEY_CHARS);
         match value {
-            Some(v) => self.contexts.insert(name.to_owned(), v),
-            None => self.contexts.remove(name),
+            Some(v) => {
+                self.contexts
+                    .insert_within(name, bounded(v, budget::DATA), MAX_ENTRIES);
+            }
+            None => self.contexts.remove(&name),
         }
     }
 
-    /// Sets one extra value.
+    /// Sets one extra value, kept within [`budget::DATA`].
     pub fn set_extra(&mut self, key: &str, value: Value) {
-        self.extra.insert(key.to_owned(), value);
+        self.extra.insert_within(
+            truncate(key, MAX_KEY_CHARS),
+            bounded(value, budget::DATA),
+            MAX_ENTRIES,
+        );
     }
 
     /// Overrides the level of events captured in this scope.
@@ -62,10 +102,30 @@ impl Scope {
         self.fingerprint = fingerprint;
     }
 
-    /// Adds a breadcrumb, dropping the oldest beyond `max`.
-    pub fn add_breadcrumb(&mut self, crumb: Breadcrumb, max: usize) {
+    /// Adds a breadcrumb, dropping the oldest beyond `max`. Its message is cut to
+    /// [`MAX_CRUMB_MESSAGE_CHARS`], category and type to [`MAX_CRUMB_NAME_CHARS`], its data kept
+    /// within [`budget::CRUMB_DATA`].
+    pub fn add_breadcrumb(&mut self, mut crumb: Breadcrumb, max: usize) {
         if max == 0 {
             return;
+        }
+        let cut = |text: &mut Option<String>, max: usize| {
+            if let Some(t) = text.as_mut() {
+                if t.len() > max {
+                    *t = truncate(t, max);
+                }
+            }
+        };
+        cut(&mut crumb.message, MAX_CRUMB_MESSAGE_CHARS);
+        cut(&mut crumb.category, MAX_CRUMB_NAME_CHARS);
+        cut(&mut crumb.ty, MAX_CRUMB_NAME_CHARS);
+        // (The npm build's data was read within these limits already: see `bounded`.)
+        #[cfg(any(feature = "std", test))]
+        if !crumb.data.is_empty() {
+            let data = Value::Object(core::mem::take(&mut crumb.data).into_entries());
+            if let Value::Object(entries) = bounded(data, budget::CRUMB_DATA) {
+                crumb.data = entries.into_iter().collect();
+            }
         }
         if self.breadcrumbs.len() >= max {
             let excess = self.breadcrumbs.len() + 1 - max;
@@ -165,6 +225,107 @@ mod tests {
         let mut e = Event::default();
         s.apply(&mut e);
         assert_eq!(e.tags["k"].chars().count(), 200);
+    }
+
+    #[test]
+    fn breadcrumbs_are_cut_to_their_limits() {
+        let mut s = Scope::default();
+        let mut big = crumb(1);
+        big.message = Some("m".repeat(20_000));
+        big.category = Some("c".repeat(1000));
+        big.data = (0..500)
+            .map(|k| (std::format!("k{k}"), Value::from("v".repeat(5000).as_str())))
+            .collect();
+        big.data.insert(
+            "deep".into(),
+            Value::Object(vec![(
+                "a".into(),
+                Value::Object(vec![("b".into(), Value::Bool(true))]),
+            )]),
+        );
+        s.add_breadcrumb(big, 100);
+        let mut e = Event::default();
+        s.apply(&mut e);
+        let c = &e.breadcrumbs.unwrap().values[0];
+        let message = c.message.as_deref().unwrap();
+        assert_eq!(message.chars().count(), MAX_CRUMB_MESSAGE_CHARS);
+        assert!(message.ends_with('…'));
+        assert_eq!(
+            c.category.as_deref().unwrap().chars().count(),
+            MAX_CRUMB_NAME_CHARS
+        );
+        let data_json = crate::json::to_string(&c.data, |_, _| ()).unwrap();
+        assert!(
+            data_json.len() <= budget::CRUMB_DATA.bytes + 2048,
+            "{} bytes of data",
+            data_json.len()
+        );
+        assert_eq!(c.data["k0"].as_str().unwrap().chars().count(), 1024);
+        assert_eq!(
+            c.data.iter().last().unwrap().1.as_str(),
+            Some(budget::TRIMMED)
+        );
+        // A short one is left as it is.
+        let mut s = Scope::default();
+        s.add_breadcrumb(crumb(7), 100);
+        let mut e = Event::default();
+        s.apply(&mut e);
+        assert_eq!(e.breadcrumbs.unwrap().values[0], crumb(7));
+    }
+
+    #[test]
+    fn maps_hold_at_most_max_entries_and_values_are_bounded() {
+        let mut s = Scope::default();
+        for k in 0..20_000 {
+            let key = std::format!("k{k}");
+            s.set_tag(&key, "v");
+            s.set_extra(&key, Value::Bool(true));
+            s.set_context(&key, Some(Value::Null));
+        }
+        s.set_extra("k5", Value::from("changed"));
+        s.set_context(
+            "deep",
+            Some(Value::Object(vec![(
+                "a".into(),
+                Value::Object(vec![(
+                    "b".into(),
+                    Value::Object(vec![("c".into(), Value::Object(vec![]))]),
+                )]),
+            )])),
+        );
+        let mut e = Event::default();
+        s.apply(&mut e);
+        assert_eq!(e.tags.len(), MAX_ENTRIES);
+        assert_eq!(e.extra.len(), MAX_ENTRIES);
+        assert_eq!(e.contexts.len(), MAX_ENTRIES);
+        assert_eq!(
+            e.extra["k5"].as_str(),
+            Some("changed"),
+            "a key already set still changes"
+        );
+        assert!(
+            !e.contexts.contains_key("deep"),
+            "no room for a new context"
+        );
+        let mut s = Scope::default();
+        s.set_context(
+            "deep",
+            Some(Value::Object(vec![(
+                "a".into(),
+                Value::Object(vec![(
+                    "b".into(),
+                    Value::Object(vec![("c".into(), Value::Object(vec![]))]),
+                )]),
+            )])),
+        );
+        let mut e = Event::default();
+        s.apply(&mut e);
+        let deep = &e.contexts["deep"];
+        let c = deep
+            .get("a")
+            .and_then(|a| a.get("b"))
+            .and_then(|b| b.get("c"));
+        assert_eq!(c.and_then(Value::as_str), Some("[Object]"), "three levels");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::protocol::budget::{self, Kind, Source};
 use crate::protocol::{User, Value};
 use crate::text::cat;
 use wasm_bindgen::prelude::*;
@@ -14,9 +15,16 @@ extern "C" {
     fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
     fn object_keys(o: &JsValue) -> Result<JsValue, JsValue>;
-    /// `Array.isArray(v)`.
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
-    pub fn is_array(v: &JsValue) -> bool;
+    // Every import that touches a user's value is `catch`: a revoked Proxy makes even
+    // `Array.isArray` throw, and a throw through wasm frames skips every destructor (a borrow of
+    // the state would stay taken for good).
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn array_is_array(v: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(js_namespace = ["String", "prototype", "slice"], js_name = call, catch)]
+    fn string_slice(v: &JsValue, start: f64, end: f64) -> Result<String, JsValue>;
+    /// `keys[index]` of an `Object.keys` array: a string, read in one call.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
+    fn key_at(keys: &JsValue, index: f64) -> Result<String, JsValue>;
     /// A RegExp, for `ignoreErrors` and the URL filters.
     #[wasm_bindgen(js_name = RegExp)]
     type JsRegExp;
@@ -33,10 +41,14 @@ extern "C" {
     fn object_tag(v: &JsValue) -> Result<String, JsValue>;
 }
 
-/// How deep user data is followed; deeper values become a placeholder (this also ends cycles).
-pub const MAX_DEPTH: u32 = 6;
-/// How many entries of one object or array are kept.
-pub const MAX_BREADTH: usize = 100;
+/// Most patterns of one `ignoreErrors` / `denyUrls` / `allowUrls` looked at (a Proxy can claim
+/// any length).
+const MAX_PATTERNS: usize = 1000;
+
+/// `Array.isArray(v)`; false if it throws (a revoked Proxy).
+pub fn is_array(v: &JsValue) -> bool {
+    array_is_array(v).unwrap_or(false)
+}
 
 /// `target[key]`, or `undefined` if reading it throws or `target` is not an object.
 pub fn get(target: &JsValue, key: &str) -> JsValue {
@@ -53,7 +65,7 @@ pub fn matches_any(patterns: &JsValue, text: &str) -> bool {
         return false;
     }
     let len = get(patterns, "length").as_f64().unwrap_or(0.0) as usize;
-    (0..len).any(|i| {
+    (0..len.min(MAX_PATTERNS)).any(|i| {
         let p = get_index(patterns, i);
         match p.as_string() {
             Some(s) => crate::text::contains(text, &s),
@@ -108,6 +120,12 @@ pub fn class_name(value: &JsValue) -> Option<String> {
 
 /// Own enumerable string keys, or none if enumerating throws.
 pub fn keys(value: &JsValue) -> Vec<String> {
+    keys_upto(value, usize::MAX)
+}
+
+/// The first `max` own enumerable string keys (`Object.keys` is one call; only these few come
+/// across into wasm).
+fn keys_upto(value: &JsValue, max: usize) -> Vec<String> {
     if !value.is_object() {
         return Vec::new();
     }
@@ -115,17 +133,10 @@ pub fn keys(value: &JsValue) -> Vec<String> {
         return Vec::new();
     };
     let len = get(&keys, "length").as_f64().unwrap_or(0.0) as usize;
-    (0..len)
-        .filter_map(|i| {
-            reflect_get(&keys, &JsValue::from_f64(i as f64))
-                .ok()?
-                .as_string()
-        })
+    (0..len.min(max))
+        .filter_map(|i| key_at(&keys, i as f64).ok())
         .collect()
 }
-
-/// Longest string kept in user data, in characters (Relay trims longer ones anyway).
-pub const MAX_STRING_CHARS: usize = 8192;
 
 /// Objects that JSON cannot hold as data: a DOM node becomes `[HTMLButtonElement: button#buy]`,
 /// a Date its ISO time, a Map/Set/Promise/WeakMap… its tag. Plain objects and arrays: `None`.
@@ -149,71 +160,75 @@ fn special_object(value: &JsValue) -> Option<String> {
     }
 }
 
-/// Converts user data to a JSON value with depth and breadth limits.
+/// Converts user data to a JSON value within [`budget::DATA`]: cycles, depth, breadth, string
+/// length and size bounded, the work too (see protocol/budget.rs).
 pub fn to_value(value: &JsValue) -> Value {
-    convert(value, MAX_DEPTH)
+    budget::read(value, budget::DATA)
 }
 
-fn convert(value: &JsValue, depth: u32) -> Value {
-    if value.is_null() || value.is_undefined() {
-        return Value::Null;
+/// A breadcrumb's `data` as a JSON value, within [`budget::CRUMB_DATA`].
+pub fn crumb_data(value: &JsValue) -> Value {
+    budget::read(value, budget::CRUMB_DATA)
+}
+
+impl Source for JsValue {
+    fn kind(&self, chars: usize) -> Kind {
+        let value = self;
+        if value.is_null() || value.is_undefined() {
+            return Kind::Leaf(Value::Null);
+        }
+        if let Some(b) = value.as_bool() {
+            return Kind::Leaf(Value::Bool(b));
+        }
+        if let Some(n) = value.as_f64() {
+            return Kind::Leaf(Value::Number(n));
+        }
+        if value.is_string() {
+            // Only the head comes across: a 50 MB string is not copied into wasm to be cut.
+            // Twice the characters in UTF-16 units, so astral characters cannot cut it short.
+            let units = (chars as f64 + 1.0) * 2.0;
+            return Kind::Leaf(Value::String(
+                string_slice(value, 0.0, units).unwrap_or_default(),
+            ));
+        }
+        if value.is_function() {
+            let name = get_string(value, "name")
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "<anonymous>".into());
+            return Kind::Leaf(Value::String(cat(&["[Function: ", &name, "]"])));
+        }
+        if !value.is_object() {
+            // bigint, symbol
+            return Kind::Leaf(Value::String(safe_string(value)));
+        }
+        if is_error(value) {
+            let name = get_string(value, "name").unwrap_or_else(|| "Error".into());
+            let message = get_string(value, "message").unwrap_or_default();
+            return Kind::Leaf(Value::String(cat(&[&name, ": ", &message])));
+        }
+        if let Some(text) = special_object(value) {
+            return Kind::Leaf(Value::String(text));
+        }
+        if is_array(value) {
+            return Kind::List(get(value, "length").as_f64().unwrap_or(0.0) as usize);
+        }
+        Kind::Map
     }
-    if let Some(b) = value.as_bool() {
-        return Value::Bool(b);
+
+    fn same(&self, other: &Self) -> bool {
+        self == other // `===`: identity for objects
     }
-    if let Some(n) = value.as_f64() {
-        return Value::Number(n);
+
+    fn keys(&self, max: usize) -> Vec<String> {
+        keys_upto(self, max)
     }
-    if let Some(s) = value.as_string() {
-        return Value::String(crate::exception::truncate(&s, MAX_STRING_CHARS));
+
+    fn child(&self, index: usize, key: Option<&str>) -> Self {
+        match key {
+            Some(key) => get(self, key),
+            None => get_index(self, index),
+        }
     }
-    if value.is_function() {
-        let name = get_string(value, "name")
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "<anonymous>".into());
-        return Value::String(cat(&["[Function: ", &name, "]"]));
-    }
-    if !value.is_object() {
-        // bigint, symbol
-        return Value::String(safe_string(value));
-    }
-    if depth == 0 {
-        return Value::String(
-            if is_array(value) {
-                "[Array]"
-            } else {
-                "[Object]"
-            }
-            .to_owned(),
-        );
-    }
-    if is_error(value) {
-        let name = get_string(value, "name").unwrap_or_else(|| "Error".into());
-        let message = get_string(value, "message").unwrap_or_default();
-        return Value::String(cat(&[&name, ": ", &message]));
-    }
-    if let Some(text) = special_object(value) {
-        return Value::String(text);
-    }
-    if is_array(value) {
-        let len = get(value, "length").as_f64().unwrap_or(0.0) as usize;
-        let items = (0..len.min(MAX_BREADTH))
-            .map(|i| {
-                let item = get_index(value, i);
-                convert(&item, depth - 1)
-            })
-            .collect();
-        return Value::Array(items);
-    }
-    let entries = keys(value)
-        .into_iter()
-        .take(MAX_BREADTH)
-        .map(|k| {
-            let v = convert(&get(value, &k), depth - 1);
-            (k, v)
-        })
-        .collect();
-    Value::Object(entries)
 }
 
 /// A Sentry user from `{ id, email, username, ip_address, ...rest }`; `null` clears it.

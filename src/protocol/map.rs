@@ -25,10 +25,25 @@ impl<V> Map<V> {
 
     /// Sets `key`, replacing an earlier value in place.
     pub fn insert(&mut self, key: String, value: V) {
+        self.insert_within(key, value, usize::MAX);
+    }
+
+    /// Sets `key` as [`insert`](Self::insert) does, unless it is new and the map already has
+    /// `max` entries; returns whether it was set. (Bounds the map, so a loop setting 20,000 keys
+    /// stays linear.)
+    pub fn insert_within(&mut self, key: String, value: V, max: usize) -> bool {
+        let len = self.0.len();
         match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
-            None => self.0.push((key, value)),
+            None if len < max => self.0.push((key, value)),
+            None => return false,
         }
+        true
+    }
+
+    /// The entries, in insertion order.
+    pub fn into_entries(self) -> Vec<(String, V)> {
+        self.0
     }
 
     /// Removes `key`.

@@ -5,6 +5,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+pub(crate) mod budget;
 mod map;
 mod value;
 

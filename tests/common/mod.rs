@@ -410,3 +410,4 @@ fn a_drop_comes_back_with_the_capture_that_made_it() {
     let drops = JSON::stringify(&Reflect::get(&outcome, &"drops".into()).unwrap()).unwrap();
     assert_eq!(String::from(drops), r#"[["sample_rate","error",1]]"#);
 }
+mod budget;
