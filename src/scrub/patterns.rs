@@ -180,24 +180,38 @@ fn b64url(b: u8) -> bool {
 }
 
 /// JSON Web Tokens: `eyJ…` header, payload and signature in base64url, joined by dots.
+///
+/// One pass: a token is the tail of a run of base64url characters and dots that starts at the
+/// run's start or just after a dot, holds exactly two dots and begins with `eyJ`. In a run only
+/// one such start can have exactly two dots after it (the one after the third dot from the
+/// end), so each run is looked at twice, not once per dot (`eyJ.eyJ.…` was O(n²): 41 s for
+/// 100,000 of them).
 pub fn jwts(s: &[u8], hits: &mut Vec<Hit>) {
+    let in_run = |b: u8| b64url(b) || b == b'.';
     let mut i = 0;
-    while i + 3 <= s.len() {
-        if &s[i..i + 3] != b"eyJ" || (i > 0 && b64url(s[i - 1])) {
+    while i < s.len() {
+        if !in_run(s[i]) {
             i += 1;
             continue;
         }
-        let mut j = i;
+        let run = i;
         let mut dots = 0;
-        while j < s.len() && (b64url(s[j]) || s[j] == b'.') {
-            dots += usize::from(s[j] == b'.');
-            j += 1;
-        }
-        if dots == 2 && j - i >= 20 {
-            hits.push((i, j, FILTERED));
-            i = j;
-        } else {
+        while i < s.len() && in_run(s[i]) {
+            dots += usize::from(s[i] == b'.');
             i += 1;
+        }
+        if dots < 2 {
+            continue;
+        }
+        // Skip to just after dot number `dots - 2` (none to skip when there are exactly two).
+        let mut start = run;
+        let mut skip = dots - 2;
+        while skip > 0 {
+            skip -= usize::from(s[start] == b'.');
+            start += 1;
+        }
+        if i - start >= 20 && s.get(start..start + 3) == Some(b"eyJ".as_slice()) {
+            hits.push((start, i, FILTERED));
         }
     }
 }
@@ -406,5 +420,105 @@ pub fn emails(s: &[u8], hits: &mut Vec<Hit>) {
         if start < at && host.contains(&b'.') && tld_ok {
             hits.push((start, end, FILTERED));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt_hits(s: &str) -> Vec<(usize, usize)> {
+        let mut hits = Vec::new();
+        jwts(s.as_bytes(), &mut hits);
+        hits.into_iter().map(|(a, b, _)| (a, b)).collect()
+    }
+
+    #[test]
+    fn jwts_are_found_in_one_pass() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+        assert_eq!(jwt_hits(token), [(0, token.len())]);
+        let text = std::format!("Authorization failed for {token}, retrying");
+        assert_eq!(jwt_hits(&text), [(25, 25 + token.len())]);
+        // After a dotted prefix, the token is the run's last three parts.
+        let dotted = std::format!("a.b.{token}");
+        assert_eq!(jwt_hits(&dotted), [(4, dotted.len())]);
+        // Not a token: inside a word, too short, three dots, one dot.
+        for not in [
+            std::format!("x{token}"),
+            "eyJa.eyJb.c".into(),
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0".into(),
+        ] {
+            assert_eq!(jwt_hits(&not), [], "{not}");
+        }
+    }
+
+    /// The detector as it was (quadratic), as the reference for what a token is.
+    fn jwt_hits_before(s: &[u8]) -> Vec<(usize, usize)> {
+        let mut hits = Vec::new();
+        let mut i = 0;
+        while i + 3 <= s.len() {
+            if &s[i..i + 3] != b"eyJ" || (i > 0 && b64url(s[i - 1])) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            let mut dots = 0;
+            while j < s.len() && (b64url(s[j]) || s[j] == b'.') {
+                dots += usize::from(s[j] == b'.');
+                j += 1;
+            }
+            if dots == 2 && j - i >= 20 {
+                hits.push((i, j));
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        hits
+    }
+
+    #[test]
+    fn jwts_match_the_quadratic_detector() {
+        // Strings over a small alphabet that makes tokens likely, from a fixed LCG.
+        let parts: [&[u8]; 7] = [b"eyJ", b"abcdefgh", b".", b" ", b"-_", b"J", b"e"];
+        let mut seed = 12345u64;
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let mut s = Vec::new();
+            for _ in 0..12 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.extend_from_slice(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            let mut hits = Vec::new();
+            jwts(&s, &mut hits);
+            let hits: Vec<_> = hits.into_iter().map(|(a, b, _)| (a, b)).collect();
+            assert_eq!(
+                hits,
+                jwt_hits_before(&s),
+                "{}",
+                std::string::String::from_utf8_lossy(&s)
+            );
+            found += hits.len();
+        }
+        assert!(
+            found > 200,
+            "only {found} tokens: the strings test too little"
+        );
+    }
+
+    #[test]
+    fn a_hundred_thousand_eyj_are_linear() {
+        // Each `eyJ` after a dot used to rescan the rest of the run: O(n²), 41 s here.
+        for unit in ["eyJ.", ".eyJ", "eyJ", "eyJ "] {
+            assert_eq!(jwt_hits(&unit.repeat(100_000)), [], "{unit}");
+        }
+        // The run's last three parts still make a token.
+        let s = std::format!(
+            "{}eyJhbGciOiJIUzI1NiJ9.eyJzdWIi.sig",
+            "eyJ.".repeat(100_000)
+        );
+        assert_eq!(jwt_hits(&s), [(400_000, s.len())]);
     }
 }
