@@ -635,16 +635,31 @@ pub fn set_user(user: JsValue) {
 /// `setTag(key, value)`; `undefined` removes the tag.
 #[wasm_bindgen(js_name = setTag)]
 pub fn set_tag(key: JsValue, value: JsValue) {
-    let Some(key) = key.as_string() else { return };
+    let Some(key) = key.as_string().and_then(|k| tag_key(&k)) else {
+        return;
+    };
+    // An empty value is one Relay refuses: it removes the tag, as `undefined` does.
     let value = if value.is_undefined() {
         None
     } else {
-        Some(convert::primitive_text(&value))
+        Some(convert::primitive_text(&value)).filter(|v| !v.is_empty())
     };
     with_state(|st| match value {
         Some(v) => st.client.scope_mut().set_tag(&key, &v),
         None => st.client.scope_mut().remove_tag(&key),
     });
+}
+
+/// A tag key as Relay accepts it: letters, digits and `_.:-` (anything else becomes `_`), at
+/// most 200 characters; none when empty. (Found by the property test: a key with other
+/// characters made the whole event fail Relay's normalizer.)
+fn tag_key(key: &str) -> Option<String> {
+    let mut out = String::with_capacity(key.len().min(200));
+    for c in key.chars().take(200) {
+        let ok = c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-');
+        out.push(if ok { c } else { '_' });
+    }
+    Some(out).filter(|k| !k.is_empty())
 }
 
 /// `setTags(object)`.
@@ -659,10 +674,14 @@ pub fn set_tags(tags: JsValue) {
 #[wasm_bindgen(js_name = setContext)]
 pub fn set_context(name: JsValue, context: JsValue) {
     let Some(name) = name.as_string() else { return };
+    // A context is an object (Relay refuses anything else): another value goes in one as `value`.
     let value = if context.is_null() || context.is_undefined() {
         None
     } else {
-        Some(to_value(&context))
+        Some(match to_value(&context) {
+            object @ Value::Object(_) => object,
+            other => Value::Object(vec![("value".to_owned(), other)]),
+        })
     };
     with_state(|st| st.client.scope_mut().set_context(&name, value));
 }
