@@ -182,7 +182,8 @@ fn cyclic_context_is_cut_not_looped() {
     let event = last_event();
     assert_eq!(s(&event, "logentry.formatted"), "m");
     assert_eq!(s(&event, "level"), "warning");
-    assert_eq!(path(&event, "contexts.cyc.self.self.n").as_f64(), Some(1.0));
+    assert_eq!(s(&event, "contexts.cyc.self"), "[Circular ~]");
+    assert_eq!(path(&event, "contexts.cyc.n").as_f64(), Some(1.0));
 }
 
 #[wasm_bindgen_test]
@@ -363,10 +364,10 @@ fn values_json_cannot_hold_are_described() {
         odd("nan").is_null() && odd("inf").is_null(),
         "JSON has no NaN/Infinity"
     );
-    assert_eq!(odd("long").as_string().unwrap().chars().count(), 8192);
+    assert_eq!(odd("long").as_string().unwrap().chars().count(), 1024);
     assert_eq!(odd("err").as_string().unwrap(), "TypeError: inner");
     assert_eq!(
-        odd("nested.a.b.c.d.e").as_string().unwrap(),
+        odd("nested.a.b").as_string().unwrap(),
         "[Object]",
         "depth limit"
     );
