@@ -208,9 +208,17 @@ pub fn exceptions_from(chain: &[Linked], mechanism: Mechanism) -> Vec<Exception>
 
 /// A frame for the location an `error` event reports when it carries no Error object.
 pub fn location_frame(url: &str, line: u32, col: u32) -> Frame {
+    let filename = stacktrace::filename_of(url);
+    // A data: URL carries the script's code: its `<data:type>` name stands in abs_path too, as
+    // the stack parsers do.
+    let abs_path = if url.starts_with("data:") {
+        filename.clone()
+    } else {
+        url.to_owned()
+    };
     Frame {
-        filename: Some(stacktrace::filename_of(url)),
-        abs_path: Some(url.to_owned()),
+        filename: Some(filename),
+        abs_path: Some(abs_path),
         lineno: (line > 0).then_some(line),
         colno: (col > 0).then_some(col),
         in_app: Some(true),
@@ -224,6 +232,15 @@ mod tests {
 
     fn mech() -> Mechanism {
         Mechanism::new("generic", true)
+    }
+
+    #[test]
+    fn a_data_url_location_keeps_its_code_out() {
+        let f = location_frame("data:text/javascript,throw new Error('secret code')", 1, 7);
+        assert_eq!(f.filename.as_deref(), Some("<data:text/javascript>"));
+        assert_eq!(f.abs_path.as_deref(), Some("<data:text/javascript>"));
+        let g = location_frame("http://h/app.js?v=2", 3, 4);
+        assert_eq!(g.abs_path.as_deref(), Some("http://h/app.js?v=2"));
     }
 
     #[test]
