@@ -363,6 +363,35 @@ function pageLib() {
       pendingDrops: pendingDrops(), isolated: crossOriginIsolated };
   };
 
+  // Hostile data: what a page pays on its main thread when it hands the SDK a context
+  // whose 7 keys point back at it, throws an object with 20,000 keys, adds 100 breadcrumbs of
+  // 20 KB and logs 50 KB; then one more capture. Each call timed alone; the worst one kept.
+  window.runHostile = async function runHostile() {
+    const S = window.SDK;
+    const steps = {};
+    let worst = 0;
+    const time = (name, fn) => {
+      const a = performance.now();
+      try { fn(); } catch { /* a throw into the page is the SDK's failure, counted below */ steps[`${name} threw`] = 1; }
+      const ms = performance.now() - a;
+      steps[name] = Math.max(steps[name] || 0, ms);
+      worst = Math.max(worst, ms);
+    };
+    const cyc = {};
+    for (const k of 'abcdefg') cyc[k] = cyc;
+    time('setContext(7 keys pointing back at it)', () => S.setContext('cyc', cyc));
+    const wide = {};
+    for (let i = 0; i < 20000; i++) wide[`k${String(i).padStart(5, '0')}`] = i;
+    time('captureException(20,000 keys)', () => S.captureException(wide));
+    const big = 'x'.repeat(20000);
+    for (let i = 0; i < 100; i++) time('addBreadcrumb(20 KB), worst', () => S.addBreadcrumb({ category: 'app', message: `${i} ${big}` }));
+    time('console.log(50 KB)', () => console.log('y'.repeat(50000)));
+    time('captureException(the next error)', () => S.captureException(new Error('after the hostile data')));
+    const flushed = await S.flush(30000);
+    const { eventTimes: _e, ...sent } = await window.tally();
+    return { worst, steps, flushed, ...sent };
+  };
+
   // Storm: uncaught errors thrown from a setTimeout loop for `ms` (each callback schedules the
   // next, then throws), with varied messages or one identical message; meanwhile a
   // requestAnimationFrame loop notes when each frame callback ran. Then the SDK may flush, and
@@ -528,6 +557,15 @@ const measurements = {
       return { ...init, ...r };
     },
   },
+  hostile: {
+    variants: [TATTLE, SENTRY],
+    async run(tab, name) {
+      const r = await tab.evaluate(() => window.runHostile());
+      if (!r.events) throw new Error(`${name}: no event of the hostile page reached the stub`);
+      return { ...r, contextMs: r.steps['setContext(7 keys pointing back at it)'], wideMs: r.steps['captureException(20,000 keys)'],
+        crumbMs: r.steps['addBreadcrumb(20 KB), worst'], consoleMs: r.steps['console.log(50 KB)'], nextMs: r.steps['captureException(the next error)'] };
+    },
+  },
   stormVaried: { variants: [TATTLE, SENTRY, NO_SDK], run: storm(false) },
   stormIdentical: { variants: [TATTLE, SENTRY, NO_SDK], run: storm(true) },
 };
@@ -613,6 +651,7 @@ const summary = {
   capture: summarize('capture', ['initMs', 'readyMs', 'mean', 'p99', 'requests', 'events', 'stored', 'pendingDrops', 'bytesPerRequest', 'bytesPerEventRequest']),
   stormVaried: summarize('stormVaried', ['thrown', 'requests', 'events', 'maxGap', 'maxGapAt', 'frames']),
   stormIdentical: summarize('stormIdentical', ['thrown', 'requests', 'events', 'maxGap', 'maxGapAt', 'frames']),
+  hostile: summarize('hostile', ['worst', 'contextMs', 'wideMs', 'crumbMs', 'consoleMs', 'nextMs', 'events']),
 };
 // Content-Encodings seen and drops reported (client reports), summed over all runs.
 const sumOver = (runs, key) => {
@@ -691,6 +730,13 @@ if (summary.capture) {
   ratios('bytes', [['per event request', t.bytesPerEventRequest, p.bytesPerEventRequest]]);
   console.log('  (events < 2,100: the SDK dropped part of the burst (see client reports); requests without an event\n' +
     '   are sessions or client reports.)');
+}
+if (summary.hostile) {
+  table('hostile data, SDK defaults: one page hands the SDK a self-referencing context, a 20,000-key thrown object, 100 × 20 KB breadcrumbs, a 50 KB console.log, then one more error; each call timed alone', 'hostile', [
+    ['worst call ms', 'worst', 1], ['setContext ms', 'contextMs', 1], ['20,000 keys ms', 'wideMs', 1], ['20 KB crumb ms', 'crumbMs', 1],
+    ['50 KB log ms', 'consoleMs', 1], ['next error ms', 'nextMs', 1], ['events', 'events', 0],
+  ]);
+  ratios('hostile data, worst main-thread call', [['worst', summary.hostile[TATTLE]?.worst, summary.hostile[SENTRY]?.worst]]);
 }
 for (const [key, what] of [['stormVaried', 'varied messages'], ['stormIdentical', 'one identical message']]) {
   if (!summary[key]) continue;
