@@ -31,6 +31,10 @@ const SECRET_WORDS: &[&str] = &[
     "two-factor",
 ];
 
+/// Most passes of the value patterns over one text (see [`Scrubber::scrub_text`]); one more
+/// than any input found so far needs.
+const MAX_PASSES: usize = 4;
+
 /// Key fragments that mark a value as secret only as a key (in free text they are ordinary
 /// words: "token", "session", "cookie").
 const SECRET_KEY_ONLY: &[&str] = &[
@@ -249,11 +253,27 @@ impl Scrubber {
         }
     }
 
-    /// `text` with every secret pattern replaced; `None` when nothing matched.
+    /// `text` with every secret pattern replaced; `None` when that changed nothing.
     pub fn scrub_text(&self, text: &str) -> Option<String> {
         if !self.enabled {
             return None;
         }
+        // One replacement can complete a secret that an earlier pattern could not see (an IBAN
+        // glued to an SSN starts a word once the SSN is `[Filtered]`), so passes repeat until
+        // one changes nothing: what is sent holds nothing a second pass (the server's) finds.
+        let mut current: Option<String> = None;
+        for _ in 0..MAX_PASSES {
+            let s = current.as_deref().unwrap_or(text);
+            match self.pass(s) {
+                Some(next) if next != s => current = Some(next),
+                _ => break,
+            }
+        }
+        current
+    }
+
+    /// One pass of every pattern over `text`; `None` when none matched.
+    fn pass(&self, text: &str) -> Option<String> {
         let shape = Shape::of(text.as_bytes());
         let mut current: Option<String> = None;
         for pattern in &self.patterns {
@@ -312,38 +332,50 @@ impl Scrubber {
         });
     }
 
-    /// A URL with secret query values (by key) and patterns replaced.
+    /// A URL with secret query values (by key) and patterns replaced. The fragment's
+    /// parameters are judged as the query's: a hash route's query (`#/cb?code=…`), or
+    /// parameters alone (`#access_token=…&refresh_token=…`, as OAuth's implicit flow and the
+    /// sign-in links of Supabase and others hand tokens to the page).
     pub fn scrub_url(&self, url: &str) -> String {
-        let mut out = match url.split_once('?') {
-            None => url.to_owned(),
-            Some((base, rest)) => {
-                let (query, hash) = match rest.split_once('#') {
-                    Some((q, h)) => (q, Some(h)),
-                    None => (rest, None),
-                };
-                let mut out = String::with_capacity(url.len());
+        // A pattern replaced across a `&` can join two parameters into one whose key is
+        // sensitive; as in `scrub_text`, passes repeat until one changes nothing.
+        let mut current = self.url_pass(url);
+        for _ in 1..MAX_PASSES {
+            let next = self.url_pass(&current);
+            if next == current {
+                break;
+            }
+            current = next;
+        }
+        current
+    }
+
+    fn url_pass(&self, url: &str) -> String {
+        let (rest, hash) = match url.split_once('#') {
+            Some((r, h)) => (r, Some(h)),
+            None => (url, None),
+        };
+        let mut out = String::with_capacity(url.len());
+        match rest.split_once('?') {
+            Some((base, query)) => {
                 out.push_str(base);
                 out.push('?');
-                for (n, pair) in query.split('&').enumerate() {
-                    if n > 0 {
-                        out.push('&');
-                    }
-                    match pair.split_once('=') {
-                        Some((k, v)) => {
-                            out.push_str(k);
-                            out.push('=');
-                            out.push_str(&self.query_value(k, v));
-                        }
-                        None => out.push_str(pair),
-                    }
-                }
-                if let Some(h) = hash {
-                    out.push('#');
-                    out.push_str(h);
-                }
-                out
+                self.push_params(&mut out, query);
             }
-        };
+            None => out.push_str(rest),
+        }
+        if let Some(h) = hash {
+            out.push('#');
+            match h.split_once('?') {
+                Some((route, params)) => {
+                    out.push_str(route);
+                    out.push('?');
+                    self.push_params(&mut out, params);
+                }
+                None if h.contains('=') => self.push_params(&mut out, h),
+                None => out.push_str(h),
+            }
+        }
         // A server's address is not personal data (Relay leaves it): the host and port stay
         // out of the value patterns, so `http://127.0.0.1:8000/app.js` keeps its host. The
         // user info before it and the path, query and fragment after it are judged as before.
@@ -362,6 +394,23 @@ impl Scrubber {
             None => {
                 self.text_in_place(&mut out);
                 out
+            }
+        }
+    }
+
+    /// `k=v&…` parameters with each value judged by [`query_value`](Self::query_value).
+    fn push_params(&self, out: &mut String, params: &str) {
+        for (n, pair) in params.split('&').enumerate() {
+            if n > 0 {
+                out.push('&');
+            }
+            match pair.split_once('=') {
+                Some((k, v)) => {
+                    out.push_str(k);
+                    out.push('=');
+                    out.push_str(&self.query_value(k, v));
+                }
+                None => out.push_str(pair),
             }
         }
     }
@@ -413,12 +462,12 @@ impl Scrubber {
         if let Some(m) = crumb.message.as_mut() {
             self.value_text(m);
         }
-        self.scrub_map(&mut crumb.data);
-        for key in ["url", "to", "from"] {
-            if let Some(Value::String(u)) = crumb.data.get_mut(key) {
-                *u = self.scrub_url(u);
-            }
-        }
+        // A request's or a navigation's URL is judged as a URL (its host stays, its query values
+        // by key), not as free text, where the host's IP would go.
+        crumb.data.for_each_mut(|key, value| match value {
+            Value::String(u) if matches!(key, "url" | "to" | "from") => *u = self.scrub_url(u),
+            _ => self.scrub_entry(key, value),
+        });
     }
 
     /// Scrubs every part of `event` that can carry user data.
@@ -481,12 +530,28 @@ fn percent_decode(s: &str) -> String {
     out
 }
 
+/// Encodes what [`percent_decode`] decodes, and only that, so a value scrubbed once reads the
+/// same when scrubbed again: non-ASCII characters stay as they are (encoded as `%CE%B2`, a `β`
+/// would come back as that text, whose hex digits the patterns could take for an address), and
+/// so do the escapes of non-ASCII bytes that `percent_decode` left in place (`caf%C3%A9` stays
+/// `café` to the server, not `caf%25C3%25A9`).
 fn percent_encode(s: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let b = s.as_bytes();
+    let high_escape = |i: usize| {
+        b.get(i + 1)
+            .is_some_and(|c| matches!(c, b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'))
+            && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+    };
     let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~[]".contains(&b) {
-            out.push(b as char);
+    for (i, c) in s.char_indices() {
+        let b = c as u32 as u8;
+        if !c.is_ascii()
+            || b.is_ascii_alphanumeric()
+            || b"-_.~[]".contains(&b)
+            || (b == b'%' && high_escape(i))
+        {
+            out.push(c);
         } else {
             out.push('%');
             out.push(HEX[usize::from(b >> 4)] as char);
