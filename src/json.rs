@@ -4,7 +4,10 @@
 //! `JSON.stringify`: it crosses the JS boundary once per field, which dominates capture time.
 //! This writer produces the envelope text in one pass inside wasm. Non-integral floats are the
 //! one thing it does not format itself: the caller passes a formatter, so the wasm build can use
-//! JavaScript's `String(n)` instead of linking Rust's float formatting.
+//! JavaScript's `String(n)` instead of linking Rust's float formatting (natively, [`rust_float`]
+//! writes the same text). `tests/json.rs` and `fuzz/fuzz_targets/json.rs` hold it to what it
+//! writes: serde_json's compact bytes, except `\u0008`/`\u000c` for `\b`/`\f`, U+2028/2029
+//! escaped, and numbers as described at [`safe_integer`] and [`rust_float`].
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -32,11 +35,28 @@ impl ser::Error for JsonError {
     }
 }
 
-/// Rust's own float formatting; shortest round-trip representation.
+/// The native formatter: Rust's shortest round-trip digits, laid out as JavaScript's
+/// `String(n)` lays them out (the wasm build's formatter), so both builds write the same text:
+/// plain from 1e-6 up to 1e21 (`0.000001`, `123.5`), an exponent outside (`1e+21`, `1.5e-7`).
+/// Rust's own `{}` never uses an exponent, which made `f64::MAX` 309 digits long and
+/// `5e-324` 326 characters, text that serde_json's default number parser rejects as out of
+/// range.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn rust_float(v: f64, out: &mut String) {
     use core::fmt::Write;
-    let _ = write!(out, "{v}");
+    let a = v.abs();
+    if a == 0.0 || (1e-6..1e21).contains(&a) {
+        let _ = write!(out, "{v}");
+        return;
+    }
+    let start = out.len();
+    let _ = write!(out, "{v:e}");
+    // Rust writes `1e21`, JavaScript `1e+21`.
+    if let Some(e) = out[start..].find('e').map(|i| start + i + 1) {
+        if !out[e..].starts_with('-') {
+            out.insert(e, '+');
+        }
+    }
 }
 
 /// Serializes `value` as compact JSON.
