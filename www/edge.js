@@ -152,9 +152,9 @@ export function edgeApi(instantiate) {
     setContext: (s, name, ctx) => { s.contexts[name] = ctx; },
     setExtra: (s, k, v) => { s.extras[k] = v; },
     setExtras: (s, extras) => { Object.assign(s.extras, extras); },
-    addBreadcrumb: (s, crumb) => {
+    addBreadcrumb: (s, crumb, hint) => {
       const hook = options.beforeBreadcrumb;
-      const c = typeof hook === 'function' ? hook({ timestamp: Date.now() / 1000, ...crumb }) : { timestamp: Date.now() / 1000, ...crumb };
+      const c = typeof hook === 'function' ? hook({ timestamp: Date.now() / 1000, ...crumb }, hint) : { timestamp: Date.now() / 1000, ...crumb };
       if (!c) return;
       s.breadcrumbs.push(c);
       const max = Math.min(options.maxBreadcrumbs ?? 100, 100);

@@ -269,7 +269,10 @@ export function addBreadcrumb(crumb, hint) {
 
 // Automatic breadcrumbs. Each wrapper calls the original first and never lets tattle's own
 // failure reach the page; `breadcrumbs: { console: false, … }` turns one off.
-const crumb = (c) => { try { addBreadcrumb(c); } catch { /* never break the host */ } };
+// Each comes with the hint @sentry/browser gives beforeBreadcrumb: console { input, level },
+// fetch { input, response | error, startTimestamp, endTimestamp }, xhr { xhr, input },
+// ui.click { event }, navigation { from, to }.
+const crumb = (c, hint) => { try { addBreadcrumb(c, hint); } catch { /* never break the host */ } };
 
 function instrument() {
   const on = (name) => !options.breadcrumbs || options.breadcrumbs[name] !== false;
@@ -282,7 +285,8 @@ function instrument() {
         try {
           const message = args.map(consoleText).join(' ');
           if (!message.startsWith('tattle:')) {
-            crumb({ category: 'console', level: level === 'warn' ? 'warning' : level === 'log' ? 'info' : level, message });
+            const lvl = level === 'warn' ? 'warning' : level === 'log' ? 'info' : level;
+            crumb({ category: 'console', level: lvl, message }, { input: args, level });
           }
         } catch { /* never break the host */ }
         return orig.apply(this, args);
@@ -292,14 +296,17 @@ function instrument() {
   if (on('fetch') && typeof rawFetch === 'function') {
     // The app's call goes to the real fetch untouched: same result, same rejection.
     g.fetch = function (input, init) {
+      const startTimestamp = Date.now();
       const result = rawFetch.apply(this, arguments);
       try {
         const method = safeText((init && init.method) || (input && input.method) || 'GET').toUpperCase();
         const url = typeof input === 'string' ? input : safeText((input && input.url) || input);
         if (result && typeof result.then === 'function') {
           result.then(
-            (res) => crumb({ type: 'http', category: 'fetch', data: { method, url, status_code: res.status } }),
-            () => crumb({ type: 'http', category: 'fetch', level: 'error', data: { method, url } }),
+            (response) => crumb({ type: 'http', category: 'fetch', data: { method, url, status_code: response.status } },
+              { input: [input, init], response, startTimestamp, endTimestamp: Date.now() }),
+            (error) => crumb({ type: 'http', category: 'fetch', level: 'error', data: { method, url } },
+              { input: [input, init], error, startTimestamp, endTimestamp: Date.now() }),
           );
         }
       } catch { /* never break the host */ }
@@ -320,7 +327,9 @@ function instrument() {
       try {
         const info = this.__tattle;
         if (info) {
-          this.addEventListener('loadend', () => crumb({ type: 'http', category: 'xhr', data: { ...info, status_code: this.status } }));
+          const body = arguments[0];
+          this.addEventListener('loadend', () => crumb({ type: 'http', category: 'xhr', data: { ...info, status_code: this.status } },
+            { xhr: this, input: body }));
         }
       } catch { /* never break the host */ }
       return sendXhr.apply(this, arguments);
@@ -331,7 +340,7 @@ function instrument() {
     const moved = () => {
       try {
         const to = g.location.href;
-        if (to !== last) crumb({ category: 'navigation', data: { from: last, to } });
+        if (to !== last) crumb({ category: 'navigation', data: { from: last, to } }, { from: last, to });
         last = to;
       } catch { /* never break the host */ }
     };
@@ -353,7 +362,7 @@ function instrument() {
         let name = el.tagName.toLowerCase();
         if (el.id) name += `#${el.id}`;
         if (typeof el.className === 'string' && el.className.trim()) name += `.${el.className.trim().split(/\s+/).join('.')}`;
-        crumb({ category: 'ui.click', message: name });
+        crumb({ category: 'ui.click', message: name }, { event: ev });
       } catch { /* never break the host */ }
     }, true);
   }

@@ -463,9 +463,16 @@ impl Scrubber {
             self.value_text(m);
         }
         // A request's or a navigation's URL is judged as a URL (its host stays, its query values
-        // by key), not as free text, where the host's IP would go.
+        // by key), not as free text, where the host's IP would go; one that names a secret is
+        // still filtered whole, as Relay does with any value.
         crumb.data.for_each_mut(|key, value| match value {
-            Value::String(u) if matches!(key, "url" | "to" | "from") => *u = self.scrub_url(u),
+            Value::String(u) if matches!(key, "url" | "to" | "from") => {
+                *u = if self.is_secret_text(u) {
+                    FILTERED.to_owned()
+                } else {
+                    self.scrub_url(u)
+                };
+            }
             _ => self.scrub_entry(key, value),
         });
     }
