@@ -535,7 +535,8 @@ export function createDelivery(env) {
 /**
  * The delivery a page uses (the npm entry's and a Rust app's alike): the page's fetch as it is
  * now (before anyone wraps it for breadcrumbs), its clock and timers, following the page's life,
- * starting on what an earlier page stored. `extra.pagehide` runs first on pagehide.
+ * starting on what an earlier page stored. `extra.pagehide` runs first on pagehide;
+ * `extra.tunnelDsn` is the DSN a client report names in its header when it goes to a tunnel.
  */
 export function pageDelivery(store, options, log = () => {}, extra = {}) {
   const rawFetch = globalThis.fetch;
@@ -548,6 +549,7 @@ export function pageDelivery(store, options, log = () => {}, extra = {}) {
     random: Math.random,
     log,
     options,
+    tunnelDsn: extra.tunnelDsn,
   });
   delivery.start();
   followPage(delivery, log, extra);

@@ -18,7 +18,8 @@ import { createDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import { memoryStore } from './store.js';
 import {
-  beforeSendOf, busyInBeforeSend, captureKey, coreOptions, guarded, handOver, heldFor, newId, pickEventId, withSynthetic,
+  beforeSendOf, busyInBeforeSend, captureKey, coreOptions, guarded, handOver, heldFor, newId, pickEventId, tunnelDsnOf,
+  withSynthetic,
 } from './shared.js';
 
 // Request headers worth sending (what helps triage, nothing that authenticates or identifies).
@@ -76,6 +77,7 @@ export function edgeApi(instantiate) {
         clearTimeout: (t) => clearTimeout(t),
         random: Math.random,
         log,
+        tunnelDsn: tunnelDsnOf(options),
         // Per invocation: up to 16 requests at once. No gzip: a worker pays for CPU time
         // (≈0.1 ms an event), not for the bytes between its data centre and the server. No
         // report timer: a client report leaves from an invocation's lane, when one is due.

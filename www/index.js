@@ -10,7 +10,7 @@ import { pageDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import {
   beforeSendOf, busyInBeforeSend, captureKey, coreOptions, guarded, handOver, heldFor, newId, pickEventId, safeText,
-  withSynthetic,
+  tunnelDsnOf, withSynthetic,
 } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 
@@ -194,7 +194,7 @@ export function init(opts) {
     const offline = options.offlineStore;
     const maxStored = (offline && offline.maxEvents) || 1000;
     const store = offline === false || typeof indexedDB === 'undefined' ? memoryStore(100) : idbStore(maxStored);
-    delivery = pageDelivery(store, options.transportOptions, log, { pagehide: keepEarly });
+    delivery = pageDelivery(store, options.transportOptions, log, { pagehide: keepEarly, tunnelDsn: tunnelDsnOf(options) });
     if (options.stormGuard !== false) admit = createGuard(options.stormGuard, Date.now);
     setHandlers(true);
     instrument();

@@ -43,6 +43,9 @@ export function beforeSendOf(options) {
   };
 }
 
+/** With `tunnel`, the DSN a client report's envelope header names (as the core's events do). */
+export const tunnelDsnOf = (options) => (options.tunnel && typeof options.dsn === 'string' ? options.dsn : undefined);
+
 /** The options the core gets: beforeSend runs here, so the core holds each event for it. */
 export function coreOptions(options) {
   return { ...options, beforeSend: undefined, holdForBeforeSend: beforeSendOf(options) !== undefined };

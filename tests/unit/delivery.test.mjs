@@ -10,7 +10,7 @@ import { memoryStore } from '../../www/store.js';
 import { createGuard, keyOf } from '../../www/guard.js';
 
 /** A virtual clock with timers, and a network whose answers the test decides. */
-function rig({ options, answer = () => ({ status: 200 }), store = memoryStore(1000) } = {}) {
+function rig({ options, answer = () => ({ status: 200 }), store = memoryStore(1000), tunnelDsn } = {}) {
   let t = 1_000_000;
   let timers = [];
   let nextTimer = 1;
@@ -61,6 +61,7 @@ function rig({ options, answer = () => ({ status: 200 }), store = memoryStore(10
     random: () => 0.5,
     log: () => {},
     options: { compress: false, ...options },
+    tunnelDsn,
   });
   return r;
 }
@@ -521,6 +522,16 @@ describe('storm guard', () => {
 });
 
 describe('client reports', () => {
+  test('through a tunnel, a client report names the DSN in its header, as events do', async () => {
+    const dsn = 'https://key@o0.ingest.example.com/42';
+    const r = rig({ tunnelDsn: dsn });
+    r.delivery.url = 'http://127.0.0.1:9/tunnel';
+    r.delivery.count('before_send', 'error');
+    await r.delivery.flush();
+    const report = r.requests.find((q) => q.id === 'report');
+    assert.equal(JSON.parse(report.body.split('\n')[0]).dsn, dsn);
+  });
+
   test('a flush that asks for due reports only sends one once its first drop is reportDelay old', async () => {
     const r = rig();
     r.delivery.url = item(0).url;
