@@ -32,10 +32,12 @@ extern "C" {
     fn js_object() -> JsValue;
     #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
     static GLOBAL: JsValue;
-    #[wasm_bindgen(js_namespace = Date, js_name = now)]
-    fn date_now() -> f64;
-    #[wasm_bindgen(js_namespace = Math, js_name = random)]
-    fn math_random() -> f64;
+    // `catch` on both: a page may patch Date.now or Math.random to throw, and a throw through
+    // wasm inside `with_state` would leave the state borrowed for good.
+    #[wasm_bindgen(js_namespace = Date, js_name = now, catch)]
+    fn date_now() -> Result<f64, JsValue>;
+    #[wasm_bindgen(js_namespace = Math, js_name = random, catch)]
+    fn math_random() -> Result<f64, JsValue>;
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(s: &str);
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
@@ -107,7 +109,7 @@ fn with_capture_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
 }
 
 fn now() -> Timestamp {
-    Timestamp(date_now() as u64)
+    Timestamp(date_now().unwrap_or(0.0) as u64)
 }
 
 fn new_event_id() -> String {
@@ -115,7 +117,7 @@ fn new_event_id() -> String {
     if get_random_values(&mut bytes).is_err() {
         // No Web Crypto: fall back to Math.random, still 122 random bits in the right format.
         for b in bytes.iter_mut() {
-            *b = (math_random() * 256.0) as u8;
+            *b = (math_random().unwrap_or(0.5) * 256.0) as u8;
         }
     }
     uuid4_hex(bytes)
@@ -472,7 +474,7 @@ enum Built {
 /// (the drop counted).
 fn build(event: Event) -> Option<Built> {
     let prepared = with_capture_state(|st| {
-        let event = st.client.prepare(event, math_random())?;
+        let event = st.client.prepare(event, math_random().unwrap_or(0.0))?;
         if filtered_out(st, &event) {
             st.client
                 .count_discard(DiscardReason::EventProcessor, "error");

@@ -412,3 +412,18 @@ fn a_drop_comes_back_with_the_capture_that_made_it() {
     assert_eq!(String::from(drops), r#"[["sample_rate","error",1]]"#);
 }
 mod budget;
+
+#[wasm_bindgen_test]
+fn a_page_that_breaks_date_now_and_math_random_does_not_lock_tattle() {
+    start();
+    eval("(globalThis.__now = Date.now, globalThis.__random = Math.random, Date.now = () => { throw new Error('no clock'); }, Math.random = () => { throw new Error('no dice'); }, 0)");
+    capture_message("clockless".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    eval("(Date.now = globalThis.__now, Math.random = globalThis.__random, 0)");
+    assert_eq!(s(&last_event(), "logentry.formatted"), "clockless");
+    capture_message("after".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    assert_eq!(
+        s(&last_event(), "logentry.formatted"),
+        "after",
+        "the state was not left borrowed"
+    );
+}
