@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # npm run fuzz: runs each cargo-fuzz target in fuzz/ for a while, one after another.
 #   bash scripts/fuzz.sh [MINUTES] [TARGET...]   MINUTES per target (default $FUZZ_MINUTES or 10)
-#   FUZZ_SECONDS=15 bash scripts/fuzz.sh          seconds per target instead (what CI runs)
+#   FUZZ_SECONDS=15 bash scripts/fuzz.sh          seconds per target instead
+#   FUZZ_RUNS=3000 bash scripts/fuzz.sh            a fixed number of inputs per target from a
+#                                                 fixed seed (what CI runs: the same inputs every
+#                                                 time, so a green run stays green, and a slow
+#                                                 machine is not a finding)
 #   FUZZ_KEEP_GOING=1 bash scripts/fuzz.sh        go on past crashes (libFuzzer's fork mode), to
 #                                                 collect every kind of crash in a long run
 # Needs nightly Rust (cargo-fuzz builds with -Z flags); installs cargo-fuzz into ~/.cargo/bin
@@ -84,19 +88,29 @@ if [ -n "${FUZZ_KEEP_GOING:-}" ]; then
   keep_going=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 fi
 mkdir -p fuzz/logs
-say "fuzzing ${#targets[@]} targets for $seconds s each, one at a time (~$(( (${#targets[@]} * seconds + 59) / 60 )) min)"
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  say "fuzzing ${#targets[@]} targets, $FUZZ_RUNS inputs each from seed 1, one at a time"
+else
+  say "fuzzing ${#targets[@]} targets for $seconds s each, one at a time (~$(( (${#targets[@]} * seconds + 59) / 60 )) min)"
+fi
 failed=()
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/artifacts/$t"
   log="fuzz/logs/$t.log"
-  say "$t: fuzzing for $seconds s (log: $log)"
+  if [ -n "${FUZZ_RUNS:-}" ]; then what="$FUZZ_RUNS inputs"; else what="$seconds s"; fi
+  say "$t: fuzzing for $what (log: $log)"
   start=$SECONDS
   status=0
   before="$(ls "fuzz/artifacts/$t" | wc -l)"
   # -timeout: an input taking over 10 s is a finding (saved as timeout-*), not a hang; one
   # taking over 2 s is saved as slow-unit-* and fails the run too (the page would freeze).
+  if [ -n "${FUZZ_RUNS:-}" ]; then
+    budget=(-runs="$FUZZ_RUNS" -seed=1 -report_slow_units=30)
+  else
+    budget=(-max_total_time="$seconds" -report_slow_units=2)
+  fi
   "$bin_dir/$t" "fuzz/corpus/$t" "${keep_going[@]}" \
-    -max_total_time="$seconds" -timeout=10 -report_slow_units=2 -rss_limit_mb=4096 \
+    "${budget[@]}" -timeout=10 -rss_limit_mb=4096 \
     -print_final_stats=1 \
     -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1 || status=$?
   last="$(grep -E 'cov: ' "$log" | tail -1 | sed -E 's/^#([0-9]+):?[[:space:]]+(DONE|pulse|NEW|REDUCE)?[[:space:]]*/\1 runs, /' || true)"

@@ -17,6 +17,15 @@ cargo clippy --target wasm32-unknown-unknown -p yew_app --quiet -- -D warnings
 
 say "native unit and fixture tests (cargo test)"
 cargo test --quiet
+# The fuzz targets, briefly: the same 30,000 inputs each from a fixed seed (so a green run stays
+# green), over a corpus seeded with the fixtures, so a crash a long `npm run fuzz` found and
+# fixed stays fixed. cargo-fuzz needs nightly Rust: without it this step says so and is NOT run.
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+  say "fuzz targets, 30,000 inputs each (scripts/fuzz.sh; npm run fuzz runs them for minutes)"
+  FUZZ_RUNS="${FUZZ_RUNS:-30000}" bash scripts/fuzz.sh
+else
+  say "NOT RUN: the fuzz targets need nightly Rust, which this machine lacks (rustup toolchain install nightly)"
+fi
 say "delivery policy and storm guard unit tests (node --test tests/unit/)"
 node --test tests/unit/
 

@@ -106,8 +106,10 @@ fn legacy_demangle(sym: &str) -> Option<String> {
             i += 1;
         }
         let len: usize = crate::text::slice(body, start, i).parse().ok()?;
-        let part = body.get(i..i + len)?;
-        i += len;
+        // A length near usize::MAX would overflow (a panic in a debug build): no symbol.
+        let end = i.checked_add(len)?;
+        let part = body.get(i..end)?;
+        i = end;
         if !out.is_empty() {
             out.push_str("::");
         }
@@ -162,6 +164,14 @@ fn unescape(part: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_mangled_length_that_would_overflow_is_no_symbol() {
+        // Found by the stack_wasm fuzz target: `i + len` overflowed (a panic in debug builds).
+        assert_eq!(legacy_demangle("_ZN18446744073709551615aE"), None);
+        assert_eq!(rust_name("_ZN18446744073709551615aE"), "_ZN18446744073709551615aE");
+    }
+
     use super::*;
 
     #[test]
