@@ -164,15 +164,17 @@ fn unescape(part: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn a_mangled_length_that_would_overflow_is_no_symbol() {
         // Found by the stack_wasm fuzz target: `i + len` overflowed (a panic in debug builds).
         assert_eq!(legacy_demangle("_ZN18446744073709551615aE"), None);
-        assert_eq!(rust_name("_ZN18446744073709551615aE"), "_ZN18446744073709551615aE");
+        assert_eq!(
+            rust_name("_ZN18446744073709551615aE"),
+            "_ZN18446744073709551615aE"
+        );
     }
-
-    use super::*;
 
     #[test]
     fn location_index_and_offset() {
