@@ -61,6 +61,9 @@ describe('delivery', { timeout: 240000 }, () => {
       const opts = { stormGuard: { maxPerMinute: 1000 }, transportOptions: { maxRetryDelay: 2000 } };
       await page.goto(pageUrl(server, dsnVia(bugsink.dsn, recorder), opts));
       await page.waitForFunction(() => window.pageReady === true);
+      // The .wasm is up first: while it loads only 100 captures are held (the rest are counted
+      // drops), and on a loaded machine it can still be loading here.
+      await page.evaluate(() => Tattle.flush(10000));
       const ids = await page.evaluate(() => {
         const out = [];
         for (let i = 0; i < 500; i++) out.push(Tattle.captureException(new Error(`offline #${i}`)));
