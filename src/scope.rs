@@ -39,6 +39,17 @@ fn bounded(value: Value, _limits: budget::Limits) -> Value {
     value
 }
 
+/// A tag key as Relay accepts it: letters, digits and `_.:-` (anything else becomes `_`), at most
+/// [`MAX_KEY_CHARS`] characters; none when empty.
+pub(crate) fn tag_key(key: &str) -> Option<String> {
+    let mut out = String::with_capacity(key.len().min(MAX_KEY_CHARS));
+    for c in key.chars().take(MAX_KEY_CHARS) {
+        let ok = c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-');
+        out.push(if ok { c } else { '_' });
+    }
+    Some(out).filter(|k| !k.is_empty())
+}
+
 /// User, tags, contexts, extra, breadcrumbs, level and fingerprint.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scope {
@@ -57,13 +68,17 @@ impl Scope {
         self.user = user;
     }
 
-    /// Sets a tag; the value is cut to 200 characters as Sentry requires.
+    /// Sets a tag as Relay accepts it: the value cut to 200 characters, the key made of letters,
+    /// digits and `_.:-` (anything else becomes `_`). An empty value removes the tag and an empty
+    /// key is ignored: Relay refuses both, and would refuse the whole event for one bad key.
     pub fn set_tag(&mut self, key: &str, value: &str) {
-        self.tags.insert_within(
-            truncate(key, MAX_KEY_CHARS),
-            truncate(value, MAX_TAG_VALUE_CHARS),
-            MAX_ENTRIES,
-        );
+        let Some(key) = tag_key(key) else { return };
+        if value.is_empty() {
+            self.tags.remove(&key);
+            return;
+        }
+        self.tags
+            .insert_within(key, truncate(value, MAX_TAG_VALUE_CHARS), MAX_ENTRIES);
     }
 
     /// Removes a tag.
@@ -76,6 +91,12 @@ impl Scope {
         let name = truncate(name, MAX_KEY_CHARS);
         match value {
             Some(v) => {
+                // A context is an object (Relay refuses anything else): another value goes in
+                // one, as `value`.
+                let v = match v {
+                    object @ Value::Object(_) => object,
+                    other => Value::Object(vec![("value".to_owned(), other)]),
+                };
                 self.contexts
                     .insert_within(name, bounded(v, budget::DATA), MAX_ENTRIES);
             }
@@ -225,6 +246,25 @@ mod tests {
         let mut e = Event::default();
         s.apply(&mut e);
         assert_eq!(e.tags["k"].chars().count(), 200);
+    }
+
+    #[test]
+    fn tags_and_contexts_are_made_what_relay_accepts() {
+        // The Rust API reaches the scope directly, without the npm entry's conversions.
+        let mut s = Scope::default();
+        s.set_tag("a b/ü", "v");
+        s.set_tag("", "ignored");
+        s.set_tag("gone", "x");
+        s.set_tag("gone", "");
+        s.set_context("n", Some(Value::from("plain")));
+        let mut e = Event::default();
+        s.apply(&mut e);
+        assert_eq!(e.tags.len(), 1);
+        assert_eq!(e.tags["a_b__"], "v");
+        assert_eq!(
+            e.contexts["n"],
+            Value::Object(vec![("value".into(), Value::from("plain"))])
+        );
     }
 
     #[test]
