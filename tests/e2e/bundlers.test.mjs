@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { startBugsink } from '../support/bugsink.mjs';
 import { collectConsole, launchChromium, startStaticServer } from '../support/browser.mjs';
 
@@ -52,12 +53,12 @@ after(async () => {
 });
 
 /** Writes the app for one case into app/<name>/ and returns that directory. */
-function writeApp(name, specifier = 'tattle') {
+function writeApp(name, specifier = 'tattle', options = {}) {
   const dir = join(app, name);
   mkdirSync(dir);
   writeFileSync(join(dir, 'main.js'), `import * as Sentry from '${specifier}';
 
-Sentry.init({ dsn: ${JSON.stringify(bugsink.dsn)}, release: 'app@1.0.0' });
+Sentry.init(${JSON.stringify({ dsn: bugsink.dsn, release: 'app@1.0.0', ...options })});
 Sentry.setTag('bundler', ${JSON.stringify(name)});
 window.Sentry = Sentry;
 function checkout() { throw new Error(${JSON.stringify(`thrown in the ${name} build`)}); }
@@ -103,13 +104,15 @@ async function runsAndReports(t, name, out, wasm) {
 }
 
 /** One case: write the app, build it (timed), run it in the browser. */
-async function bundlerCase(t, { name, specifier, wasm, buildWith }) {
-  const dir = writeApp(name, specifier);
+async function bundlerCase(t, { name, specifier, options, wasm, buildWith }) {
+  const dir = writeApp(name, specifier, options);
   const out = join(work, 'out', name);
   mkdirSync(out, { recursive: true });
   const t0 = Date.now();
   await buildWith(dir, out);
-  t.diagnostic(`${name}: production build in ${Date.now() - t0} ms`);
+  const gz = readdirSync(out, { recursive: true }).filter((f) => /\.(js|wasm)$/.test(f))
+    .map((f) => `${f} ${gzipSync(readFileSync(join(out, f)), { level: 9 }).length} B gz`);
+  t.diagnostic(`${name}: production build in ${Date.now() - t0} ms: ${gz.join(', ')}`);
   await runsAndReports(t, name, out, wasm);
 }
 
@@ -169,8 +172,23 @@ test('Rollup + node-resolve: `tattle` + the .wasm copied beside the bundle: the 
   copiedBeside(t, 'rollup-copy', (dir, out) => build.rollup(dir, out)));
 
 // tattle/inline anywhere, even where the bundler would copy the asset: one module, no .wasm file.
+// (wasmUrl set to where nothing is: tattle/inline does not use it.)
 test('Vite: `tattle/inline` puts the .wasm inside the bundle and emits no .wasm', (t) =>
-  bundlerCase(t, { name: 'vite-inline', specifier: 'tattle/inline', wasm: 'inline', buildWith: build.vite }));
+  bundlerCase(t, {
+    name: 'vite-inline', specifier: 'tattle/inline', options: { wasmUrl: '/no-such.wasm' }, wasm: 'inline', buildWith: build.vite,
+  }));
+
+// README: "Over gzip it weighs within 5% of dist/index.js and the .wasm together".
+test('tattle/inline over gzip: within 5% of dist/index.js + the .wasm', (t) => {
+  const dist = join(app, 'node_modules', 'tattle', 'dist');
+  const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
+  const br = (f) => brotliCompressSync(readFileSync(join(dist, f)), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  const split = gz('index.js') + gz('tattle_core_bg.wasm');
+  const inline = gz('inline.js');
+  t.diagnostic(`gzip: index.js ${gz('index.js')} + .wasm ${gz('tattle_core_bg.wasm')} = ${split} B; inline.js ${inline} B`
+    + ` (${(((inline / split) - 1) * 100).toFixed(1)}%); brotli: ${br('index.js') + br('tattle_core_bg.wasm')} B against ${br('inline.js')} B`);
+  assert.ok(inline <= split * 1.05, `inline.js ${inline} B gz against ${split} B gz`);
+});
 
 // TypeScript with `moduleResolution: "node"` (node10: no `exports`) finds every entry's types through
 // `types` and `typesVersions`; `bundler` through `exports`.
