@@ -126,8 +126,8 @@ test(`webpack ${versionOf('webpack')}: \`tattle\`, the .wasm emitted as an asset
 test(`esbuild ${versionOf('esbuild')} (--bundle --format=esm --minify): \`tattle\`, the .wasm inside the bundle`, (t) =>
   bundlerCase(t, { name: 'esbuild', wasm: 'inline', buildWith: (dir, out) => build.esbuild(dir, out) }));
 
-test(`Rollup ${versionOf('rollup')} + node-resolve ${versionOf('@rollup/plugin-node-resolve')}: \`tattle/inline\`, the .wasm inside the bundle`, (t) =>
-  bundlerCase(t, { name: 'rollup', specifier: 'tattle/inline', wasm: 'inline', buildWith: (dir, out) => build.rollup(dir, out) }));
+test(`Rollup ${versionOf('rollup')} + nodeResolve() ${versionOf('@rollup/plugin-node-resolve')}: \`tattle\`, the .wasm inside the bundle`, (t) =>
+  bundlerCase(t, { name: 'rollup', wasm: 'inline', buildWith: (dir, out) => build.rollup(dir, out) }));
 
 test(`Parcel ${versionOf('parcel')} (no packageExports): \`tattle\` through "module", the .wasm emitted as an asset`, (t) =>
   bundlerCase(t, { name: 'parcel', wasm: 'file', buildWith: (dir, out) => build.parcel(dir, out, join(work, 'parcel-cache')) }));
@@ -149,9 +149,9 @@ test(`Parcel ${versionOf('parcel')} with packageExports: \`tattle\` through "exp
     },
   }));
 
-// The README's lines for the .wasm as its own file where the bundler does not copy it: esbuild with the
-// `production` export condition, and Rollup (node-resolve passes `production` itself), each with the
-// .wasm copied beside the bundle. First, that the bundler really leaves it out.
+// The README's lines where the bundler does not copy the .wasm: the .wasm as its own file under esbuild
+// (the `production` condition) and under Rollup with nodeResolve({ browser: true }) (which passes `browser`
+// and `production`, as Vite does), each copied beside the bundle. First, that the bundler leaves it out.
 async function copiedBeside(t, name, buildIt) {
   await bundlerCase(t, {
     name,
@@ -168,8 +168,13 @@ async function copiedBeside(t, name, buildIt) {
 test('esbuild --conditions=production + the .wasm copied beside the bundle: the .wasm as its own file', (t) =>
   copiedBeside(t, 'esbuild-production', (dir, out) => build.esbuild(dir, out, { conditions: ['production'] })));
 
-test('Rollup + node-resolve: `tattle` + the .wasm copied beside the bundle: the .wasm as its own file', (t) =>
-  copiedBeside(t, 'rollup-copy', (dir, out) => build.rollup(dir, out)));
+test('Rollup + nodeResolve({ browser: true }): `tattle` + the .wasm copied beside the bundle: the .wasm as its own file', (t) =>
+  copiedBeside(t, 'rollup-browser-copy', (dir, out) => build.rollup(dir, out, { browser: true })));
+
+test('Rollup + nodeResolve({ browser: true }): `tattle/inline`, the .wasm inside the bundle', (t) =>
+  bundlerCase(t, {
+    name: 'rollup-browser-inline', specifier: 'tattle/inline', wasm: 'inline', buildWith: (dir, out) => build.rollup(dir, out, { browser: true }),
+  }));
 
 // tattle/inline anywhere, even where the bundler would copy the asset: one module, no .wasm file.
 // (wasmUrl set to where nothing is: tattle/inline does not use it.)

@@ -52,13 +52,17 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
     assert.ok(!/testTrap|__tattleTest|__testTrap|__stats/.test(text), `${f} has no test hooks`);
   }
   assert.ok(!readFileSync(join(pkg, 'dist/tattle_core_bg.wasm')).includes('testTrap'), 'the .wasm exports no testTrap');
-  // The `exports` map resolves the bare specifier: under the `production` / `development` conditions (the
+  // The `exports` map resolves the bare specifier: under `browser` with `production` or `development` (the
   // bundlers that copy `new URL(…, import.meta.url)` assets) to the entry that fetches the .wasm beside it,
-  // otherwise (Node, esbuild) to tattle/inline, which has it inside (tests/e2e/bundlers.test.mjs).
+  // otherwise (Node, esbuild, Rollup's node-resolve) to tattle/inline, which has it inside
+  // (tests/e2e/bundlers.test.mjs).
   const resolve = (conditions, specifier) => execFileSync(process.execPath, [...conditions, '--input-type=module', '-e',
     `console.log(import.meta.resolve('${specifier}'))`], { cwd: app, encoding: 'utf8' }).trim();
-  assert.equal(resolve(['--conditions=production'], 'tattle'), `file://${join(pkg, 'dist', 'index.js')}`);
-  assert.equal(resolve(['--conditions=development'], 'tattle'), `file://${join(pkg, 'dist', 'index.js')}`);
+  for (const mode of ['production', 'development']) {
+    assert.equal(resolve(['--conditions=browser', `--conditions=${mode}`], 'tattle'), `file://${join(pkg, 'dist', 'index.js')}`);
+    assert.equal(resolve([`--conditions=${mode}`], 'tattle'), `file://${join(pkg, 'dist', 'inline.js')}`);
+  }
+  assert.equal(resolve(['--conditions=browser'], 'tattle'), `file://${join(pkg, 'dist', 'inline.js')}`);
   assert.equal(resolve([], 'tattle'), `file://${join(pkg, 'dist', 'inline.js')}`);
   assert.equal(resolve([], 'tattle/inline'), `file://${join(pkg, 'dist', 'inline.js')}`);
   const workerEntry = execFileSync(process.execPath, ['--conditions=deno', '--input-type=module', '-e',
