@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,13 +69,40 @@ for (const entry of ['index.js', 'worker.js', 'deno.js']) {
     minify: true,
     target: 'es2022',
     outfile: join(dist, entry),
-    define: { TATTLE_TEST_HOOKS: String(hooks) },
+    define: { TATTLE_TEST_HOOKS: String(hooks), TATTLE_WASM: 'false' },
     // wasm-bindgen's glue resolves the .wasm with `new URL(…, import.meta.url)` too; keep it as is.
     external: ['*.wasm', 'node:*'],
     logLevel: 'warning',
     legalComments: 'none',
   });
 }
+// tattle/inline (dist/inline.js): the browser entry with the .wasm inside, gzipped and base64-encoded,
+// for bundlers that do not copy `new URL(…, import.meta.url)` assets (esbuild, Rollup). Over the wire
+// (gzip) it costs about what the separate .wasm does: base64 of gzip data gzips back to nearly its size.
+const wasmGz = gzipSync(readFileSync(join(dist, 'tattle_core_bg.wasm')), { level: 9 });
+const glueUrl = "new URL('tattle_core_bg.wasm', import.meta.url)";
+if (!glue.includes(glueUrl)) throw new Error(`wasm-bindgen glue changed shape (no "${glueUrl}"): update tattle/inline in scripts/build.mjs`);
+await build({
+  entryPoints: [join(pkg, 'index.js')],
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: 'es2022',
+  outfile: join(dist, 'inline.js'),
+  define: { TATTLE_TEST_HOOKS: String(hooks), TATTLE_WASM: JSON.stringify(wasmGz.toString('base64')) },
+  // The glue's own default URL (unused: the entry always passes the .wasm) would make Vite or webpack
+  // emit the file anyway; with it gone the bundle refers to no asset.
+  plugins: [{
+    name: 'no-wasm-url',
+    setup(b) {
+      b.onLoad({ filter: /tattle_core\.js$/ }, () => ({ contents: readFileSync(gluePath, 'utf8').replace(glueUrl, 'undefined'), loader: 'js' }));
+    },
+  }],
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+if (readFileSync(join(dist, 'inline.js'), 'utf8').includes('import.meta')) throw new Error('dist/inline.js still refers to import.meta');
+writeFileSync(join(dist, 'inline.d.ts'), "// tattle/inline: the browser entry with the .wasm inside the module; the same API.\nexport * from './index.js';\n");
 copyFileSync(join(root, 'www/worker.d.ts'), join(dist, 'worker.d.ts'));
 copyFileSync(join(root, 'www/index.d.ts'), join(dist, 'index.d.ts'));
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tattle's build, tests and demo need, idempotently, and says what it is doing.
 #   scripts/setup.sh build   Rust wasm target, wasm-bindgen-cli (pinned to Cargo.toml), npm deps
-#   scripts/setup.sh all     build + Debian chromium/chromium-driver/firefox-esr + the Python venv (Bugsink, sentry-relay)
+#   scripts/setup.sh all     build + the bundler matrix's npm deps (tests/bundlers) + Debian chromium/chromium-driver/
+#                            firefox-esr + the Python venv (Bugsink, sentry-relay)
 # Slow things are cached: cargo install in ~/.cargo/bin, npm ci only when package-lock.json changed,
 # the venv under ${TATTLE_CACHE:-~/.cache/tattle}.
 set -euo pipefail
@@ -34,6 +35,14 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
 fi
 
 [ "$what" = build ] && exit 0
+
+# The bundler matrix (tests/e2e/bundlers.test.mjs) has its own install, so the root one stays light.
+stamp=tests/bundlers/node_modules/.tattle-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s tests/bundlers/package-lock.json "$stamp"; then
+  say "installing the bundlers the e2e matrix builds with (npm ci in tests/bundlers)"
+  (cd tests/bundlers && npm ci --no-audit --no-fund --loglevel=error)
+  cp tests/bundlers/package-lock.json "$stamp"
+fi
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)

@@ -71,7 +71,7 @@ export interface BrowserOptions {
   initialScope?: { user?: User; tags?: Record<string, string | number | boolean>; extra?: Record<string, unknown>; contexts?: Record<string, Record<string, unknown>> };
   /** Automatic breadcrumbs, all on by default. */
   breadcrumbs?: { console?: boolean; fetch?: boolean; xhr?: boolean; history?: boolean; dom?: boolean };
-  /** Where to load tattle's .wasm from, if not beside this module. */
+  /** Where to load tattle's .wasm from, if not beside this module (`tattle/inline` has it inside and ignores this). */
   wasmUrl?: string | URL;
   /** Delivery tuning (times in ms, sizes in bytes); see the README's "Delivery". */
   transportOptions?: {

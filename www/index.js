@@ -206,7 +206,10 @@ export function init(opts) {
       for (const [name, ctx] of Object.entries(initial.contexts || {})) setContext(name, ctx);
     }
     // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
-    loading = loadCore({ module_or_path: rawFetch(options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url)) })
+    // tattle/inline fetches nothing: its build defines TATTLE_WASM (scripts/build.mjs).
+    // eslint-disable-next-line no-undef
+    loading = loadCore({ module_or_path: TATTLE_WASM ? inlineWasm(TATTLE_WASM)
+      : rawFetch(options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url)) })
       .then((exports) => {
         wasmExports = exports;
         const ok = core.init(coreOptions(options));
@@ -230,6 +233,15 @@ export function init(opts) {
   } catch (e) {
     log('init failed', e);
   }
+}
+
+// tattle/inline, for bundlers that do not copy `new URL(…, import.meta.url)` assets: the .wasm is
+// in the bundle (gzipped, then base64), and streams into the compiler out of a local Response.
+// Async: a browser without DecompressionStream fails the load like a missing .wasm, not init.
+async function inlineWasm(base64) {
+  const gz = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip')),
+    { headers: { 'Content-Type': 'application/wasm' } });
 }
 
 // Every exported function goes through `guarded`: tattle's own failure never reaches the app.

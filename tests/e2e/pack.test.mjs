@@ -40,22 +40,31 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   npm(['install', '--offline', join(work, tarball)], app);
   const pkg = join(app, 'node_modules', 'tattle');
   for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/tattle_core_bg.wasm', 'dist/worker.js', 'dist/deno.js',
-    'dist/worker.d.ts', 'package.json', 'README.md']) {
+    'dist/worker.d.ts', 'dist/inline.js', 'dist/inline.d.ts', 'package.json', 'README.md']) {
     assert.ok(existsSync(join(pkg, f)), `${f} is in the package`);
   }
   assert.ok(!existsSync(join(pkg, 'src')), 'sources are not shipped');
   assert.ok(!existsSync(join(pkg, 'dist-test')), 'the test build is not shipped');
   // tattle's own test hooks (a wasm export that traps on purpose, delivery stats) stay out of
   // every shipped entry and of the .wasm.
-  for (const f of ['dist/index.js', 'dist/worker.js', 'dist/deno.js']) {
+  for (const f of ['dist/index.js', 'dist/inline.js', 'dist/worker.js', 'dist/deno.js']) {
     const text = readFileSync(join(pkg, f), 'utf8');
     assert.ok(!/testTrap|__tattleTest|__testTrap|__stats/.test(text), `${f} has no test hooks`);
   }
   assert.ok(!readFileSync(join(pkg, 'dist/tattle_core_bg.wasm')).includes('testTrap'), 'the .wasm exports no testTrap');
-  // The `exports` map resolves the bare specifier.
-  const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('tattle'))"],
-    { cwd: app, encoding: 'utf8' }).trim();
-  assert.equal(resolved, `file://${join(pkg, 'dist', 'index.js')}`);
+  // The `exports` map resolves the bare specifier: under `browser` with `production` or `development` (the
+  // bundlers that copy `new URL(…, import.meta.url)` assets) to the entry that fetches the .wasm beside it,
+  // otherwise (Node, esbuild, Rollup's node-resolve) to tattle/inline, which has it inside
+  // (tests/e2e/bundlers.test.mjs).
+  const resolve = (conditions, specifier) => execFileSync(process.execPath, [...conditions, '--input-type=module', '-e',
+    `console.log(import.meta.resolve('${specifier}'))`], { cwd: app, encoding: 'utf8' }).trim();
+  for (const mode of ['production', 'development']) {
+    assert.equal(resolve(['--conditions=browser', `--conditions=${mode}`], 'tattle'), `file://${join(pkg, 'dist', 'index.js')}`);
+    assert.equal(resolve([`--conditions=${mode}`], 'tattle'), `file://${join(pkg, 'dist', 'inline.js')}`);
+  }
+  assert.equal(resolve(['--conditions=browser'], 'tattle'), `file://${join(pkg, 'dist', 'inline.js')}`);
+  assert.equal(resolve([], 'tattle'), `file://${join(pkg, 'dist', 'inline.js')}`);
+  assert.equal(resolve([], 'tattle/inline'), `file://${join(pkg, 'dist', 'inline.js')}`);
   const workerEntry = execFileSync(process.execPath, ['--conditions=deno', '--input-type=module', '-e',
     "console.log(import.meta.resolve('tattle/worker'))"], { cwd: app, encoding: 'utf8' }).trim();
   assert.equal(workerEntry, `file://${join(pkg, 'dist', 'deno.js')}`, 'tattle/worker under the deno condition');
