@@ -40,6 +40,10 @@ before(async () => {
   const policies = {
     strict: `default-src 'self'; script-src 'self'; connect-src 'self' ${recorderOrigin}`,
     fixed: `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${recorderOrigin}`,
+    // No script-src: default-src governs scripts, and WebAssembly with them.
+    fixedDefault: `default-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${recorderOrigin}`,
+    // 'unsafe-eval' allows WebAssembly too, and eval with it (what the README advises against).
+    unsafeEval: `default-src 'self'; script-src 'self' 'unsafe-eval'; connect-src 'self' ${recorderOrigin}`,
   };
   const page = readFileSync(join(PAGES, 'csp.html'));
   server = await startStaticServer({
@@ -86,9 +90,9 @@ async function tattleErrors(page, console) {
 }
 
 /** Runs `trigger` in the page and returns the id tattle gave the capture it caused. */
-async function captured(page, trigger) {
+async function captured(page, trigger, arg) {
   const prev = await page.evaluate(() => Tattle.lastEventId() ?? null);
-  await page.evaluate(trigger);
+  await page.evaluate(trigger, arg);
   await page.waitForFunction((p) => (Tattle.lastEventId() ?? null) !== p, prev, { timeout: 5000 });
   return page.evaluate(() => Tattle.lastEventId());
 }
@@ -186,6 +190,26 @@ describe('strict CSP: script-src without wasm-unsafe-eval', () => {
     assert.equal((await tattleErrors(page, console)).length, 1, 'still one console error from tattle');
   });
 
+  test('ignoreErrors and beforeSend hold for the minimal form; their drops are counted', async () => {
+    const { page: filtered } = await open('strict', '&filters=1');
+    const start = recorder.bodies.length;
+    const ids = await filtered.evaluate(() => [
+      Tattle.captureException(new Error('please ignore me')),
+      Tattle.captureException(new URIError('dropped by beforeSend')),
+      Tattle.captureException(new TypeError('kept')),
+    ]);
+    assert.equal(await filtered.evaluate(() => Tattle.flush(5000)), false);
+    const bodies = recorder.bodies.slice(start).map((b) => b.body.toString());
+    const events = bodies.filter((b) => b.includes('{"type":"event"'));
+    assert.equal(events.length, 1, events.join('\n'));
+    assert.ok(events[0].includes(ids[2]));
+    assertMinimal((await bugsink.findEvent(ids[2])).data, /'wasm-unsafe-eval'/);
+    const report = bodies.find((b) => b.includes('{"type":"client_report"'));
+    const counted = Object.fromEntries(JSON.parse(report.split('\n')[2]).discarded_events.map((d) => [d.reason, d.quantity]));
+    assert.deepEqual(counted, { event_processor: 1, before_send: 1 });
+    await filtered.close();
+  });
+
   test('a storm is capped and counted: 100 a minute, identical ones once', async () => {
     const { page: stormPage } = await open('strict');
     const start = recorder.bodies.length;
@@ -239,8 +263,9 @@ describe('captures a page kept while the .wasm loaded', () => {
 });
 
 describe("the same page with 'wasm-unsafe-eval' added", () => {
-  test('full events, flush true, no console error', async () => {
+  test('full events, flush true, no console error; eval stays forbidden', async () => {
     const { page, console } = await open('fixed');
+    assert.equal(await page.evaluate(() => window.evalAllowed), false);
     const id = await captured(page, () => setTimeout(() => throwUncaught()));
     const handled = await captured(page, () => handledWithScope(Tattle));
     assert.equal(await page.evaluate(() => Tattle.flush(5000)), true);
@@ -253,6 +278,18 @@ describe("the same page with 'wasm-unsafe-eval' added", () => {
     assert.deepEqual(await tattleErrors(page, console), []);
     await page.close();
   });
+
+  for (const [policy, evalAllowed] of [['fixedDefault', false], ['unsafeEval', true]]) {
+    test(`${policy}: full events too (eval ${evalAllowed ? 'allowed' : 'forbidden'})`, async () => {
+      const { page, console } = await open(policy);
+      assert.equal(await page.evaluate(() => window.evalAllowed), evalAllowed);
+      const id = await captured(page, (text) => Tattle.captureException(new Error(text)), policy);
+      assert.equal(await page.evaluate(() => Tattle.flush(5000)), true);
+      assert.equal((await bugsink.findEvent(id)).data.exception.values[0].value, policy);
+      assert.deepEqual(await tattleErrors(page, console), []);
+      await page.close();
+    });
+  }
 });
 
 describe('the .wasm missing (404)', () => {
