@@ -83,9 +83,9 @@ async function open(policy, extra, page) {
   return { page, console };
 }
 
-/** tattle's console errors, once the .wasm settled (flush waits for it). */
+/** tattle's console errors, once the .wasm settled (flush waits for it, and for what it sent). */
 async function tattleErrors(page, console) {
-  await page.evaluate(() => Tattle.flush(100));
+  await page.evaluate(() => Tattle.flush(10000));
   return console.errors.filter((e) => /tattle/.test(e));
 }
 
@@ -132,6 +132,7 @@ describe('strict CSP: script-src without wasm-unsafe-eval', () => {
     assert.equal(errors.length, 1, console.dump());
     assert.match(errors[0], /'wasm-unsafe-eval'/);
     assert.match(errors[0], /script-src/);
+    assert.equal(console.messages.filter((m) => m.type === 'error').length, 1, `no other console error: ${console.dump()}`);
   });
 
   test('errors arrive in the minimal form, with nothing the scrubber would judge', async () => {
@@ -318,7 +319,7 @@ describe('Firefox under the strict policy', () => {
       page.on('console', (m) => { if (m.type() === 'error' && /tattle/.test(m.text())) errors.push(m.text()); });
       await page.goto(pageUrl('strict'));
       await page.waitForFunction(() => window.pageReady === true, { timeout: 10000 });
-      await page.evaluate(() => Tattle.flush(100));
+      await page.evaluate(() => Tattle.flush(10000));
       const prev = await page.evaluate(() => Tattle.lastEventId() ?? null);
       await page.evaluate(() => setTimeout(() => throwUncaught()));
       await page.waitForFunction((p) => (Tattle.lastEventId() ?? null) !== p, { timeout: 5000 }, prev);
