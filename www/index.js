@@ -118,8 +118,7 @@ function runMinimal(name, args) {
   try {
     const event = minimalEvent(name, args, options, minimal, VERSION);
     if (typeof event === 'string') return delivery.count(event, 'error');
-    const url = endpointOf(options, VERSION);
-    const wrap = (id, json) => ({ id, url, body: envelopeOf(id, json, options) });
+    const wrap = (id, json) => ({ id, url: delivery.url, body: envelopeOf(id, json, options) });
     const json = JSON.stringify(event);
     handOver(sendHook ? { id: event.event_id, event: json } : wrap(event.event_id, json), delivery, heldFor(sendHook, args, wrap));
   } catch (e) {
@@ -257,10 +256,11 @@ export function init(opts) {
         broken = true;
         // Cut short by the page going: what it kept is the next page's to send.
         if (left) return;
-        minimal = whyNoWasm(e, wasmUrl, response);
-        console.error(`tattle: ${minimal}. Until then errors are sent without message, function names or scope.`);
+        const why = whyNoWasm(e, wasmUrl, response);
+        console.error(`tattle: ${why}. Until then errors are sent without message, function names or scope.`);
         try {
-          delivery.url = endpointOf(options, VERSION); // where a client report goes
+          delivery.url = endpointOf(options, VERSION); // where minimal events and client reports go
+          minimal = why;
           replayEarly();
           for (const [name, args] of queue) run(name, args);
         } catch (e2) {
