@@ -61,6 +61,7 @@ export function __tattle_reinstantiate() {
 for (const f of readdirSync(join(root, 'www')).filter((name) => name.endsWith('.js'))) {
   copyFileSync(join(root, 'www', f), join(pkg, f));
 }
+const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))[1];
 for (const entry of ['index.js', 'worker.js', 'deno.js']) {
   await build({
     entryPoints: [join(pkg, entry)],
@@ -69,7 +70,8 @@ for (const entry of ['index.js', 'worker.js', 'deno.js']) {
     minify: true,
     target: 'es2022',
     outfile: join(dist, entry),
-    define: { TATTLE_TEST_HOOKS: String(hooks), TATTLE_WASM: 'false' },
+    // TATTLE_VERSION: the crate's version, which the core's events name as their sdk's.
+    define: { TATTLE_TEST_HOOKS: String(hooks), TATTLE_WASM: 'false', TATTLE_VERSION: JSON.stringify(version) },
     // wasm-bindgen's glue resolves the .wasm with `new URL(…, import.meta.url)` too; keep it as is.
     external: ['*.wasm', 'node:*'],
     logLevel: 'warning',
@@ -89,7 +91,7 @@ await build({
   minify: true,
   target: 'es2022',
   outfile: join(dist, 'inline.js'),
-  define: { TATTLE_TEST_HOOKS: String(hooks), TATTLE_WASM: JSON.stringify(wasmGz.toString('base64')) },
+  define: { TATTLE_TEST_HOOKS: String(hooks), TATTLE_WASM: JSON.stringify(wasmGz.toString('base64')), TATTLE_VERSION: JSON.stringify(version) },
   // The glue's own default URL (unused: the entry always passes the .wasm) would make Vite or webpack
   // emit the file anyway; with it gone the bundle refers to no asset.
   plugins: [{

@@ -13,9 +13,11 @@ import {
   tunnelDsnOf, withSynthetic,
 } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
+import { endpointOf, envelopeOf, minimalEvent, whyNoWasm } from './minimal.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
-let broken = false; // the .wasm never loaded or the DSN is invalid: captures are not delivered
+let broken = false; // the .wasm never loaded or the DSN is invalid: captures are not delivered in full
+let minimal; // why the .wasm cannot run, when captures go in a minimal form instead (minimal.js)
 let options = {};
 let queue = [];
 let loading = null;
@@ -23,6 +25,8 @@ let lastId;
 let delivery;
 let admit; // the storm guard, when on
 let wasmExports;
+// eslint-disable-next-line no-undef
+const VERSION = TATTLE_VERSION; // the crate's (scripts/build.mjs): the sdk a minimal event names
 const MAX_EARLY = 100; // captures held while the .wasm loads; beyond, dropped and counted
 const MAX_QUEUED = 1000; // all calls held meanwhile (scope setters, breadcrumbs); beyond, dropped
 let early = 0;
@@ -103,7 +107,24 @@ let sendHook;
 // the core builds the envelope (or says why not), beforeSend has its say, the delivery decides
 // when it leaves.
 function run(name, args) {
-  handOver(call(name, args), delivery, heldFor(sendHook, args, (id, json) => call('envelopeFor', [id, json])));
+  if (minimal) runMinimal(name, args);
+  else handOver(call(name, args), delivery, heldFor(sendHook, args, (id, json) => call('envelopeFor', [id, json])));
+}
+
+// A capture while the .wasm cannot run: its minimal form (or the reason it is dropped), through
+// beforeSend, to the delivery.
+function runMinimal(name, args) {
+  if (!name.startsWith('capture')) return; // scope changes: nothing of the scope is sent
+  try {
+    const event = minimalEvent(name, args, options, minimal, VERSION);
+    if (typeof event === 'string') return delivery.count(event, 'error');
+    const wrap = (id, json) => ({ id, url: delivery.url, body: envelopeOf(id, json, options) });
+    const json = JSON.stringify(event);
+    handOver(sendHook ? { id: event.event_id, event: json } : wrap(event.event_id, json), delivery, heldFor(sendHook, args, wrap));
+  } catch (e) {
+    log('could not send a minimal event', e);
+    delivery.count('internal_sdk_error', 'error');
+  }
 }
 
 function onError(ev) {
@@ -137,8 +158,11 @@ function onRejection(ev) {
 // built on the next load, inside a scope of their own.
 const EARLY_KEY = 'tattle:early';
 const plain = (v) => (v instanceof Error ? { $error: { name: v.name, message: v.message, stack: v.stack } } : v);
+let left = false; // pagehide came while the .wasm loaded
 function keepEarly() {
-  if (state !== 1 || !queue.length || !captured(queue)) return;
+  if (state !== 1) return;
+  left = true;
+  if (!queue.length || !captured(queue)) return;
   const calls = queue.map(([name, args]) => [name, args.map(plain)]);
   let text;
   try {
@@ -152,6 +176,7 @@ function keepEarly() {
 }
 const captured = (calls) => calls.some(([name]) => name.startsWith('capture'));
 function replayEarly() {
+  const scoped = !minimal;
   let calls;
   try {
     calls = JSON.parse(localStorage.getItem(EARLY_KEY) || 'null');
@@ -160,7 +185,7 @@ function replayEarly() {
     return;
   }
   if (!Array.isArray(calls) || !calls.length) return;
-  core.pushScope();
+  if (scoped) core.pushScope();
   try {
     for (const [name, args] of calls) {
       const v = args[0];
@@ -168,7 +193,7 @@ function replayEarly() {
       run(name, args);
     }
   } finally {
-    core.popScope();
+    if (scoped) core.popScope();
   }
 }
 
@@ -208,8 +233,11 @@ export function init(opts) {
     // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
     // tattle/inline fetches nothing: its build defines TATTLE_WASM (scripts/build.mjs).
     // eslint-disable-next-line no-undef
-    loading = loadCore({ module_or_path: TATTLE_WASM ? inlineWasm(TATTLE_WASM)
-      : rawFetch(options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url)) })
+    const wasmUrl = TATTLE_WASM ? undefined : options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url);
+    let response;
+    // eslint-disable-next-line no-undef
+    loading = (TATTLE_WASM ? inlineWasm(TATTLE_WASM) : rawFetch(wasmUrl))
+      .then((r) => loadCore({ module_or_path: (response = r) }))
       .then((exports) => {
         wasmExports = exports;
         const ok = core.init(coreOptions(options));
@@ -224,10 +252,23 @@ export function init(opts) {
         }
       })
       .catch((e) => {
+        // The .wasm cannot run here (a strict CSP, a file the bundler did not copy): one console
+        // error with the cause and its fix; captures, those made meanwhile and those an earlier
+        // page kept, go in the minimal form (without the scrubber, nothing it would judge).
         state = 3;
         broken = true;
-        setHandlers(false);
-        console.error('tattle: could not load its WebAssembly module; events will not be sent.', e);
+        // Cut short by the page going: what it kept is the next page's to send.
+        if (left) return;
+        const why = whyNoWasm(e, wasmUrl, response);
+        console.error(`tattle: ${why}. Until then errors are sent without message, function names or scope.`);
+        try {
+          delivery.url = endpointOf(options, VERSION); // where minimal events and client reports go
+          minimal = why;
+          replayEarly();
+          for (const [name, args] of queue) run(name, args);
+        } catch (e2) {
+          log('minimal mode failed', e2); // an invalid DSN: nothing can be sent
+        }
       })
       .finally(() => { queue = []; });
   } catch (e) {
@@ -443,7 +484,10 @@ export function flush(timeout) {
   const drained = (async () => {
     try {
       await loading;
-      if (broken) return false;
+      if (broken) {
+        if (minimal) await delivery.flush(); // sent, but not in full
+        return false;
+      }
       return delivery ? await delivery.flush() : true;
     } catch (e) {
       log('flush failed', e);
@@ -458,6 +502,7 @@ export function flush(timeout) {
 export async function close(timeout) {
   const result = await flush(timeout);
   try {
+    minimal = undefined;
     setHandlers(false);
     call('shutdown', []);
   } catch (e) {
