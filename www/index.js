@@ -163,7 +163,15 @@ function keepEarly() {
   if (state !== 1) return;
   left = true;
   if (!queue.length || !captured(queue)) return;
-  const calls = queue.map(([name, args]) => [name, args.map(plain)]);
+  let calls = queue.map(([name, args]) => [name, args.map(plain)]);
+  queue = [];
+  // An earlier page that also left before its .wasm was ready: its calls stay, in a scope of
+  // their own (the `$page` mark), and the newest MAX_KEPT calls of all are kept.
+  let kept;
+  try {
+    kept = JSON.parse(localStorage.getItem(EARLY_KEY));
+  } catch { /* unreadable: replaced */ }
+  if (Array.isArray(kept) && kept.length) calls = [...kept, ['$page', []], ...calls].slice(-MAX_KEPT);
   let text;
   try {
     text = JSON.stringify(calls);
@@ -172,8 +180,8 @@ function keepEarly() {
     text = `[${calls.map((c) => { try { return JSON.stringify(c); } catch { return ''; } }).filter(Boolean).join(',')}]`;
   }
   localStorage.setItem(EARLY_KEY, text);
-  queue = [];
 }
+const MAX_KEPT = 3000;
 const captured = (calls) => calls.some(([name]) => name.startsWith('capture'));
 function replayEarly() {
   const scoped = !minimal;
@@ -188,6 +196,10 @@ function replayEarly() {
   if (scoped) core.pushScope();
   try {
     for (const [name, args] of calls) {
+      if (name === '$page') { // the next page's calls: a fresh scope
+        if (scoped) { core.popScope(); core.pushScope(); }
+        continue;
+      }
       const v = args[0];
       if (v && v.$error) args[0] = Object.assign(new Error(v.$error.message), v.$error);
       run(name, args);

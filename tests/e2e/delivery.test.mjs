@@ -198,6 +198,39 @@ describe('delivery', { timeout: 240000 }, () => {
     }
   });
 
+  test('two pages in a row that leave before the .wasm loads: both keep their captures, each with its own scope', async () => {
+    const bugsink = await startBugsink();
+    const hang = createServer(() => {});
+    await new Promise((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const page = await browser.newPage();
+    try {
+      const tag = uniqueWord();
+      const wasmUrl = `http://127.0.0.1:${hang.address().port}/tattle.wasm`;
+      const ids = {};
+      for (const phase of ['first', 'second']) {
+        await page.goto(pageUrl(server, bugsink.dsn, { wasmUrl }));
+        await page.waitForFunction(() => window.pageReady === true);
+        ids[phase] = await page.evaluate(([p, t]) => {
+          Tattle.setTag('phase', p);
+          return Tattle.captureException(new Error(`left early ${p} ${t}`));
+        }, [phase, tag]);
+      }
+      await page.goto(pageUrl(server, bugsink.dsn, {})); // this one loads: both pages' captures are built
+      await page.waitForFunction(() => window.pageReady === true);
+      for (const phase of ['first', 'second']) {
+        const ev = await bugsink.findEvent(ids[phase], { timeoutMs: 20000 });
+        const tags = Array.isArray(ev.data.tags) ? Object.fromEntries(ev.data.tags) : ev.data.tags;
+        assert.equal(tags?.phase, phase, `the ${phase} page's capture keeps its own scope`);
+      }
+      assert.equal(await page.evaluate(() => localStorage.getItem('tattle:early')), null, 'nothing left behind');
+    } finally {
+      await page.close();
+      hang.closeAllConnections?.();
+      hang.close();
+      await bugsink.stop();
+    }
+  });
+
   for (const early of [false, true]) {
     test(`an error thrown in pagehide just before navigating away arrives (app listener ${early ? 'before' : 'after'} tattle's)`, async () => {
       const bugsink = await startBugsink();
