@@ -272,14 +272,20 @@ export function init(opts) {
         // Cut short by the page going: what it kept is the next page's to send.
         if (left) return;
         const why = whyNoWasm(e, wasmUrl, response);
-        console.error(`tattle: ${why}. Until then errors are sent without message, function names or scope.`);
+        let url;
         try {
-          delivery.url = endpointOf(options, VERSION); // where minimal events and client reports go
+          url = endpointOf(options, VERSION); // where minimal events and client reports go
+        } catch { /* an invalid DSN: said below */ }
+        console.error(`tattle: ${why}. ${url ? 'Until then errors are sent without message, function names or scope.'
+          : "Its DSN is not valid either: nothing is sent."}`);
+        if (!url) return;
+        try {
+          delivery.url = url;
           minimal = why;
           replayEarly();
           for (const [name, args] of queue) run(name, args);
         } catch (e2) {
-          log('minimal mode failed', e2); // an invalid DSN: nothing can be sent
+          log('minimal mode failed', e2);
         }
       })
       .finally(() => { queue = []; });

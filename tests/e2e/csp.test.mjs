@@ -310,6 +310,25 @@ describe('the .wasm missing (404)', () => {
   });
 });
 
+describe('the .wasm missing and the DSN invalid', () => {
+  test('one console error says both, and that nothing is sent; flush false; the page sees nothing', async () => {
+    const page = await browser.newPage();
+    const console = collectConsole(page);
+    const before = recorder.bodies.length;
+    await page.goto(`${server.url}/csp.html?policy=fixed&dsn=not-a-dsn&dist=nowasm`);
+    await page.waitForFunction(() => window.pageReady === true);
+    const errors = await tattleErrors(page, console);
+    assert.equal(errors.length, 1, console.dump());
+    assert.match(errors[0], /HTTP 404/);
+    assert.match(errors[0], /DSN is not valid either: nothing is sent/);
+    await page.evaluate(() => { Tattle.captureException(new Error('nowhere to go')); setTimeout(() => throwUncaught()); });
+    assert.equal(await page.evaluate(() => Tattle.flush(3000)), false);
+    assert.equal(recorder.bodies.length, before, 'nothing was sent');
+    assert.deepEqual(await page.evaluate(() => window.pageSaw), ['error: e2e uncaught range error']);
+    await page.close();
+  });
+});
+
 describe('Firefox under the strict policy', () => {
   test('the same console error; an uncaught error arrives minimal', async () => {
     const firefox = await launchFirefox();
