@@ -2,7 +2,8 @@
 # Installs what tattle's build, tests and demo need, idempotently, and says what it is doing.
 #   scripts/setup.sh build   Rust wasm target, wasm-bindgen-cli (pinned to Cargo.toml), npm deps
 #   scripts/setup.sh all     build + Debian chromium/chromium-driver/firefox-esr + the Python venv (Bugsink, sentry-relay)
-# Slow things are cached: cargo install in ~/.cargo/bin, npm ci only when package-lock.json changed,
+# Slow things are cached: cargo install in ~/.cargo/bin, npm ci only when package-lock.json (or
+# tests/sourcemaps/package-lock.json) changed,
 # the venv under ${TATTLE_CACHE:-~/.cache/tattle}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,16 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
 fi
 
 [ "$what" = build ] && exit 0
+
+# The source-map e2e test's own tools (Vite, Sentry's CLI), apart from the package's: npm ci when
+# their lock changed. SENTRYCLI_SKIP_DOWNLOAD: the CLI's binary must come from the npm registry (its
+# per-platform optional dependency), never from Sentry's CDN, which its postinstall would try.
+stamp=tests/sourcemaps/node_modules/.tattle-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s tests/sourcemaps/package-lock.json "$stamp"; then
+  say "installing the source-map test's tools in tests/sourcemaps (npm ci)"
+  (cd tests/sourcemaps && SENTRYCLI_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  cp tests/sourcemaps/package-lock.json "$stamp"
+fi
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
