@@ -12,6 +12,7 @@ pub mod app;
 mod convert;
 
 use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
+use crate::debug_ids::{DebugIds, MAX_DEBUG_IDS};
 use crate::envelope::{is_event_id, uuid4_hex};
 use crate::error::DsnError;
 use crate::exception::{location_frame, Linked, Thrown, MAX_CAUSE_DEPTH, MAX_LINKED};
@@ -474,6 +475,9 @@ enum Built {
 /// (the drop counted).
 fn build(event: Event) -> Option<Built> {
     let prepared = with_capture_state(|st| {
+        if event.exception.is_some() {
+            refresh_debug_ids(st.client.debug_ids_mut());
+        }
         let event = st.client.prepare(event, math_random().unwrap_or(0.0))?;
         if filtered_out(st, &event) {
             st.client
@@ -489,6 +493,31 @@ fn build(event: Event) -> Option<Built> {
             .map(Built::Envelope)
     });
     prepared.flatten()
+}
+
+/// Brings the page's debug ids (`globalThis._sentryDebugIds`, which `sentry-cli sourcemaps
+/// inject` and Sentry's bundler plugins fill) up to date: one `Object.keys` per capture with
+/// frames, and the entries themselves only when their number changed (a chunk loaded).
+fn refresh_debug_ids(ids: &mut DebugIds) {
+    let registry = GLOBAL.with(|g| get(g, "_sentryDebugIds"));
+    let Some((keys, count)) = convert::key_list(&registry) else {
+        if !ids.is_empty() {
+            ids.clear();
+        }
+        return;
+    };
+    if ids.is_current(count) {
+        return;
+    }
+    let mut entries = Vec::new();
+    for i in 0..count.min(MAX_DEBUG_IDS) {
+        if let Some(key) = convert::nth_key(&keys, i) {
+            if let Some(id) = get_string(&registry, &key) {
+                entries.push((key, id));
+            }
+        }
+    }
+    ids.refresh(count, &entries);
 }
 
 /// The envelope for an event `beforeSend` returned (as JSON): the capture's outcome again.
