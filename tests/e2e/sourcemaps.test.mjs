@@ -9,7 +9,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +20,7 @@ import { startBugsink } from '../support/bugsink.mjs';
 import { launchChromium, startStaticServer, collectConsole } from '../support/browser.mjs';
 import { dsnVia, startRecorder } from '../support/recorder.mjs';
 import { formatProblems, relayCheck } from '../support/relay.mjs';
+import { until } from '../support/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tools = join(root, 'tests', 'sourcemaps');
@@ -245,9 +248,47 @@ test('Vite (production build, sourcemap on), sentry-cli inject + upload: Bugsink
   await checkPage('vite', result);
 });
 
+test('tattle/worker in workerd: a worker bundle with an injected debug id resolves too', async () => {
+  const { Miniflare } = await import('miniflare');
+  // Bundled as wrangler does (the package's worker conditions, the .wasm a module beside it), minified.
+  mkdirSync(join(work, 'node_modules'), { recursive: true });
+  symlinkSync(root, join(work, 'node_modules', 'tattle'), 'dir');
+  const out = join(work, 'worker');
+  await run(esbuildBin, [join(app, 'src', 'worker.js'), '--bundle', '--minify', '--sourcemap', '--format=esm',
+    '--platform=neutral', '--conditions=workerd,worker,browser', '--external:*.wasm', '--external:node:*',
+    `--outfile=${join(out, 'worker.js')}`, '--log-level=warning'], { env: { ...process.env, NODE_PATH: join(work, 'node_modules') } });
+  copyFileSync(join(root, 'dist', 'tattle_core_bg.wasm'), join(out, 'tattle_core_bg.wasm'));
+  await cli(['sourcemaps', 'inject', out]);
+  const ids = injectedIds(out);
+  await cli(['sourcemaps', 'upload', out]);
+  const mf = new Miniflare({
+    modules: true, scriptPath: join(out, 'worker.js'), modulesRoot: out,
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: '2026-04-01', compatibilityFlags: ['nodejs_als'],
+    bindings: { DSN: dsnVia(bugsink.dsn, recorder) },
+  });
+  try {
+    const res = await mf.dispatchFetch('http://worker.test/checkout');
+    assert.equal(res.status, 500);
+    await res.text();
+    const issue = await until('the worker error in Bugsink',
+      async () => (await bugsink.listIssues()).find((i) => i.calculated_value === 'worker checkout failed'));
+    const events = await bugsink.api('events/', { query: { issue: issue.id } });
+    const ev = await bugsink.api(`events/${events.results[0].id}/`);
+    checkImages(ev, ids, ['worker.js']);
+    const shown = headers(ev.stacktrace_md);
+    const recurse = shown.filter((h) => h.includes(`src/worker.js:${lineOf('worker.js', 'WORKER_RECURSE')} in \`failCheckout\``));
+    assert.equal(recurse.length, 2, `two recursive calls in failCheckout:\n${ev.stacktrace_md}`);
+    assert.ok(shown.some((h) => h.includes(`src/worker.js:${lineOf('worker.js', 'WORKER_THROW')}`)), ev.stacktrace_md);
+    assert.ok(!ev.stacktrace_md.includes('no sourcemap for debug_id'), ev.stacktrace_md);
+  } finally {
+    await mf.dispose();
+  }
+});
+
 test('sentry-relay accepts every event with debug_meta', async () => {
   const bodies = recorder.bodies.filter((b) => b.body.toString().includes('"debug_meta"'));
-  assert.equal(bodies.length, 4, 'two events from each app carried debug_meta');
+  assert.equal(bodies.length, 5, 'two events from each browser app and one from the worker carried debug_meta');
   const { ok, problems } = await relayCheck(bodies);
   assert.ok(ok, formatProblems(problems));
 });
