@@ -484,4 +484,20 @@ fn debug_ids_name_the_source_maps_of_the_files_in_the_frames() {
     eval("delete globalThis._sentryDebugIds");
     capture_exception(eval("mainErr()"), JsValue::UNDEFINED);
     assert!(path(&last_event(), "debug_meta").is_undefined());
+
+    // A hostile registry (keys that throw, a value getter that throws, ids that are no UUID)
+    // never breaks a capture.
+    for registry in [
+        "new Proxy({}, { ownKeys() { throw new Error('trap') } })",
+        "Object.defineProperty({}, 'Error\\n    at https://app.example/assets/main.js:1:1', { enumerable: true, get() { throw new Error('getter') } })",
+        "({ ['Error\\n    at https://app.example/assets/main.js?token=abc:1:1']: 'not-a-uuid' })",
+        "42",
+    ] {
+        eval(&format!("globalThis._sentryDebugIds = {registry}"));
+        let before = sent().len();
+        capture_exception(eval("mainErr()"), JsValue::UNDEFINED);
+        assert_eq!(sent().len(), before + 1, "{registry}");
+        assert!(path(&last_event(), "debug_meta").is_undefined(), "{registry}");
+    }
+    eval("delete globalThis._sentryDebugIds");
 }
