@@ -490,12 +490,10 @@ impl Scrubber {
         }
         // A source map's file is named as its frames are: scrubbed the same way, so the two
         // stay equal (the server matches them).
-        for image in event
-            .debug_meta
-            .iter_mut()
-            .flat_map(|m| m.images.iter_mut())
-        {
-            image.code_file = self.scrub_url(&image.code_file);
+        if let Some(meta) = event.debug_meta.as_mut() {
+            for image in &mut meta.images {
+                image.code_file = self.scrub_url(&image.code_file);
+            }
         }
         self.scrub_string_map(&mut event.tags);
         self.scrub_map(&mut event.contexts);
