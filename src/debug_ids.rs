@@ -45,12 +45,19 @@ impl DebugIds {
         self.count = Some(count);
         self.files = Map::new();
         let mut i = 0;
+        // The registry keeps its order (string keys) and grows at its end: while every entry
+        // so far was where it was, one past the known ones is new (no search, so reading a
+        // registry of n entries stays O(n)).
+        let mut in_order = true;
         while i < entries.len() && i < MAX_DEBUG_IDS {
             let (stack, id) = &entries[i];
-            // The registry keeps its order (string keys), so an entry is usually where it was.
             let at = match self.parsed.get(i) {
                 Some((s, _)) if s == stack => Some(i),
-                _ => self.parsed.iter().position(|(s, _)| s == stack),
+                None if in_order => None,
+                _ => {
+                    in_order = false;
+                    self.parsed.iter().position(|(s, _)| s == stack)
+                }
             };
             let file = match at {
                 Some(at) => self.parsed[at].1.clone(),
@@ -69,20 +76,32 @@ impl DebugIds {
         }
     }
 
-    /// Forgets the files (the registry is gone); the parsed stacks stay.
-    pub fn clear(&mut self) {
-        self.count = None;
-        self.files = Map::new();
-    }
-
     /// The debug id registered for the file at `abs_path`.
     pub fn id_for(&self, abs_path: &str) -> Option<&str> {
         self.files.get(abs_path).map(String::as_str)
     }
 
-    /// Whether any file has a debug id.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+    /// Whether every in-app frame of `event` is in a file with a known debug id: then the
+    /// registry need not be looked at for it (with hundreds of bundles registered, merely
+    /// listing its keys costs more than a capture).
+    pub fn covers(&self, event: &Event) -> bool {
+        let Some(exceptions) = &event.exception else {
+            return true;
+        };
+        for ex in &exceptions.values {
+            let Some(trace) = &ex.stacktrace else {
+                continue;
+            };
+            for frame in &trace.frames {
+                if frame.in_app == Some(true) {
+                    match &frame.abs_path {
+                        Some(path) if self.id_for(path).is_some() => {}
+                        _ => return false,
+                    }
+                }
+            }
+        }
+        true
     }
 
     /// Puts `debug_meta.images` on `event` for the files of its frames that have a debug id,
@@ -277,8 +296,50 @@ mod tests {
         let k3 = std::format!("{k1}\n    at https://a.example/loader.js:9:9");
         ids.refresh(3, &entries(&[(&k1, ID_A), (&k2, ID_B), (&k3, ID_B)]));
         assert_eq!(ids.id_for("https://a.example/one.js"), Some(ID_B));
-        ids.clear();
-        assert!(ids.is_empty() && !ids.is_current(3));
+    }
+
+    #[test]
+    fn an_event_whose_in_app_frames_are_all_known_needs_no_reread() {
+        let a = "https://shop.example/assets/index-Bx1.js";
+        let mut ids = DebugIds::default();
+        let ka = chrome_key(a);
+        let known = event_with(&[&std::format!(
+            "TypeError: x\n    at Array.map (<anonymous>)\n    at o ({a}:1:4410)\n    at https://cdn.example/node_modules/lib.js:1:5"
+        )]);
+        assert!(!ids.covers(&known), "nothing read yet");
+        ids.refresh(1, &entries(&[(&ka, ID_A)]));
+        assert!(
+            ids.covers(&known),
+            "builtins and dependencies are not asked about"
+        );
+        let lazy = event_with(&["Error: y\n    at w (https://shop.example/assets/chunk-9.js:1:1)"]);
+        assert!(
+            !ids.covers(&lazy),
+            "a file not registered (yet): the registry is looked at"
+        );
+        assert!(ids.covers(&Event::default()), "no frames");
+    }
+
+    #[test]
+    fn a_registry_read_in_order_is_searched_only_when_it_changed_order() {
+        let keys: Vec<String> = (0..5)
+            .map(|n| chrome_key(&std::format!("https://a.example/{n}.js")))
+            .collect();
+        let all: Vec<(String, String)> = keys.iter().map(|k| (k.clone(), ID_A.into())).collect();
+        let mut ids = DebugIds::default();
+        ids.refresh(3, &all[..3]);
+        ids.refresh(5, &all);
+        assert_eq!(ids.parsed.len(), 5);
+        // Out of order (a key removed, another added): found by search, nothing parsed twice.
+        let shuffled = [all[4].clone(), all[0].clone(), all[2].clone()];
+        ids.refresh(3, &shuffled);
+        assert_eq!(ids.parsed.len(), 5);
+        assert_eq!(ids.id_for("https://a.example/4.js"), Some(ID_A));
+        assert_eq!(
+            ids.id_for("https://a.example/1.js"),
+            None,
+            "no longer registered"
+        );
     }
 
     #[test]
@@ -298,7 +359,7 @@ mod tests {
         let mut ids = DebugIds::default();
         let key = chrome_key("https://a.example/one.js");
         ids.refresh(1, &entries(&[(&key, "not-a-uuid")]));
-        assert!(ids.is_empty());
+        assert_eq!(ids.id_for("https://a.example/one.js"), None);
     }
 
     #[test]

@@ -475,8 +475,9 @@ enum Built {
 /// (the drop counted).
 fn build(event: Event) -> Option<Built> {
     let prepared = with_capture_state(|st| {
-        if event.exception.is_some() {
-            refresh_debug_ids(st.client.debug_ids_mut());
+        let ids = st.client.debug_ids_mut();
+        if !ids.covers(&event) {
+            refresh_debug_ids(ids);
         }
         let event = st.client.prepare(event, math_random().unwrap_or(0.0))?;
         if filtered_out(st, &event) {
@@ -496,14 +497,13 @@ fn build(event: Event) -> Option<Built> {
 }
 
 /// Brings the page's debug ids (`globalThis._sentryDebugIds`, which `sentry-cli sourcemaps
-/// inject` and Sentry's bundler plugins fill) up to date: one `Object.keys` per capture with
-/// frames, and the entries themselves only when their number changed (a chunk loaded).
+/// inject` and Sentry's bundler plugins fill) up to date for a capture with an in-app frame in a
+/// file of unknown debug id: one `Object.keys`, and the entries themselves only when their
+/// number changed (a chunk loaded).
 fn refresh_debug_ids(ids: &mut DebugIds) {
     let registry = GLOBAL.with(|g| get(g, "_sentryDebugIds"));
+    // No registry (any more): the ids known stay true, as a bundle's id never changes.
     let Some((keys, count)) = convert::key_list(&registry) else {
-        if !ids.is_empty() {
-            ids.clear();
-        }
         return;
     };
     if ids.is_current(count) {

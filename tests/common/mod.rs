@@ -481,21 +481,26 @@ fn debug_ids_name_the_source_maps_of_the_files_in_the_frames() {
     assert!(path(&last_event(), "debug_meta").is_undefined());
     capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert!(path(&last_event(), "debug_meta").is_undefined());
+    // A file whose id is known keeps it (a bundle's id does not change), registry or not.
     eval("delete globalThis._sentryDebugIds");
     capture_exception(eval("mainErr()"), JsValue::UNDEFINED);
-    assert!(path(&last_event(), "debug_meta").is_undefined());
+    assert_eq!(s(&last_event(), "debug_meta.images.0.debug_id"), MAIN);
 
-    // A hostile registry (keys that throw, a value getter that throws, ids that are no UUID)
-    // never breaks a capture.
+    // A hostile registry (keys that throw, a value getter that throws, ids that are no UUID,
+    // no object) never breaks a capture from a file it is asked about.
+    eval(
+        r#"(0, eval)(`globalThis.lateErr = function lateErr() { return new Error("late"); };
+//# sourceURL=https://app.example/assets/late.js`)"#,
+    );
     for registry in [
         "new Proxy({}, { ownKeys() { throw new Error('trap') } })",
-        "Object.defineProperty({}, 'Error\\n    at https://app.example/assets/main.js:1:1', { enumerable: true, get() { throw new Error('getter') } })",
-        "({ ['Error\\n    at https://app.example/assets/main.js?token=abc:1:1']: 'not-a-uuid' })",
+        "Object.defineProperty({}, 'Error\\n    at https://app.example/assets/late.js:1:1', { enumerable: true, get() { throw new Error('getter') } })",
+        "({ ['Error\\n    at https://app.example/assets/late.js:1:1']: 'not-a-uuid', other: 'x' })",
         "42",
     ] {
         eval(&format!("globalThis._sentryDebugIds = {registry}"));
         let before = sent().len();
-        capture_exception(eval("mainErr()"), JsValue::UNDEFINED);
+        capture_exception(eval("lateErr()"), JsValue::UNDEFINED);
         assert_eq!(sent().len(), before + 1, "{registry}");
         assert!(path(&last_event(), "debug_meta").is_undefined(), "{registry}");
     }
