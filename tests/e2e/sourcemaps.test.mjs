@@ -1,7 +1,8 @@
 // Source maps through debug IDs, end to end: the app in tests/sourcemaps/app, minified by esbuild
 // and by Vite, its bundles given debug ids by `sentry-cli sourcemaps inject` and its maps uploaded
-// to Bugsink by `sentry-cli sourcemaps upload`; in Chromium, a handled error before the lazy chunk
-// loads and an uncaught one from inside it. Bugsink must show the ORIGINAL files, lines and
+// to Bugsink by `sentry-cli sourcemaps upload`; in Chromium (the esbuild build in Firefox too), a
+// handled error before the lazy chunk loads and an uncaught one from inside it; and a minified
+// worker with its injected debug id in workerd. Bugsink must show the ORIGINAL files, lines and
 // function names, as a user sees them (the event's stack trace as Bugsink renders it, with the
 // maps applied; Bugsink stores the event as sent and applies maps when it shows it), and
 // sentry-relay's normalizer must accept what tattle sent.
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startBugsink } from '../support/bugsink.mjs';
 import { launchChromium, startStaticServer, collectConsole } from '../support/browser.mjs';
+import { launchFirefox } from '../support/firefox.mjs';
 import { dsnVia, startRecorder } from '../support/recorder.mjs';
 import { formatProblems, relayCheck } from '../support/relay.mjs';
 import { until } from '../support/wait.mjs';
@@ -110,16 +112,8 @@ async function buildVite() {
   return out;
 }
 
-/** Builds, injects, uploads, serves and runs one app; returns what Bugsink made of its two events. */
-async function runApp(label, build, { page: pageHtml, patterns = [], wasm = false }) {
-  const out = await build();
-  const assets = join(out, 'assets');
-  await cli(['sourcemaps', 'inject', assets]);
-  const ids = injectedIds(assets);
-  assert.ok(Object.keys(ids).length >= 2, `an entry and a lazy chunk: ${Object.keys(ids)}`);
-  const { stdout } = await cli(['sourcemaps', 'upload', assets]);
-  assert.match(stdout, /Uploaded files to Sentry|Nothing to upload|File upload complete/i, stdout);
-
+/** Serves a built app whose config names `label`. */
+async function serve(out, label, { page: pageHtml, patterns = [], wasm = false }) {
   const config = {
     dsn: dsnVia(bugsink.dsn, recorder), release: `${label}@1`, label, patterns,
     // esbuild does not copy the .wasm that `new URL(…, import.meta.url)` names: served from dist/.
@@ -133,6 +127,20 @@ async function runApp(label, build, { page: pageHtml, patterns = [], wasm = fals
   if (pageHtml) routes['/index.html'] = { body: pageHtml, type: 'text/html' };
   const server = await startStaticServer(routes);
   servers.push(server);
+  return server;
+}
+
+/** Builds, injects, uploads, serves and runs one app; returns what Bugsink made of its two events. */
+async function runApp(label, build, { page: pageHtml, patterns = [], wasm = false }) {
+  const out = await build();
+  const assets = join(out, 'assets');
+  await cli(['sourcemaps', 'inject', assets]);
+  const ids = injectedIds(assets);
+  assert.ok(Object.keys(ids).length >= 2, `an entry and a lazy chunk: ${Object.keys(ids)}`);
+  const { stdout } = await cli(['sourcemaps', 'upload', assets]);
+  assert.match(stdout, /Uploaded files to Sentry|Nothing to upload|File upload complete/i, stdout);
+
+  const server = await serve(out, label, { page: pageHtml, patterns, wasm });
   const page = await browser.newPage();
   const log = collectConsole(page);
   const uncaught = [];
@@ -145,7 +153,7 @@ async function runApp(label, build, { page: pageHtml, patterns = [], wasm = fals
   assert.deepEqual(uncaught, [`widget exploded in ${label}`], 'the uncaught error reached the page');
   await page.close();
   const [first, second] = [await bugsink.findEvent(early), await bugsink.findEvent(late)];
-  return { ids, first, second, server, log };
+  return { ids, first, second, server, log, out };
 }
 
 const framesOf = (ev) => ev.data.exception.values.at(-1).stacktrace.frames;
@@ -215,7 +223,7 @@ function checkResolved(label, { first, second }) {
   assert.ok(!md.includes('no sourcemap for debug_id'), md);
 }
 
-test('esbuild (--bundle --minify --sourcemap --splitting), sentry-cli inject + upload: Bugsink shows the original code', async () => {
+test('esbuild (--bundle --minify --sourcemap --splitting), sentry-cli inject + upload: Bugsink shows the original code (Chromium, Firefox)', async () => {
   // The entry's URL carries a secret (a signed URL) and a value the app's own scrubbing pattern
   // filters: the frames' abs_path is scrubbed, and code_file must still match it exactly.
   const html = `<!doctype html><meta charset="utf-8"><title>tattle source maps (esbuild)</title>
@@ -234,6 +242,27 @@ test('esbuild (--bundle --minify --sourcemap --splitting), sentry-cli inject + u
 
   const sent = recorder.bodies.map((b) => b.body.toString());
   assert.ok(sent.every((b) => !b.includes('s3cr3t') && !b.includes('build42')), 'no secret left the page');
+
+  // The same bundles in Firefox: SpiderMonkey prints the registering stacks and the frames.
+  const server = await serve(result.out, 'esbuild-firefox', { page: html, patterns: ['build42'], wasm: true });
+  const firefox = await launchFirefox();
+  let early, late;
+  try {
+    const page = await firefox.newPage();
+    await page.goto(`${server.url}/index.html`);
+    await page.waitForFunction(() => window.TATTLE_LAST && window.TATTLE_LAST() !== window.TATTLE_EARLY, { timeout: 15_000 });
+    early = await bugsink.findEvent(await page.evaluate(() => window.TATTLE_EARLY));
+    late = await bugsink.findEvent(await page.evaluate(() => window.TATTLE_LAST()));
+  } finally {
+    await firefox.close();
+  }
+  checkImages(early, ids, ['main.js']);
+  checkImages(late, ids, ['main.js', chunk]);
+  assert.ok(headers(early.stacktrace_md).some((h) => h.includes(`src/main.js:${lineOf('main.js', 'EARLY')}`)), early.stacktrace_md);
+  const shown = headers(late.stacktrace_md);
+  assert.ok(shown.some((h) => h.includes(`src/widget.js:${lineOf('widget.js', 'THROW')}`)), late.stacktrace_md);
+  assert.equal(shown.filter((h) => h.includes(`src/widget.js:${lineOf('widget.js', 'RECURSE')}`)).length, 3, late.stacktrace_md);
+  assert.ok(!/assets\/[^\s]*\.js/.test(shown.join('\n')), `no bundle file shown:\n${shown.join('\n')}`);
 });
 
 test('Vite (production build, sourcemap on), sentry-cli inject + upload: Bugsink shows the original code', async () => {
@@ -288,7 +317,7 @@ test('tattle/worker in workerd: a worker bundle with an injected debug id resolv
 
 test('sentry-relay accepts every event with debug_meta', async () => {
   const bodies = recorder.bodies.filter((b) => b.body.toString().includes('"debug_meta"'));
-  assert.equal(bodies.length, 5, 'two events from each browser app and one from the worker carried debug_meta');
+  assert.equal(bodies.length, 7, 'two events from each browser run (esbuild in Chromium and Firefox, Vite) and one from the worker carried debug_meta');
   const { ok, problems } = await relayCheck(bodies);
   assert.ok(ok, formatProblems(problems));
 });
