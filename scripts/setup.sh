@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what tattle's build, tests and demo need, idempotently, and says what it is doing.
 #   scripts/setup.sh build   Rust wasm target, wasm-bindgen-cli (pinned to Cargo.toml), npm deps
-#   scripts/setup.sh all     build + the bundler matrix's npm deps (tests/bundlers) + Debian chromium/chromium-driver/
-#                            firefox-esr + the Python venv (Bugsink, sentry-relay)
-# Slow things are cached: cargo install in ~/.cargo/bin, npm ci only when package-lock.json changed,
+#   scripts/setup.sh all     build + the test-only npm tools (tests/bundlers, tests/sourcemaps) + Debian
+#                            chromium/chromium-driver/firefox-esr + the Python venv (Bugsink, sentry-relay)
+# Slow things are cached: cargo install in ~/.cargo/bin, npm ci only when a package-lock.json changed,
 # the venv under ${TATTLE_CACHE:-~/.cache/tattle}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,13 +36,18 @@ fi
 
 [ "$what" = build ] && exit 0
 
-# The bundler matrix (tests/e2e/bundlers.test.mjs) has its own install, so the root one stays light.
-stamp=tests/bundlers/node_modules/.tattle-lock-stamp
-if [ ! -f "$stamp" ] || ! cmp -s tests/bundlers/package-lock.json "$stamp"; then
-  say "installing the bundlers the e2e matrix builds with (npm ci in tests/bundlers)"
-  (cd tests/bundlers && npm ci --no-audit --no-fund --loglevel=error)
-  cp tests/bundlers/package-lock.json "$stamp"
-fi
+# Test-only tools with their own install (so the root one stays light), npm ci when their lock
+# changed: tests/bundlers, the bundler matrix; tests/sourcemaps, Vite and Sentry's CLI for the
+# source-map test. SENTRYCLI_SKIP_DOWNLOAD: the CLI's binary must come from the npm registry (its
+# per-platform optional dependency), never from Sentry's CDN, which its postinstall would try.
+for sub in bundlers sourcemaps; do
+  stamp=tests/$sub/node_modules/.tattle-lock-stamp
+  if [ ! -f "$stamp" ] || ! cmp -s tests/$sub/package-lock.json "$stamp"; then
+    say "installing tests/$sub's own npm tools (npm ci)"
+    (cd tests/$sub && SENTRYCLI_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    cp tests/$sub/package-lock.json "$stamp"
+  fi
+done
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)

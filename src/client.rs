@@ -2,6 +2,7 @@
 //!
 //! Pure: the caller passes the time and the event id, and takes the envelopes to send.
 
+use crate::debug_ids::DebugIds;
 use crate::dsn::Dsn;
 use crate::envelope::{Envelope, MAX_EVENT_BYTES};
 use crate::error::DsnError;
@@ -108,6 +109,7 @@ pub struct Client {
     float: FloatFormatter,
     scrubber: Scrubber,
     discarded: Vec<(DiscardReason, &'static str, u32)>,
+    debug_ids: DebugIds,
 }
 
 /// What `sentry_client` says about us.
@@ -140,6 +142,7 @@ impl Client {
             last_event_id: None,
             float,
             discarded: Vec::new(),
+            debug_ids: DebugIds::default(),
         })
     }
 
@@ -187,6 +190,12 @@ impl Client {
     /// afresh.
     pub fn take_discarded(&mut self) -> Vec<(DiscardReason, &'static str, u32)> {
         core::mem::take(&mut self.discarded)
+    }
+
+    /// The page's debug ids (`_sentryDebugIds`), which the JavaScript boundary keeps current;
+    /// [`prepare`](Self::prepare) names the source maps of an event's files with them.
+    pub fn debug_ids_mut(&mut self) -> &mut DebugIds {
+        &mut self.debug_ids
     }
 
     /// Where envelopes go: the DSN's envelope endpoint with its auth query, or the tunnel.
@@ -284,6 +293,9 @@ impl Client {
             event.dist.clone_from(&o.dist);
         }
         self.scopes[self.scopes.len() - 1].apply(&mut event);
+        // Frames are matched to debug ids on the paths the parser made (the scrubber then
+        // treats `code_file` as it treats `abs_path`).
+        self.debug_ids.attach(&mut event);
         // On the device, before anything (beforeSend included) sees the event.
         self.scrubber.scrub_event(&mut event);
         self.last_event_id = Some(event.event_id.clone());

@@ -23,6 +23,7 @@ mod prelude {
 mod wasm_rt;
 
 mod client;
+pub mod debug_ids;
 mod dsn;
 mod envelope;
 mod error;

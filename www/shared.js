@@ -39,6 +39,8 @@ export function beforeSendOf(options) {
     for (const key of ['exception', 'logentry', 'tags', 'extra', 'contexts', 'breadcrumbs', 'request', 'user']) {
       if (event[key] !== undefined) event[key] = scrubWith(patterns, event[key]);
     }
+    // A source map's file is named as its frames' abs_path is: what the patterns did to those.
+    for (const image of event.debug_meta?.images ?? []) image.code_file = scrubWith(patterns, image.code_file);
     return userHook ? userHook(event, hint) : event;
   };
 }

@@ -123,6 +123,22 @@ pub fn keys(value: &JsValue) -> Vec<String> {
     keys_upto(value, usize::MAX)
 }
 
+/// `Object.keys(value)` and its length, for reading only some of them or none (a debug id
+/// registry is read again only when its length changed).
+pub fn key_list(value: &JsValue) -> Option<(JsValue, usize)> {
+    if !value.is_object() {
+        return None;
+    }
+    let keys = object_keys(value).ok()?;
+    let len = get(&keys, "length").as_f64().unwrap_or(0.0) as usize;
+    Some((keys, len))
+}
+
+/// `keys[index]` of a [`key_list`].
+pub fn nth_key(keys: &JsValue, index: usize) -> Option<String> {
+    key_at(keys, index as f64).ok()
+}
+
 /// The first `max` own enumerable string keys (`Object.keys` is one call; only these few come
 /// across into wasm).
 fn keys_upto(value: &JsValue, max: usize) -> Vec<String> {

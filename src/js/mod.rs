@@ -12,6 +12,7 @@ pub mod app;
 mod convert;
 
 use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
+use crate::debug_ids::{DebugIds, MAX_DEBUG_IDS};
 use crate::envelope::{is_event_id, uuid4_hex};
 use crate::error::DsnError;
 use crate::exception::{location_frame, Linked, Thrown, MAX_CAUSE_DEPTH, MAX_LINKED};
@@ -474,6 +475,10 @@ enum Built {
 /// (the drop counted).
 fn build(event: Event) -> Option<Built> {
     let prepared = with_capture_state(|st| {
+        let ids = st.client.debug_ids_mut();
+        if !ids.covers(&event) {
+            refresh_debug_ids(ids);
+        }
         let event = st.client.prepare(event, math_random().unwrap_or(0.0))?;
         if filtered_out(st, &event) {
             st.client
@@ -489,6 +494,30 @@ fn build(event: Event) -> Option<Built> {
             .map(Built::Envelope)
     });
     prepared.flatten()
+}
+
+/// Brings the page's debug ids (`globalThis._sentryDebugIds`, which `sentry-cli sourcemaps
+/// inject` and Sentry's bundler plugins fill) up to date for a capture with an in-app frame in a
+/// file of unknown debug id: one `Object.keys`, and the entries themselves only when their
+/// number changed (a chunk loaded).
+fn refresh_debug_ids(ids: &mut DebugIds) {
+    let registry = GLOBAL.with(|g| get(g, "_sentryDebugIds"));
+    // No registry (any more): the ids known stay true, as a bundle's id never changes.
+    let Some((keys, count)) = convert::key_list(&registry) else {
+        return;
+    };
+    if ids.is_current(count) {
+        return;
+    }
+    let mut entries = Vec::new();
+    for i in 0..count.min(MAX_DEBUG_IDS) {
+        if let Some(key) = convert::nth_key(&keys, i) {
+            if let Some(id) = get_string(&registry, &key) {
+                entries.push((key, id));
+            }
+        }
+    }
+    ids.refresh(count, &entries);
 }
 
 /// The envelope for an event `beforeSend` returned (as JSON): the capture's outcome again.

@@ -278,6 +278,25 @@ pub struct LogEntry {
     pub formatted: String,
 }
 
+/// `debug_meta`: what the server needs to resolve frames it cannot read as they are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DebugMeta {
+    /// One image per file with a debug id.
+    pub images: Vec<DebugImage>,
+}
+
+/// A file of the app and the debug id its source map was uploaded with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DebugImage {
+    /// `sourcemap`.
+    #[serde(rename = "type")]
+    pub ty: &'static str,
+    /// The file, exactly as the frames' `abs_path` names it.
+    pub code_file: String,
+    /// The UUID `sentry-cli sourcemaps inject` gave the file and its map.
+    pub debug_id: String,
+}
+
 /// A Sentry event.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Event {
@@ -326,6 +345,9 @@ pub struct Event {
     /// Breadcrumbs, oldest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breadcrumbs: Option<Values<Breadcrumb>>,
+    /// The source maps that resolve the frames, by debug id (see `debug_ids`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debug_meta: Option<DebugMeta>,
     /// The SDK that sent it.
     pub sdk: SdkInfo,
 }

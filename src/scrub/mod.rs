@@ -488,6 +488,13 @@ impl Scrubber {
         for ex in event.exception.iter_mut().flat_map(|e| e.values.iter_mut()) {
             self.scrub_exception(ex);
         }
+        // A source map's file is named as its frames are: scrubbed the same way, so the two
+        // stay equal (the server matches them).
+        if let Some(meta) = event.debug_meta.as_mut() {
+            for image in &mut meta.images {
+                image.code_file = self.scrub_url(&image.code_file);
+            }
+        }
         self.scrub_string_map(&mut event.tags);
         self.scrub_map(&mut event.contexts);
         self.scrub_map(&mut event.extra);

@@ -427,3 +427,82 @@ fn a_page_that_breaks_date_now_and_math_random_does_not_lock_tattle() {
         "the state was not left borrowed"
     );
 }
+
+/// A bundle as `sentry-cli sourcemaps inject` leaves it: a snippet at its top registers
+/// `_sentryDebugIds[new Error().stack] = id`, then its code (here a function that makes an
+/// Error, as `globalThis[name]`); `file` is its URL (`//# sourceURL`).
+fn load_bundle(file: &str, id: &str, name: &str) {
+    eval(&format!(
+        r#"(0, eval)(`(function () {{ var g = globalThis; g._sentryDebugIds = g._sentryDebugIds || {{}};
+g._sentryDebugIds[new g.Error().stack] = "{id}"; }})();
+globalThis["{name}"] = function {name}() {{ return new Error("from {name}"); }};
+//# sourceURL={file}`)"#
+    ));
+}
+
+#[wasm_bindgen_test]
+fn debug_ids_name_the_source_maps_of_the_files_in_the_frames() {
+    const MAIN: &str = "1b7e4a35-7a3c-4c1e-9f21-5d0c2b3a4e5f";
+    const CHUNK: &str = "c0ffee00-1234-4abc-8def-0123456789ab";
+    start();
+    load_bundle(
+        "https://app.example/assets/main.js?token=abc",
+        MAIN,
+        "mainErr",
+    );
+    capture_exception(eval("mainErr()"), JsValue::UNDEFINED);
+    let event = last_event();
+    let frames: Array = path(&event, "exception.values.0.stacktrace.frames").into();
+    let newest = frames.get(frames.length() - 1);
+    assert_eq!(s(&newest, "function"), "mainErr");
+    let file = s(&newest, "abs_path");
+    assert_eq!(file, "https://app.example/assets/main.js?token=[Filtered]");
+    assert_eq!(s(&event, "debug_meta.images.0.type"), "sourcemap");
+    assert_eq!(s(&event, "debug_meta.images.0.code_file"), file);
+    assert_eq!(s(&event, "debug_meta.images.0.debug_id"), MAIN);
+    assert!(path(&event, "debug_meta.images.1").is_undefined());
+
+    // A chunk loads later: the registry grows, and its file is known from then on.
+    load_bundle("https://app.example/assets/chunk-2.js", CHUNK, "chunkErr");
+    capture_exception(eval("chunkErr()"), JsValue::UNDEFINED);
+    let event = last_event();
+    assert_eq!(
+        s(&event, "debug_meta.images.0.code_file"),
+        "https://app.example/assets/chunk-2.js"
+    );
+    assert_eq!(s(&event, "debug_meta.images.0.debug_id"), CHUNK);
+    assert!(
+        path(&event, "debug_meta.images.1").is_undefined(),
+        "only files in the frames"
+    );
+
+    // Frames in no registered file, a message, and a page without the registry: no debug_meta.
+    capture_exception(eval("new Error('elsewhere')"), JsValue::UNDEFINED);
+    assert!(path(&last_event(), "debug_meta").is_undefined());
+    capture_message("m".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    assert!(path(&last_event(), "debug_meta").is_undefined());
+    // A file whose id is known keeps it (a bundle's id does not change), registry or not.
+    eval("delete globalThis._sentryDebugIds");
+    capture_exception(eval("mainErr()"), JsValue::UNDEFINED);
+    assert_eq!(s(&last_event(), "debug_meta.images.0.debug_id"), MAIN);
+
+    // A hostile registry (keys that throw, a value getter that throws, ids that are no UUID,
+    // no object) never breaks a capture from a file it is asked about.
+    eval(
+        r#"(0, eval)(`globalThis.lateErr = function lateErr() { return new Error("late"); };
+//# sourceURL=https://app.example/assets/late.js`)"#,
+    );
+    for registry in [
+        "new Proxy({}, { ownKeys() { throw new Error('trap') } })",
+        "Object.defineProperty({}, 'Error\\n    at https://app.example/assets/late.js:1:1', { enumerable: true, get() { throw new Error('getter') } })",
+        "({ ['Error\\n    at https://app.example/assets/late.js:1:1']: 'not-a-uuid', other: 'x' })",
+        "42",
+    ] {
+        eval(&format!("globalThis._sentryDebugIds = {registry}"));
+        let before = sent().len();
+        capture_exception(eval("lateErr()"), JsValue::UNDEFINED);
+        assert_eq!(sent().len(), before + 1, "{registry}");
+        assert!(path(&last_event(), "debug_meta").is_undefined(), "{registry}");
+    }
+    eval("delete globalThis._sentryDebugIds");
+}
