@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tattle's build, tests and demo need, idempotently, and says what it is doing.
 #   scripts/setup.sh build   Rust wasm target, wasm-bindgen-cli (pinned to Cargo.toml), npm deps
-#   scripts/setup.sh all     build + Debian chromium/chromium-driver/firefox-esr + the Python venv (Bugsink, sentry-relay)
+#   scripts/setup.sh all     build + the type test's TypeScript (tests/types) + Debian chromium/chromium-driver/
+#                            firefox-esr + the Python venv (Bugsink, sentry-relay)
 # Slow things are cached: cargo install in ~/.cargo/bin, npm ci only when package-lock.json changed,
 # the venv under ${TATTLE_CACHE:-~/.cache/tattle}.
 set -euo pipefail
@@ -34,6 +35,15 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
 fi
 
 [ "$what" = build ] && exit 0
+
+# The type test's TypeScript versions (5.9 and 7.0) live in their own sub-project, so the main
+# install stays as it is; npm ci there only when its lock changed.
+types_stamp=tests/types/node_modules/.tattle-lock-stamp
+if [ ! -f "$types_stamp" ] || ! cmp -s tests/types/package-lock.json "$types_stamp"; then
+  say "installing the type test's TypeScript 5.9 and 7.0 (npm ci in tests/types)"
+  (cd tests/types && npm ci --no-audit --no-fund --loglevel=error)
+  cp tests/types/package-lock.json "$types_stamp"
+fi
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)

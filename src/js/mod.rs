@@ -548,7 +548,11 @@ fn event_from(js: &JsValue, event_id: String, request: Option<Request>) -> Event
     }
     let tags = get(js, "tags");
     for key in convert::keys(&tags) {
-        let value = convert::primitive_text(&get(&tags, &key));
+        let value = get(&tags, &key);
+        if value.is_null() || value.is_undefined() {
+            continue;
+        }
+        let value = convert::primitive_text(&value);
         if let Some(key) = tag_key(&key).filter(|_| !value.is_empty()) {
             event.tags.insert(key, truncate(&value, 200));
         }
@@ -752,14 +756,14 @@ pub fn set_user(user: JsValue) {
     with_state(|st| st.client.scope_mut().set_user(user));
 }
 
-/// `setTag(key, value)`; `undefined` removes the tag.
+/// `setTag(key, value)`; `undefined` (or `null`) removes the tag.
 #[wasm_bindgen(js_name = setTag)]
 pub fn set_tag(key: JsValue, value: JsValue) {
     let Some(key) = key.as_string().and_then(|k| tag_key(&k)) else {
         return;
     };
     // An empty value is one Relay refuses: it removes the tag, as `undefined` does.
-    let value = if value.is_undefined() {
+    let value = if value.is_undefined() || value.is_null() {
         None
     } else {
         Some(convert::primitive_text(&value)).filter(|v| !v.is_empty())
