@@ -237,13 +237,9 @@ export function edgeApi(instantiate) {
       const h = hintOf(hint);
       return captureIn(h.context, 'captureEvent', event, [], eventHint(event, h));
     }, anId, log),
-    setUser: isolation.setUser,
-    setTag: isolation.setTag,
-    setTags: isolation.setTags,
-    setContext: isolation.setContext,
-    setExtra: isolation.setExtra,
-    setExtras: isolation.setExtras,
-    addBreadcrumb: isolation.addBreadcrumb,
+    // The top-level setters: the invocation's scope, returning nothing (as Sentry's).
+    ...Object.fromEntries(['setUser', 'setTag', 'setTags', 'setContext', 'setExtra', 'setExtras', 'addBreadcrumb']
+      .map((name) => [name, (...args) => { isolation[name](...args); }])),
     /** The scope of what runs now: withScope's inside its callback, else the invocation's (outside one: the isolate's). */
     getCurrentScope: () => current,
     /** The invocation's scope (`setTag` & co. set it); outside one, the isolate's. */

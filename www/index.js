@@ -335,7 +335,14 @@ export const getIsolationScope = () => pageScope;
 /** The page's scope: tattle has one scope a page's events all carry, as the isolation scope. */
 export const getGlobalScope = () => pageScope;
 
-export const { setUser, setTag, setTags, setContext, setExtra, setExtras } = pageScope;
+// The top-level setters set the page's scope and return nothing, as @sentry/browser's.
+const onPage = (name) => (...args) => { pageScope[name](...args); };
+export const setUser = onPage('setUser');
+export const setTag = onPage('setTag');
+export const setTags = onPage('setTags');
+export const setContext = onPage('setContext');
+export const setExtra = onPage('setExtra');
+export const setExtras = onPage('setExtras');
 
 function addCrumb(root, crumb, hint) {
   try {

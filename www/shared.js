@@ -36,7 +36,7 @@ export function beforeSendOf(options) {
   const userHook = typeof options.beforeSend === 'function' ? options.beforeSend : undefined;
   if (!patterns.length) return userHook;
   return (event, hint) => {
-    for (const key of ['exception', 'logentry', 'tags', 'extra', 'contexts', 'breadcrumbs', 'request', 'user']) {
+    for (const key of ['exception', 'message', 'logentry', 'tags', 'extra', 'contexts', 'breadcrumbs', 'request', 'user']) {
       if (event[key] !== undefined) event[key] = scrubWith(patterns, event[key]);
     }
     return userHook ? userHook(event, hint) : event;
@@ -184,14 +184,19 @@ export function applyContext(context, scope, log) {
       return;
     }
   }
-  if (!c || typeof c !== 'object' || typeof c.getUser === 'function') return;
-  const { tags, extra, contexts, user, level, fingerprint } = c;
-  if (tags && typeof tags === 'object') scope.setTags(tags);
-  if (extra && typeof extra === 'object') scope.setExtras(extra);
-  if (contexts && typeof contexts === 'object') for (const k of Object.keys(contexts)) scope.setContext(k, contexts[k]);
-  if (user && typeof user === 'object' && Object.keys(user).length) scope.setUser(user);
-  if (typeof level === 'string') scope.setLevel(level);
-  if (Array.isArray(fingerprint) && fingerprint.length) scope.setFingerprint(fingerprint);
+  try {
+    if (!c || typeof c !== 'object' || typeof c.getUser === 'function') return;
+    const { tags, extra, contexts, user, level, fingerprint } = c;
+    if (tags && typeof tags === 'object') scope.setTags(tags);
+    if (extra && typeof extra === 'object') scope.setExtras(extra);
+    if (contexts && typeof contexts === 'object') for (const k of Object.keys(contexts)) scope.setContext(k, contexts[k]);
+    if (user && typeof user === 'object' && Object.keys(user).length) scope.setUser(user);
+    if (typeof level === 'string') scope.setLevel(level);
+    if (Array.isArray(fingerprint) && fingerprint.length) scope.setFingerprint(fingerprint);
+  } catch (e) {
+    // A hostile captureContext (a throwing getter, a Proxy): the capture goes on with what was read.
+    log('captureContext could not be read', e);
+  }
 }
 
 /** The capture hint for `captureEvent(event, hint)`: the event's own id if it has a valid one. */
