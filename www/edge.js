@@ -18,8 +18,8 @@ import { createDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import { memoryStore } from './store.js';
 import {
-  applyContext, beforeSendOf, busyInBeforeSend, captureKey, coreOptions, dedupeIntegration, eventHint, guarded, handOver,
-  heldFor, hintOf, integrationsOf, newId, tunnelDsnOf, withSynthetic,
+  applyContext, beforeSendOf, busyInBeforeSend, captureKey, coreOptions, dedupeIntegration, eventContext, eventHint, guarded,
+  handOver, heldFor, hintOf, integrationsOf, newId, tunnelDsnOf, withSynthetic,
 } from './shared.js';
 
 // Request headers worth sending (what helps triage, nothing that authenticates or identifies).
@@ -128,7 +128,7 @@ export function edgeApi(instantiate) {
 
   // A capture with a captureContext runs in a child scope made for it.
   function captureIn(context, name, value, rest, hint) {
-    if (context === undefined) return capture(name, value, rest, hint);
+    if (context == null) return capture(name, value, rest, hint);
     const scope = child(scopes.getStore());
     applyContext(context, scopeOn(() => scope), log);
     return scopes.run(scope, () => capture(name, value, rest, hint));
@@ -235,7 +235,7 @@ export function edgeApi(instantiate) {
     }, anId, log),
     captureEvent: guarded((event, hint) => {
       const h = hintOf(hint);
-      return captureIn(h.context, 'captureEvent', event, [], eventHint(event, h));
+      return captureIn(eventContext(event, h.context, log), 'captureEvent', event, [], eventHint(event, h));
     }, anId, log),
     // The top-level setters: the invocation's scope, returning nothing (as Sentry's).
     ...Object.fromEntries(['setUser', 'setTag', 'setTags', 'setContext', 'setExtra', 'setExtras', 'addBreadcrumb']

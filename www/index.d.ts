@@ -80,8 +80,9 @@ export interface Exception {
 
 /**
  * An event as beforeSend sees it (and captureEvent takes it). captureEvent reads `message` (or
- * `logentry`), `exception.values`, `level`, `tags`, `extra`, `contexts`, `user`, `fingerprint`,
- * `transaction`, `release`, `environment` and `dist`; the rest comes from tattle.
+ * `logentry`), the type, value and mechanism of `exception.values` (not their frames), `level`,
+ * `tags`, `extra`, `contexts`, `user`, `fingerprint`, `transaction`, `release`, `environment`
+ * and `dist`; the rest comes from tattle.
  */
 export interface Event {
   event_id?: string;

@@ -9,12 +9,12 @@ import loadCore, * as core from './tattle_core.js';
 import { pageDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import {
-  applyContext, beforeSendOf, busyInBeforeSend, captureKey, coreOptions, eventHint, guarded, handOver, heldFor, hintOf,
-  integrationsOf, newId, safeText, tunnelDsnOf, withSynthetic,
+  applyContext, beforeSendOf, busyInBeforeSend, captureKey, coreOptions, eventContext, eventHint, guarded, handOver,
+  heldFor, hintOf, integrationsOf, newId, safeText, tunnelDsnOf, withSynthetic,
 } from './shared.js';
+import { idbStore, memoryStore } from './store.js';
 
 export { breadcrumbsIntegration, consoleIntegration, dedupeIntegration, globalHandlersIntegration } from './shared.js';
-import { idbStore, memoryStore } from './store.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
 let broken = false; // the .wasm never loaded or the DSN is invalid: captures are not delivered
@@ -256,7 +256,7 @@ const anId = () => lastId || newId();
 
 // A capture with a captureContext happens in a child scope made for it.
 function captureIn(context, name, value, rest, hint) {
-  if (context === undefined) return capture(name, value, rest, hint);
+  if (context == null) return capture(name, value, rest, hint);
   enter();
   try {
     applyContext(context, currentScope, log);
@@ -282,7 +282,7 @@ export const captureMessage = guarded((message, level) => {
 /** Captures an event the app made itself. Returns the event id. */
 export const captureEvent = guarded((event, hint) => {
   const h = hintOf(hint);
-  return captureIn(h.context, 'captureEvent', event, [], eventHint(event, h));
+  return captureIn(eventContext(event, h.context, log), 'captureEvent', event, [], eventHint(event, h));
 }, anId, log);
 
 // A scope change: to the frame(s) it concerns and to the core's current scope. The page's scope

@@ -199,6 +199,18 @@ export function applyContext(context, scope, log) {
   }
 }
 
+/**
+ * captureEvent's scope: the hint's captureContext, then the event's own tags, extra, contexts,
+ * user, level, fingerprint and transaction (the event's win). The core reads the rest of it.
+ */
+export const eventContext = (event, context, log) => (scope) => {
+  applyContext(context, scope, log);
+  applyContext(event, scope, log);
+  try {
+    if (typeof event.transaction === 'string') scope.setTransactionName(event.transaction);
+  } catch { /* a hostile event: captured with what could be read */ }
+};
+
 /** The capture hint for `captureEvent(event, hint)`: the event's own id if it has a valid one. */
 export const eventHint = (event, h) => ({
   event_id: event && /^[0-9a-f]{32}$/.test(event.event_id) ? event.event_id : h.event_id,

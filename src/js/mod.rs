@@ -18,11 +18,9 @@ use crate::exception::{
     location_frame, truncate, Linked, Thrown, MAX_CAUSE_DEPTH, MAX_LINKED, MAX_VALUE_CHARS,
 };
 use crate::protocol::{
-    Breadcrumb, Event, Exception, Frame, Level, Mechanism, Request, Stacktrace, Timestamp, User,
-    Value, Values,
+    Breadcrumb, Event, Exception, Level, Mechanism, Request, Timestamp, User, Value, Values,
 };
 use crate::scrub::{Pattern, Scrubber};
-use crate::stacktrace::MAX_FRAMES;
 use crate::text::cat;
 use convert::{get, get_bool, get_string, to_value, user_from};
 use core::cell::{Cell, RefCell};
@@ -470,10 +468,10 @@ pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> JsVal
 }
 
 /// `captureEvent(event, hint)`: an event the app made itself, through the same scope, scrubbing,
-/// sampling and filters as any capture. What is taken from it: `message` (or `logentry`),
-/// `exception.values` (type, value, mechanism, stacktrace frames), `level`, `tags`, `extra`,
-/// `contexts`, `user`, `fingerprint`, `transaction`, `release`, `environment`, `dist`; the rest
-/// is ignored. Returns the capture's [`outcome`].
+/// sampling and filters as any capture. Read here: `message` (or `logentry`), `level`,
+/// `exception.values` (type, value, mechanism), `release`, `environment`, `dist`; the JavaScript
+/// entry hands its tags, extra, contexts, user, fingerprint and transaction over as the capture's
+/// scope (which costs no wasm). Returns the capture's [`outcome`].
 #[wasm_bindgen(js_name = captureEvent)]
 pub fn capture_event(event: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
@@ -481,16 +479,6 @@ pub fn capture_event(event: JsValue, hint: JsValue) -> JsValue {
         build(event_from(&event, event_id.clone(), request_for(&hint)))
     });
     outcome(&event_id, out)
-}
-
-/// The items of a JavaScript array, at most `max`, read safely.
-fn items(list: &JsValue, max: usize) -> impl Iterator<Item = JsValue> + '_ {
-    let len = if convert::is_array(list) {
-        get(list, "length").as_f64().unwrap_or(0.0) as usize
-    } else {
-        0
-    };
-    (0..len.min(max)).map(move |i| convert::get_index(list, i))
 }
 
 fn event_from(js: &JsValue, event_id: String, request: Option<Request>) -> Event {
@@ -512,69 +500,32 @@ fn event_from(js: &JsValue, event_id: String, request: Option<Request>) -> Event
     if message.is_none() {
         event.logentry = None;
     }
-    let exceptions: Vec<Exception> = items(&get(&get(js, "exception"), "values"), MAX_LINKED)
-        .map(|v| {
-            let mechanism = get(&v, "mechanism");
-            let frames: Vec<Frame> = items(&get(&get(&v, "stacktrace"), "frames"), MAX_FRAMES)
-                .map(|f| {
-                    let num = |k| get(&f, k).as_f64().filter(|n| *n >= 0.0).map(|n| n as u32);
-                    Frame {
-                        function: text(&f, "function"),
-                        filename: text(&f, "filename"),
-                        abs_path: text(&f, "abs_path"),
-                        lineno: num("lineno"),
-                        colno: num("colno"),
-                        in_app: get_bool(&f, "in_app"),
-                        instruction_addr: None,
-                    }
-                })
-                .collect();
-            Exception {
-                ty: truncate(&text(&v, "type").unwrap_or_else(|| "Error".into()), 256),
-                value: truncate(
-                    &get_string(&v, "value").unwrap_or_default(),
-                    MAX_VALUE_CHARS,
-                ),
-                mechanism: Some(Mechanism::new(
-                    text(&mechanism, "type").as_deref().unwrap_or("generic"),
-                    get_bool(&mechanism, "handled").unwrap_or(true),
-                )),
-                stacktrace: (!frames.is_empty()).then_some(Stacktrace { frames }),
-            }
-        })
-        .collect();
+    let values = get(&get(js, "exception"), "values");
+    let len = if convert::is_array(&values) {
+        get(&values, "length").as_f64().unwrap_or(0.0) as usize
+    } else {
+        0
+    };
+    let mut exceptions = Vec::new();
+    for i in 0..len.min(MAX_LINKED) {
+        let v = convert::get_index(&values, i);
+        let mechanism = get(&v, "mechanism");
+        exceptions.push(Exception {
+            ty: truncate(&text(&v, "type").unwrap_or_else(|| "Error".into()), 256),
+            value: truncate(
+                &get_string(&v, "value").unwrap_or_default(),
+                MAX_VALUE_CHARS,
+            ),
+            mechanism: Some(Mechanism::new(
+                text(&mechanism, "type").as_deref().unwrap_or("generic"),
+                get_bool(&mechanism, "handled").unwrap_or(true),
+            )),
+            stacktrace: None,
+        });
+    }
     if !exceptions.is_empty() {
         event.exception = Some(Values { values: exceptions });
     }
-    let tags = get(js, "tags");
-    for key in convert::keys(&tags) {
-        let value = get(&tags, &key);
-        if value.is_null() || value.is_undefined() {
-            continue;
-        }
-        let value = convert::primitive_text(&value);
-        if let Some(key) = tag_key(&key).filter(|_| !value.is_empty()) {
-            event.tags.insert(key, truncate(&value, 200));
-        }
-    }
-    if let Value::Object(entries) = to_value(&get(js, "extra")) {
-        event.extra = entries.into_iter().collect();
-    }
-    if let Value::Object(entries) = to_value(&get(js, "contexts")) {
-        for (name, value) in entries {
-            let value = match value {
-                object @ Value::Object(_) => object,
-                Value::Null => continue,
-                other => Value::Object(vec![("value".to_owned(), other)]),
-            };
-            event.contexts.insert(name, value);
-        }
-    }
-    event.user = user_from(&get(js, "user"));
-    event.fingerprint = items(&get(js, "fingerprint"), 100)
-        .filter_map(|v| v.as_string())
-        .collect();
-    event.transaction = text(js, "transaction").map(|t| truncate(&t, 200));
     event.release = text(js, "release");
     event.environment = text(js, "environment");
     event.dist = text(js, "dist");
