@@ -156,7 +156,7 @@ export interface Scope {
   setFingerprint(fingerprint: string[]): this;
   /** The events' `transaction` (a route or view name); none or empty removes it. */
   setTransactionName(name?: string): this;
-  /** Adds a breadcrumb (after beforeBreadcrumb). */
+  /** Adds a breadcrumb (after beforeBreadcrumb); `maxBreadcrumbs` is ignored (the option of that name applies). */
   addBreadcrumb(breadcrumb: Breadcrumb, maxBreadcrumbs?: number): this;
   /** Forgets user, tags, contexts, extra, breadcrumbs, level, fingerprint and transaction name. */
   clear(): this;
