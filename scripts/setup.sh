@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tattle's build, tests and demo need, idempotently, and says what it is doing.
 #   scripts/setup.sh build   Rust wasm target, wasm-bindgen-cli (pinned to Cargo.toml), npm deps
-#   scripts/setup.sh all     build + the test-only npm tools (tests/bundlers, tests/sourcemaps) + Debian
-#                            chromium/chromium-driver/firefox-esr + the Python venv (Bugsink, sentry-relay)
+#   scripts/setup.sh all     build + the test-only npm tools (tests/bundlers, tests/sourcemaps, tests/types) +
+#                            Debian chromium/chromium-driver/firefox-esr + the Python venv (Bugsink, sentry-relay)
 # Slow things are cached: cargo install in ~/.cargo/bin, npm ci only when a package-lock.json changed,
 # the venv under ${TATTLE_CACHE:-~/.cache/tattle}.
 set -euo pipefail
@@ -38,9 +38,10 @@ fi
 
 # Test-only tools with their own install (so the root one stays light), npm ci when their lock
 # changed: tests/bundlers, the bundler matrix; tests/sourcemaps, Vite and Sentry's CLI for the
-# source-map test. SENTRYCLI_SKIP_DOWNLOAD: the CLI's binary must come from the npm registry (its
-# per-platform optional dependency), never from Sentry's CDN, which its postinstall would try.
-for sub in bundlers sourcemaps; do
+# source-map test; tests/types, TypeScript 5.9 and 7.0 for the type test. SENTRYCLI_SKIP_DOWNLOAD:
+# the CLI's binary must come from the npm registry (its per-platform optional dependency), never
+# from Sentry's CDN, which its postinstall would try.
+for sub in bundlers sourcemaps types; do
   stamp=tests/$sub/node_modules/.tattle-lock-stamp
   if [ ! -f "$stamp" ] || ! cmp -s tests/$sub/package-lock.json "$stamp"; then
     say "installing tests/$sub's own npm tools (npm ci)"

@@ -39,6 +39,9 @@ say "building the npm package (dist/), and the build with test hooks the e2e tes
 node scripts/build.mjs
 node scripts/build.mjs --test-hooks
 
+say "type test: typical @sentry/browser code against dist/*.d.ts, TypeScript 5.9 and 7.0 (tests/types/run.mjs)"
+node tests/types/run.mjs
+
 say "end-to-end tests (Playwright + Chromium + Bugsink + sentry-relay)"
 node --test --test-concurrency=1 tests/e2e/
 

@@ -50,7 +50,7 @@ pub(crate) fn tag_key(key: &str) -> Option<String> {
     Some(out).filter(|k| !k.is_empty())
 }
 
-/// User, tags, contexts, extra, breadcrumbs, level and fingerprint.
+/// User, tags, contexts, extra, breadcrumbs, level, fingerprint and transaction name.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scope {
     user: Option<User>,
@@ -60,6 +60,7 @@ pub struct Scope {
     breadcrumbs: Vec<Breadcrumb>,
     level: Option<Level>,
     fingerprint: Vec<String>,
+    transaction: Option<String>,
 }
 
 impl Scope {
@@ -155,6 +156,20 @@ impl Scope {
         self.breadcrumbs.push(crumb);
     }
 
+    /// Names what the app was doing (a route, a view): the event's `transaction`. `None` (or an
+    /// empty name) removes it.
+    pub fn set_transaction(&mut self, name: Option<&str>) {
+        self.transaction = name
+            .filter(|n| !n.is_empty())
+            .map(|n| truncate(n, MAX_TAG_VALUE_CHARS));
+    }
+
+    /// Forgets everything: user, tags, contexts, extra, breadcrumbs, level, fingerprint and
+    /// transaction name (`scope.clear()`).
+    pub fn clear(&mut self) {
+        *self = Scope::default();
+    }
+
     /// Removes all breadcrumbs.
     pub fn clear_breadcrumbs(&mut self) {
         self.breadcrumbs.clear();
@@ -178,6 +193,10 @@ impl Scope {
         }
         if event.fingerprint.is_empty() {
             event.fingerprint.clone_from(&self.fingerprint);
+        }
+        // As in Sentry's SDKs, the scope's transaction name wins over the event's.
+        if self.transaction.is_some() {
+            event.transaction.clone_from(&self.transaction);
         }
         if !self.breadcrumbs.is_empty() {
             let crumbs = event
@@ -366,6 +385,30 @@ mod tests {
             .and_then(|a| a.get("b"))
             .and_then(|b| b.get("c"));
         assert_eq!(c.and_then(Value::as_str), Some("[Object]"), "three levels");
+    }
+
+    #[test]
+    fn transaction_name_and_clear() {
+        let mut s = Scope::default();
+        s.set_transaction(Some("/checkout"));
+        s.set_tag("a", "1");
+        s.add_breadcrumb(crumb(1), 10);
+        let mut e = Event {
+            transaction: Some("from the event".into()),
+            ..Event::default()
+        };
+        s.apply(&mut e);
+        assert_eq!(e.transaction.as_deref(), Some("/checkout"));
+        s.set_transaction(Some(""));
+        let mut e = Event::default();
+        s.apply(&mut e);
+        assert_eq!(e.transaction, None, "an empty name removes it");
+        s.set_level(Some(Level::Warning));
+        s.clear();
+        assert_eq!(s, Scope::default());
+        let mut e = Event::default();
+        s.apply(&mut e);
+        assert!(e.tags.is_empty() && e.breadcrumbs.is_none() && e.level == Level::default());
     }
 
     #[test]

@@ -7,6 +7,7 @@ const bytes = await Deno.readFile(new URL('./tattle_core_bg.wasm', import.meta.u
 const module = new WebAssembly.Module(bytes);
 const api = edgeApi(() => initSync({ module }));
 export const {
-  withTattle, captureException, captureMessage, setUser, setTag, setTags, setContext, setExtra,
-  setExtras, addBreadcrumb, withScope, lastEventId, flush,
+  withTattle, captureException, captureMessage, captureEvent, setUser, setTag, setTags, setContext, setExtra,
+  setExtras, addBreadcrumb, withScope, getCurrentScope, getIsolationScope, getGlobalScope, lastEventId, flush,
+  dedupeIntegration,
 } = api;

@@ -18,8 +18,8 @@ import { createDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import { memoryStore } from './store.js';
 import {
-  beforeSendOf, busyInBeforeSend, captureKey, coreOptions, guarded, handOver, heldFor, newId, pickEventId, tunnelDsnOf,
-  withSynthetic,
+  applyContext, beforeSendOf, busyInBeforeSend, captureKey, coreOptions, dedupeIntegration, eventContext, eventHint, guarded,
+  handOver, heldFor, hintOf, integrationsOf, newId, tunnelDsnOf, withSynthetic,
 } from './shared.js';
 
 // Request headers worth sending (what helps triage, nothing that authenticates or identifies).
@@ -86,7 +86,11 @@ export function edgeApi(instantiate) {
       delivery.url = core.endpoint();
       // A worker serves thousands of users: by default the guard only drops identical errors
       // (within its window), it caps nothing.
-      if (options.stormGuard !== false) admit = createGuard({ maxPerMinute: 0, ...options.stormGuard }, Date.now);
+      // Of Sentry's integrations a worker has Dedupe (the guard's identical-error window).
+      const dedupe = integrationsOf(options, ['Dedupe'], log).Dedupe;
+      if (options.stormGuard !== false) {
+        admit = createGuard({ maxPerMinute: 0, ...options.stormGuard, ...(dedupe ? {} : { dedupeWindowMs: 0 }) }, Date.now);
+      }
       state = 2;
     } catch (e) {
       console.error('tattle: could not start; events will not be sent.', e);
@@ -122,6 +126,14 @@ export function edgeApi(instantiate) {
     return id;
   }
 
+  // A capture with a captureContext runs in a child scope made for it.
+  function captureIn(context, name, value, rest, hint) {
+    if (context == null) return capture(name, value, rest, hint);
+    const scope = child(scopes.getStore());
+    applyContext(context, scopeOn(() => scope), log);
+    return scopes.run(scope, () => capture(name, value, rest, hint));
+  }
+
   const child = (parent) => ({
     user: parent ? parent.user : undefined,
     tags: { ...(parent && parent.tags) },
@@ -130,56 +142,115 @@ export function edgeApi(instantiate) {
     breadcrumbs: parent ? parent.breadcrumbs.slice() : [],
     level: parent && parent.level,
     fingerprint: parent && parent.fingerprint,
+    transactionName: parent && parent.transactionName,
     request: parent && parent.request,
     lane: parent && parent.lane,
-    invocation: parent && parent.invocation, // { ended, ctx }: shared by the invocation's scopes
+    // { ended, ctx, root }: shared by the invocation's scopes; `root` is its own (Sentry's
+    // isolation scope for a request).
+    invocation: parent && parent.invocation,
   });
 
-  // A setter changes the invocation's scope inside a handler, the isolate's root scope outside.
-  const scoped = (apply, rootCall) => (...args) => {
-    try {
-      const scope = scopes.getStore();
-      if (scope) apply(scope, ...args);
-      else call(rootCall, args);
-    } catch (e) {
-      log('scope update failed', e);
-    }
-  };
-
-  // What each scope setter does to an invocation's scope.
+  // What each scope method does to an invocation's scope (a breadcrumb arrives through
+  // beforeBreadcrumb already).
   const apply = {
-    setUser: (s, user) => { s.user = user; },
+    setUser: (s, user) => { s.user = user || undefined; },
     setTag: (s, k, v) => { s.tags[k] = v; },
     setTags: (s, tags) => { Object.assign(s.tags, tags); },
     setContext: (s, name, ctx) => { s.contexts[name] = ctx; },
     setExtra: (s, k, v) => { s.extras[k] = v; },
     setExtras: (s, extras) => { Object.assign(s.extras, extras); },
-    addBreadcrumb: (s, crumb, hint) => {
-      const hook = options.beforeBreadcrumb;
-      const c = typeof hook === 'function' ? hook({ timestamp: Date.now() / 1000, ...crumb }, hint) : { timestamp: Date.now() / 1000, ...crumb };
-      if (!c) return;
+    setLevel: (s, level) => { s.level = level; },
+    setFingerprint: (s, fingerprint) => { s.fingerprint = fingerprint; },
+    setTransactionName: (s, name) => { s.transactionName = name; },
+    clear: (s) => {
+      Object.assign(s, child(), { request: s.request, lane: s.lane, invocation: s.invocation });
+    },
+    addBreadcrumb: (s, c) => {
       s.breadcrumbs.push(c);
       const max = Math.min(options.maxBreadcrumbs ?? 100, 100);
       if (s.breadcrumbs.length > max) s.breadcrumbs.splice(0, s.breadcrumbs.length - max);
     },
   };
-  const setters = Object.keys(apply);
+  const crumbOf = (crumb, hint) => {
+    const hook = options.beforeBreadcrumb;
+    return typeof hook === 'function' ? hook({ timestamp: Date.now() / 1000, ...crumb }, hint) : { timestamp: Date.now() / 1000, ...crumb };
+  };
+
+  // The isolate's root scope lives in the core (every capture in the isolate carries it); what
+  // getUser() reads of it is kept here.
+  let rootUser;
+  function toRoot(name, args) {
+    if (name === 'setUser' || name === 'clear') rootUser = name === 'setUser' ? args[0] || undefined : undefined;
+    call(name === 'clear' ? 'clearScope' : name, args);
+  }
+
+  // A scope as @sentry/browser's: `targets()` are the invocation scopes a change goes to (none:
+  // the isolate's root scope). Setters return the scope, for chaining; nothing throws.
+  function scopeOf(targets) {
+    const o = {};
+    for (const name of Object.keys(apply)) {
+      o[name] = (...args) => {
+        try {
+          const list = targets();
+          if (name === 'addBreadcrumb') {
+            const c = crumbOf(args[0], args[1]);
+            if (!c) return o;
+            args = [c];
+          }
+          if (list.length) for (const s of list) apply[name](s, ...args);
+          else toRoot(name, args);
+        } catch (e) {
+          log('scope update failed', e);
+        }
+        return o;
+      };
+    }
+    o.getUser = () => {
+      const list = targets();
+      return list.length ? list[list.length - 1].user : rootUser;
+    };
+    return o;
+  }
+  const scopeOn = (pick) => scopeOf(() => [pick()]);
+  // The invocation's own scope (and the withScope child running now, which a capture inside
+  // would otherwise miss it in), or the root outside an invocation.
+  const isolation = scopeOf(() => {
+    const cur = scopes.getStore();
+    const own = cur && cur.invocation && cur.invocation.root;
+    return !cur ? [] : own && own !== cur ? [own, cur] : [cur];
+  });
+  const current = scopeOf(() => (scopes.getStore() ? [scopes.getStore()] : []));
+  const globalScope = scopeOf(() => []);
+  const anId = () => lastId || newId();
 
   const api = {
-    captureException: guarded((exception, hint) => capture('captureException', exception, [],
-      { mechanism: 'generic', handled: true, ...pickEventId(hint) }), () => lastId || newId(), log),
-    captureMessage: guarded((message, level) => capture('captureMessage', message, [typeof level === 'string' ? level : undefined], {}),
-      () => lastId || newId(), log),
-    ...Object.fromEntries(setters.map((name) => [name, scoped(apply[name], name)])),
+    captureException: guarded((exception, hint) => {
+      const h = hintOf(hint);
+      return captureIn(h.context, 'captureException', exception, [],
+        { mechanism: h.mechanism || 'generic', handled: h.handled !== false, event_id: h.event_id });
+    }, anId, log),
+    captureMessage: guarded((message, level) => {
+      const named = typeof level === 'string';
+      return captureIn(named ? undefined : level, 'captureMessage', message, [named ? level : undefined], {});
+    }, anId, log),
+    captureEvent: guarded((event, hint) => {
+      const h = hintOf(hint);
+      return captureIn(eventContext(event, h.context, log), 'captureEvent', event, [], eventHint(event, h));
+    }, anId, log),
+    // The top-level setters: the invocation's scope, returning nothing (as Sentry's).
+    ...Object.fromEntries(['setUser', 'setTag', 'setTags', 'setContext', 'setExtra', 'setExtras', 'addBreadcrumb']
+      .map((name) => [name, (...args) => { isolation[name](...args); }])),
+    /** The scope of what runs now: withScope's inside its callback, else the invocation's (outside one: the isolate's). */
+    getCurrentScope: () => current,
+    /** The invocation's scope (`setTag` & co. set it); outside one, the isolate's. */
+    getIsolationScope: () => isolation,
+    /** The isolate's scope, which every invocation's events carry. */
+    getGlobalScope: () => globalScope,
+    dedupeIntegration,
     /** Runs `callback(scope)` with a child of the current scope. */
     withScope(callback) {
       const scope = child(scopes.getStore());
-      const methods = {
-        ...Object.fromEntries(setters.map((name) => [name, (...args) => scopes.run(scope, () => api[name](...args))])),
-        setLevel: (l) => { scope.level = l; },
-        setFingerprint: (f) => { scope.fingerprint = f; },
-      };
-      return scopes.run(scope, () => callback(methods));
+      return scopes.run(scope, () => callback(scopeOn(() => scope)));
     },
     lastEventId: () => lastId,
     /**
@@ -220,7 +291,7 @@ export function edgeApi(instantiate) {
           const budget = (options.transportOptions && options.transportOptions.budget)
             || (ctx && typeof ctx.waitUntil === 'function' ? BUDGET_MS : NO_CTX_BUDGET_MS);
           if (state === 2) scope.lane = delivery.lane(Date.now() + budget);
-          scope.invocation = { ended: false, ctx: undefined };
+          scope.invocation = { ended: false, ctx: undefined, root: scope };
           const done = () => {
             if (state !== 2 || !scope.lane) return;
             scope.invocation.ended = true;

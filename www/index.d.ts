@@ -3,22 +3,47 @@
 
 export type SeverityLevel = 'fatal' | 'error' | 'warning' | 'log' | 'info' | 'debug';
 
-/** What beforeSend gets besides the event, as @sentry/browser gives it. */
+/** What a tag value may be: sent as text; `undefined` or `null` removes the tag. */
+export type Primitive = number | string | boolean | bigint | symbol | null | undefined;
+export type Extras = Record<string, unknown>;
+export type Context = Record<string, unknown>;
+export type Contexts = Record<string, Context | undefined>;
+
+/** How an exception was caught. */
+export interface Mechanism {
+  type: string;
+  handled?: boolean;
+  synthetic?: boolean;
+  source?: string;
+  exception_id?: number;
+  parent_id?: number;
+  is_exception_group?: boolean;
+}
+
+/**
+ * Besides the event: what beforeSend gets (`event_id`, `originalException`, `syntheticException`,
+ * `mechanism`), and what a capture takes (`event_id`, `mechanism`, `captureContext`, and for
+ * captureEvent `originalException`), as in @sentry/browser.
+ */
 export interface EventHint {
-  event_id: string;
+  event_id?: string;
   /** The value passed to captureException (or thrown), or captureMessage's message. */
   originalException?: unknown;
   /** An Error created where the capture was made (its stack is the call site). */
-  syntheticException?: Error;
-  mechanism?: { type: string; handled: boolean };
+  syntheticException?: Error | null;
+  mechanism?: Partial<Mechanism>;
+  /** Scope data for this one capture. */
+  captureContext?: CaptureContext;
+  /** Accepted and ignored. */
+  data?: any;
 }
 
 export interface User {
+  [key: string]: any;
   id?: string | number;
   email?: string;
   username?: string;
-  ip_address?: string;
-  [key: string]: unknown;
+  ip_address?: string | null;
 }
 
 export interface Breadcrumb {
@@ -26,9 +51,115 @@ export interface Breadcrumb {
   category?: string;
   message?: string;
   level?: SeverityLevel;
-  data?: Record<string, unknown>;
+  data?: { [key: string]: any };
   /** Seconds since the epoch; defaults to now. */
   timestamp?: number;
+}
+
+/** What came with an automatic breadcrumb (see the README's breadcrumbs). */
+export interface BreadcrumbHint {
+  [key: string]: any;
+}
+
+export interface StackFrame {
+  filename?: string;
+  function?: string;
+  abs_path?: string;
+  lineno?: number;
+  colno?: number;
+  in_app?: boolean;
+  instruction_addr?: string;
+}
+
+export interface Exception {
+  type?: string;
+  value?: string;
+  mechanism?: Mechanism;
+  stacktrace?: { frames?: StackFrame[] };
+}
+
+/**
+ * An event as beforeSend sees it (and captureEvent takes it). captureEvent reads `message` (or
+ * `logentry`), the type, value and mechanism of `exception.values` (not their frames), `level`,
+ * `tags`, `extra`, `contexts`, `user`, `fingerprint`, `transaction`, `release`, `environment`
+ * and `dist`; the rest comes from tattle.
+ */
+export interface Event {
+  event_id?: string;
+  message?: string;
+  logentry?: { message?: string; formatted?: string };
+  /** Seconds since the epoch. */
+  timestamp?: number;
+  level?: SeverityLevel;
+  platform?: string;
+  release?: string;
+  dist?: string;
+  environment?: string;
+  transaction?: string;
+  user?: User;
+  tags?: { [key: string]: Primitive };
+  extra?: Extras;
+  contexts?: Contexts;
+  fingerprint?: string[];
+  exception?: { values?: Exception[] };
+  breadcrumbs?: Breadcrumb[];
+  request?: { url?: string; method?: string; headers?: { [key: string]: string } };
+  sdk?: { name?: string; version?: string };
+  type?: undefined;
+}
+
+/** An error event (not a transaction): what beforeSend gets. */
+export interface ErrorEvent extends Event {
+  type: undefined;
+}
+
+/** Scope data for one capture, as @sentry/browser's captureContext. */
+export interface ScopeContext {
+  user: User;
+  level: SeverityLevel;
+  extra: Extras;
+  contexts: Contexts;
+  tags: { [key: string]: Primitive };
+  fingerprint: string[];
+}
+
+/**
+ * Scope data (tags, extra and contexts merged into the current scope's; user, level and
+ * fingerprint replaced), one of tattle's scopes (already on every capture), or a function that
+ * gets the capture's own scope and may change it or return scope data.
+ */
+export type CaptureContext = Scope | Partial<ScopeContext> | ((scope: Scope) => Scope | Partial<ScopeContext>);
+
+/**
+ * An integration, by Sentry's name. tattle has `GlobalHandlers`, `Breadcrumbs`, `Console` and
+ * `Dedupe` (and their factories below); another is ignored (with `debug`, logged).
+ */
+export interface Integration {
+  name: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Scope data that events captured while it applies carry. Setters return the scope, for
+ * chaining; none throws.
+ */
+export interface Scope {
+  setUser(user: User | null): this;
+  /** The user set on this scope (undefined when none). */
+  getUser(): User | undefined;
+  setTag(key: string, value: Primitive): this;
+  setTags(tags: { [key: string]: Primitive }): this;
+  setContext(name: string, context: Context | null): this;
+  setExtra(key: string, extra: unknown): this;
+  setExtras(extras: Extras): this;
+  setLevel(level: SeverityLevel): this;
+  setFingerprint(fingerprint: string[]): this;
+  /** The events' `transaction` (a route or view name); none or empty removes it. */
+  setTransactionName(name?: string): this;
+  /** Adds a breadcrumb (after beforeBreadcrumb); `maxBreadcrumbs` is ignored (the option of that name applies). */
+  addBreadcrumb(breadcrumb: Breadcrumb, maxBreadcrumbs?: number): this;
+  /** Forgets user, tags, contexts, extra, breadcrumbs, level, fingerprint and transaction name. */
+  clear(): this;
 }
 
 export interface BrowserOptions {
@@ -58,7 +189,7 @@ export interface BrowserOptions {
   sampleRate?: number;
   /** Last look at an event (a plain object) before it is sent: return it (changed or not), or
    * `null` to drop it. If it throws, the event is sent unmodified and the error is logged. */
-  beforeSend?: (event: Record<string, any>, hint: EventHint) => Record<string, any> | null | PromiseLike<Record<string, any> | null>;
+  beforeSend?: (event: ErrorEvent, hint: EventHint) => ErrorEvent | null | PromiseLike<ErrorEvent | null>;
   /** Drop errors whose message (or `Type: message`) contains one of these strings or matches one of these RegExps. */
   ignoreErrors?: Array<string | RegExp>;
   /** Drop errors thrown from files whose URL matches. */
@@ -66,9 +197,17 @@ export interface BrowserOptions {
   /** Only report errors thrown from files whose URL matches (when not empty). */
   allowUrls?: Array<string | RegExp>;
   /** Look at (change, or drop with `null`) every breadcrumb before it is kept. */
-  beforeBreadcrumb?: (breadcrumb: Breadcrumb, hint?: unknown) => Breadcrumb | null;
+  beforeBreadcrumb?: (breadcrumb: Breadcrumb, hint?: BreadcrumbHint) => Breadcrumb | null;
+  /**
+   * Sentry's integrations option: an array adds to (by name, replaces) the defaults
+   * (GlobalHandlers, Breadcrumbs, Console, Dedupe); a function gets the defaults and returns the
+   * list. Integrations tattle does not have are ignored (logged with `debug`).
+   */
+  integrations?: Integration[] | ((integrations: Integration[]) => Integration[]);
+  /** `false`: start from no integrations (no global handlers, no automatic breadcrumbs, no dedupe). */
+  defaultIntegrations?: false;
   /** Scope data set at init. */
-  initialScope?: { user?: User; tags?: Record<string, string | number | boolean>; extra?: Record<string, unknown>; contexts?: Record<string, Record<string, unknown>> };
+  initialScope?: { user?: User; tags?: { [key: string]: Primitive }; extra?: Extras; contexts?: Record<string, Context> };
   /** Automatic breadcrumbs, all on by default. */
   breadcrumbs?: { console?: boolean; fetch?: boolean; xhr?: boolean; history?: boolean; dom?: boolean };
   /** Where to load tattle's .wasm from, if not beside this module (`tattle/inline` has it inside and ignores this). */
@@ -93,31 +232,38 @@ export interface BrowserOptions {
   offlineStore?: false | { maxEvents?: number };
 }
 
-export interface Scope {
-  setUser(user: User | null): void;
-  setTag(key: string, value: string | number | boolean | undefined): void;
-  setTags(tags: Record<string, string | number | boolean>): void;
-  setContext(name: string, context: Record<string, unknown> | null): void;
-  setExtra(key: string, extra: unknown): void;
-  setExtras(extras: Record<string, unknown>): void;
-  setLevel(level: SeverityLevel): void;
-  setFingerprint(fingerprint: string[]): void;
-  addBreadcrumb(breadcrumb: Breadcrumb): void;
-}
+/** @sentry/browser's name for the options. */
+export type Options = BrowserOptions;
 
 export function init(options: BrowserOptions): void;
-/** Returns the event id (32 hex digits). */
-export function captureException(exception: unknown, hint?: { event_id?: string }): string;
-/** Returns the event id (32 hex digits). */
-export function captureMessage(message: string, level?: SeverityLevel): string;
+/** Captures an exception (any thrown value) with an EventHint or a captureContext. Returns the event id (32 hex digits). */
+export function captureException(exception: unknown, hint?: EventHint | CaptureContext): string;
+/** Captures a message at a level (default `info`) or with a captureContext. Returns the event id. */
+export function captureMessage(message: string, captureContext?: SeverityLevel | CaptureContext): string;
+/** Captures an event the app made itself (see `Event` for what is read of it). Returns the event id. */
+export function captureEvent(event: Event, hint?: EventHint): string;
 export function setUser(user: User | null): void;
-export function setTag(key: string, value: string | number | boolean | undefined): void;
-export function setTags(tags: Record<string, string | number | boolean>): void;
-export function setContext(name: string, context: Record<string, unknown> | null): void;
+export function setTag(key: string, value: Primitive): void;
+export function setTags(tags: { [key: string]: Primitive }): void;
+export function setContext(name: string, context: Context | null): void;
 export function setExtra(key: string, extra: unknown): void;
-export function setExtras(extras: Record<string, unknown>): void;
-export function addBreadcrumb(breadcrumb: Breadcrumb, hint?: unknown): void;
+export function setExtras(extras: Extras): void;
+export function addBreadcrumb(breadcrumb: Breadcrumb, hint?: BreadcrumbHint): void;
+/** Runs `callback(scope)` with a child of the current scope; what it returns comes back. */
 export function withScope<T>(callback: (scope: Scope) => T): T;
+/** The scope of what runs now: withScope's inside its callback, else the page's. */
+export function getCurrentScope(): Scope;
+/** The page's scope, which setTag & co. set and every capture carries. */
+export function getIsolationScope(): Scope;
+/** The page's scope too: a page has one scope all its events carry. */
+export function getGlobalScope(): Scope;
+export function globalHandlersIntegration(options?: { onerror?: boolean; onunhandledrejection?: boolean }): Integration;
+/** Automatic breadcrumbs other than the console's; each `false` turns one off. */
+export function breadcrumbsIntegration(options?: { dom?: boolean | object; fetch?: boolean; history?: boolean; xhr?: boolean }): Integration;
+/** Console breadcrumbs, for the `levels` given (all by default). */
+export function consoleIntegration(options?: { levels?: Array<'debug' | 'info' | 'warn' | 'error' | 'log'> }): Integration;
+/** Identical errors within 10 s are sent once (the storm guard's window); without it, none is dropped as a duplicate. */
+export function dedupeIntegration(): Integration;
 export function lastEventId(): string | undefined;
 /** True when every event captured since the last flush was accepted by the server (or dropped by a filter you set); false when one was lost, waits in the offline store, the .wasm never loaded, or `timeout` ms passed first. */
 export function flush(timeout?: number): Promise<boolean>;

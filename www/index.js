@@ -9,11 +9,13 @@ import loadCore, * as core from './tattle_core.js';
 import { pageDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import {
-  beforeSendOf, busyInBeforeSend, captureKey, coreOptions, guarded, handOver, heldFor, newId, pickEventId, safeText,
-  tunnelDsnOf, withSynthetic,
+  applyContext, beforeSendOf, busyInBeforeSend, captureKey, coreOptions, eventContext, eventHint, guarded, handOver,
+  heldFor, hintOf, integrationsOf, newId, safeText, tunnelDsnOf, withSynthetic,
 } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 import { endpointOf, envelopeOf, minimalEvent, whyNoWasm } from './minimal.js';
+
+export { breadcrumbsIntegration, consoleIntegration, dedupeIntegration, globalHandlersIntegration } from './shared.js';
 
 let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
 let broken = false; // the .wasm never loaded or the DSN is invalid: captures are not delivered in full
@@ -36,9 +38,15 @@ function log(...args) {
 }
 
 
-// The root scope as last set, to restore it into a fresh instance after a trap.
-const mirror = { user: undefined, tags: {}, contexts: {}, extras: {} };
-let scopeDepth = 0;
+// The scopes as JavaScript sees them (the core holds the same): what getUser() reads and what a
+// fresh instance gets after a trap. frames[0] is the page's scope (Sentry's isolation scope and
+// its global scope: a page has one of each); each withScope (and each capture with a
+// captureContext) pushes a copy of the current one.
+const newFrame = (f = {}) => ({ ...f, tags: { ...f.tags }, contexts: { ...f.contexts }, extras: { ...f.extras } });
+const frames = [newFrame()];
+// What was set on the page's scope inside withScope: the child scope has it at once, the core's
+// root gets it when the outermost withScope ends.
+let pending = [];
 let recoveries = 0;
 
 // Calls the core, or queues the call until the core is ready.
@@ -70,11 +78,16 @@ function recover() {
   try {
     core.__tattle_reinstantiate();
     core.init(coreOptions(options));
-    scopeDepth = 0;
-    if (mirror.user !== undefined) core.setUser(mirror.user);
-    for (const [k, v] of Object.entries(mirror.tags)) core.setTag(k, v);
-    for (const [k, v] of Object.entries(mirror.contexts)) core.setContext(k, v);
-    for (const [k, v] of Object.entries(mirror.extras)) core.setExtra(k, v);
+    frames.length = 1;
+    pending = [];
+    const root = frames[0];
+    if (root.user !== undefined) core.setUser(root.user);
+    for (const [k, v] of Object.entries(root.tags)) core.setTag(k, v);
+    for (const [k, v] of Object.entries(root.contexts)) core.setContext(k, v);
+    for (const [k, v] of Object.entries(root.extras)) core.setExtra(k, v);
+    if (root.level !== undefined) core.setLevel(root.level);
+    if (root.fingerprint !== undefined) core.setFingerprint(root.fingerprint);
+    if (root.transactionName !== undefined) core.setTransactionName(root.transactionName);
   } catch (e) {
     state = 3;
     setHandlers(false);
@@ -209,11 +222,14 @@ function replayEarly() {
   }
 }
 
+// The integrations in effect (Sentry's names): GlobalHandlers, Breadcrumbs, Console, Dedupe.
+let integrations = {};
 function setHandlers(on) {
   if (typeof addEventListener !== 'function') return;
   const method = on ? addEventListener : removeEventListener;
-  method('error', onError);
-  method('unhandledrejection', onRejection);
+  const handlers = integrations.GlobalHandlers;
+  if (handlers && handlers.options.onerror !== false) method('error', onError);
+  if (handlers && handlers.options.onunhandledrejection !== false) method('unhandledrejection', onRejection);
 }
 
 /** Starts tattle. Never throws; an invalid DSN logs one console error and disables tattle. */
@@ -226,13 +242,16 @@ export function init(opts) {
       return;
     }
     state = 1;
+    integrations = integrationsOf(options, ['GlobalHandlers', 'Breadcrumbs', 'Console', 'Dedupe'], log);
     sendHook = beforeSendOf(options);
     rawFetch = globalThis.fetch;
     const offline = options.offlineStore;
     const maxStored = (offline && offline.maxEvents) || 1000;
     const store = offline === false || typeof indexedDB === 'undefined' ? memoryStore(100) : idbStore(maxStored);
     delivery = pageDelivery(store, options.transportOptions, log, { pagehide: keepEarly, tunnelDsn: tunnelDsnOf(options) });
-    if (options.stormGuard !== false) admit = createGuard(options.stormGuard, Date.now);
+    if (options.stormGuard !== false) {
+      admit = createGuard({ ...options.stormGuard, ...(integrations.Dedupe ? {} : { dedupeWindowMs: 0 }) }, Date.now);
+    }
     setHandlers(true);
     instrument();
     const initial = options.initialScope;
@@ -306,36 +325,111 @@ async function inlineWasm(base64) {
 // Every exported function goes through `guarded`: tattle's own failure never reaches the app.
 const anId = () => lastId || newId();
 
-/** Captures an exception (any thrown value). Returns the event id. */
-export const captureException = guarded((exception, hint) =>
-  capture('captureException', exception, [], { mechanism: 'generic', handled: true, ...pickEventId(hint) }), anId, log);
+// A capture with a captureContext happens in a child scope made for it.
+function captureIn(context, name, value, rest, hint) {
+  if (context == null) return capture(name, value, rest, hint);
+  enter();
+  try {
+    applyContext(context, currentScope, log);
+    return capture(name, value, rest, hint);
+  } finally {
+    leave();
+  }
+}
 
-/** Captures a message at `level` (default `info`). Returns the event id. */
-export const captureMessage = guarded((message, level) =>
-  capture('captureMessage', message, [typeof level === 'string' ? level : undefined], {}), anId, log);
+/** Captures an exception (any thrown value), with an EventHint or a captureContext. Returns the event id. */
+export const captureException = guarded((exception, hint) => {
+  const h = hintOf(hint);
+  return captureIn(h.context, 'captureException', exception, [],
+    { mechanism: h.mechanism || 'generic', handled: h.handled !== false, event_id: h.event_id });
+}, anId, log);
 
-const root = () => scopeDepth === 0;
-// The root scope's mirror copies what it can read: a hostile object (a throwing getter or
-// ownKeys trap) still goes to the core, which reads it property by property.
+/** Captures a message at `level` (default `info`), or with a captureContext. Returns the event id. */
+export const captureMessage = guarded((message, level) => {
+  const named = typeof level === 'string';
+  return captureIn(named ? undefined : level, 'captureMessage', message, [named ? level : undefined], {});
+}, anId, log);
+
+/** Captures an event the app made itself. Returns the event id. */
+export const captureEvent = guarded((event, hint) => {
+  const h = hintOf(hint);
+  return captureIn(eventContext(event, h.context, log), 'captureEvent', event, [], eventHint(event, h));
+}, anId, log);
+
+// A scope change: to the frame(s) it concerns and to the core's current scope. The page's scope
+// changed inside withScope changes the child too (so a capture inside sees it) and is replayed
+// into the core's root when the outermost withScope ends.
+function write(root, name, args, update) {
+  const depth = frames.length - 1;
+  if (root && depth) {
+    update(frames[0]);
+    if (pending.length < MAX_QUEUED) pending.push([name, args]);
+  }
+  update(frames[depth]);
+  call(name, args);
+}
+
+// The frames copy what they can read: a hostile object (a throwing getter or ownKeys trap)
+// still goes to the core, which reads it property by property.
 const mirrorInto = (target, values) => { try { Object.assign(target, values); } catch { /* the core has it */ } };
-export const setUser = guarded((user) => { if (root()) mirror.user = user; call('setUser', [user]); }, null, log);
-export const setTag = guarded((key, value) => { if (root()) mirror.tags[key] = value; call('setTag', [key, value]); }, null, log);
-export const setTags = guarded((tags) => { if (root()) mirrorInto(mirror.tags, tags); call('setTags', [tags]); }, null, log);
-export const setContext = guarded((name, context) => { if (root()) mirror.contexts[name] = context; call('setContext', [name, context]); }, null, log);
-export const setExtra = guarded((key, value) => { if (root()) mirror.extras[key] = value; call('setExtra', [key, value]); }, null, log);
-export const setExtras = guarded((extras) => { if (root()) mirrorInto(mirror.extras, extras); call('setExtras', [extras]); }, null, log);
-/** Adds a breadcrumb, after the `beforeBreadcrumb` option had its say. */
-export function addBreadcrumb(crumb, hint) {
+const clearFrame = (f) => { for (const k of Object.keys(f)) delete f[k]; Object.assign(f, newFrame()); };
+
+// A scope as @sentry/browser's: `root` the page's scope (setTag & co., getIsolationScope(),
+// getGlobalScope()), else the current one (getCurrentScope(), withScope's). Setters return the
+// scope, for chaining.
+function scopeOf(root) {
+  const s = {};
+  const def = (name, update, coreName = name) => {
+    s[name] = guarded((...args) => { write(root, coreName, args, (f) => update(f, ...args)); return s; }, () => s, log);
+  };
+  def('setUser', (f, user) => { f.user = user || undefined; });
+  def('setTag', (f, key, value) => { f.tags[key] = value; });
+  def('setTags', (f, tags) => mirrorInto(f.tags, tags));
+  def('setContext', (f, name, context) => { f.contexts[name] = context; });
+  def('setExtra', (f, key, value) => { f.extras[key] = value; });
+  def('setExtras', (f, extras) => mirrorInto(f.extras, extras));
+  def('setLevel', (f, level) => { f.level = level; });
+  def('setFingerprint', (f, fingerprint) => { f.fingerprint = fingerprint; });
+  def('setTransactionName', (f, name) => { f.transactionName = name; });
+  def('clear', clearFrame, 'clearScope');
+  s.addBreadcrumb = (crumb) => { addCrumb(root, crumb); return s; };
+  s.getUser = () => frames[root ? 0 : frames.length - 1].user;
+  return s;
+}
+const pageScope = scopeOf(true);
+const currentScope = scopeOf(false);
+
+/** The scope of what runs now: withScope's inside its callback, else the page's. */
+export const getCurrentScope = () => currentScope;
+/** The page's scope (`setTag` & co. set it). */
+export const getIsolationScope = () => pageScope;
+/** The page's scope: tattle has one scope a page's events all carry, as the isolation scope. */
+export const getGlobalScope = () => pageScope;
+
+// The top-level setters set the page's scope and return nothing, as @sentry/browser's.
+const onPage = (name) => (...args) => { pageScope[name](...args); };
+export const setUser = onPage('setUser');
+export const setTag = onPage('setTag');
+export const setTags = onPage('setTags');
+export const setContext = onPage('setContext');
+export const setExtra = onPage('setExtra');
+export const setExtras = onPage('setExtras');
+
+function addCrumb(root, crumb, hint) {
   try {
     const hook = options.beforeBreadcrumb;
     if (typeof hook === 'function') {
       crumb = hook({ timestamp: Date.now() / 1000, ...crumb }, hint);
       if (!crumb) return;
     }
-    call('addBreadcrumb', [crumb]);
+    write(root, 'addBreadcrumb', [crumb], () => {});
   } catch (e) {
     log('beforeBreadcrumb failed; breadcrumb dropped', e);
   }
+}
+/** Adds a breadcrumb, after the `beforeBreadcrumb` option had its say. */
+export function addBreadcrumb(crumb, hint) {
+  addCrumb(true, crumb, hint);
 }
 
 // Automatic breadcrumbs. Each wrapper calls the original first and never lets tattle's own
@@ -346,12 +440,18 @@ export function addBreadcrumb(crumb, hint) {
 const crumb = (c, hint) => { try { addBreadcrumb(c, hint); } catch { /* never break the host */ } };
 
 function instrument() {
-  const on = (name) => !options.breadcrumbs || options.breadcrumbs[name] !== false;
+  // tattle's `breadcrumbs` option and Sentry's Breadcrumbs ({ dom, fetch, xhr, history }) and
+  // Console ({ levels }) integrations.
+  const on = (name) => {
+    const integration = integrations[name === 'console' ? 'Console' : 'Breadcrumbs'];
+    return (!options.breadcrumbs || options.breadcrumbs[name] !== false) && !!integration && integration.options[name] !== false;
+  };
   const g = globalThis;
   if (on('console') && g.console) {
+    const levels = integrations.Console.options.levels;
     for (const level of ['debug', 'info', 'warn', 'error', 'log']) {
       const orig = console[level];
-      if (typeof orig !== 'function') continue;
+      if (typeof orig !== 'function' || (Array.isArray(levels) && !levels.includes(level))) continue;
       console[level] = function (...args) {
         try {
           const message = args.map(consoleText).join(' ');
@@ -453,13 +553,14 @@ function consoleText(a) {
   return safeText(a);
 }
 
-const scopeApi = {
-  setUser, setTag, setTags, setContext, setExtra, setExtras, addBreadcrumb,
-  setLevel: guarded((level) => call('setLevel', [level]), null, log),
-  setFingerprint: guarded((fp) => call('setFingerprint', [fp]), null, log),
-};
-const enter = guarded(() => { call('pushScope', []); scopeDepth++; }, null, log);
-const leave = guarded(() => { scopeDepth = Math.max(0, scopeDepth - 1); call('popScope', []); }, null, log);
+const enter = guarded(() => { frames.push(newFrame(frames[frames.length - 1])); call('pushScope', []); }, null, log);
+const leave = guarded(() => {
+  if (frames.length > 1) {
+    frames.pop();
+    call('popScope', []);
+  }
+  if (frames.length === 1) for (const [name, args] of pending.splice(0)) call(name, args);
+}, null, log);
 
 /**
  * Runs `callback(scope)` with a child scope; what it sets applies only to captures inside. What
@@ -469,7 +570,7 @@ export function withScope(callback) {
   if (typeof callback !== 'function') return undefined;
   enter();
   try {
-    return callback(scopeApi);
+    return callback(currentScope);
   } finally {
     leave();
   }

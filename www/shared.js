@@ -36,7 +36,7 @@ export function beforeSendOf(options) {
   const userHook = typeof options.beforeSend === 'function' ? options.beforeSend : undefined;
   if (!patterns.length) return userHook;
   return (event, hint) => {
-    for (const key of ['exception', 'logentry', 'tags', 'extra', 'contexts', 'breadcrumbs', 'request', 'user']) {
+    for (const key of ['exception', 'message', 'logentry', 'tags', 'extra', 'contexts', 'breadcrumbs', 'request', 'user']) {
       if (event[key] !== undefined) event[key] = scrubWith(patterns, event[key]);
     }
     // A source map's file is named as its frames' abs_path is: what the patterns did to those.
@@ -68,7 +68,7 @@ export const busyInBeforeSend = () => inBeforeSend > 0;
 export function runBeforeSend(hook, held, hint, wrap) {
   let event;
   try {
-    event = JSON.parse(held.event);
+    event = toView(JSON.parse(held.event));
   } catch {
     return wrap(held.event);
   }
@@ -81,7 +81,7 @@ export function runBeforeSend(hook, held, hint, wrap) {
     if (!result || typeof result !== 'object') return unmodified('beforeSend must return an event or null');
     let json;
     try {
-      json = JSON.stringify(result);
+      json = JSON.stringify(fromView(result));
     } catch { /* below */ }
     return json === undefined ? unmodified('beforeSend returned an event that cannot be serialized') : wrap(json);
   };
@@ -102,9 +102,152 @@ export function runBeforeSend(hook, held, hint, wrap) {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** The storm guard's key for a capture (`captureMessage(message, level)` or an exception). */
+// beforeSend sees the event as @sentry/browser's `ErrorEvent` type describes it: `message` a
+// string, `breadcrumbs` an array, timestamps in seconds. What it returns goes back to the wire
+// form (`logentry`, `{ values }`, RFC 3339), which every server takes.
+const seconds = (t) => (typeof t === 'string' ? Date.parse(t) / 1000 : t);
+const rfc3339 = (t) => (typeof t === 'number' && isFinite(t) ? new Date(t * 1000).toISOString() : t);
+function toView(e) {
+  if (e.logentry) {
+    e.message = e.logentry.formatted;
+    delete e.logentry;
+  }
+  e.timestamp = seconds(e.timestamp);
+  if (e.breadcrumbs) e.breadcrumbs = e.breadcrumbs.values.map((b) => ({ ...b, timestamp: seconds(b.timestamp) }));
+  return e;
+}
+function fromView(e) {
+  e = { ...e };
+  if (typeof e.message === 'string') {
+    e.logentry = { formatted: e.message };
+    delete e.message;
+  }
+  e.timestamp = rfc3339(e.timestamp);
+  if (e.tags && typeof e.tags === 'object') {
+    const tags = {};
+    for (const [k, v] of Object.entries(e.tags)) if (v != null && v !== '') tags[k] = String(v);
+    e.tags = tags;
+  }
+  if (Array.isArray(e.breadcrumbs)) e.breadcrumbs = { values: e.breadcrumbs.map((b) => ({ ...b, timestamp: rfc3339(b && b.timestamp) })) };
+  return e;
+}
+
+/** The storm guard's key for a capture (a message with its level, an app's own event, or an exception). */
 export const captureKey = (name, value, rest, hint) =>
-  (name === 'captureMessage' ? `message:${rest[0]}:${safeText(value)}` : keyOf(value, hint));
+  (name === 'captureMessage' ? `message:${rest[0]}:${safeText(value)}` : name === 'captureEvent' ? eventKey(value) : keyOf(value, hint));
+function eventKey(event) {
+  try {
+    return `event:${JSON.stringify(event).slice(0, 1000)}`;
+  } catch {
+    return ''; // not one to dedupe
+  }
+}
+
+// The scope fields of Sentry's captureContext (`propagationContext` is tracing's, not tattle's).
+const CONTEXT_KEYS = ['user', 'level', 'extra', 'contexts', 'tags', 'fingerprint', 'propagationContext'];
+
+/**
+ * A capture's second argument as @sentry/browser reads it: a captureContext (scope data, a scope,
+ * a function of the scope) or an EventHint (`event_id`, `mechanism`, `captureContext`,
+ * `originalException`). Returns `{ context, event_id, mechanism, handled, original }`.
+ */
+export function hintOf(hint) {
+  try {
+    if (typeof hint === 'function' || (hint && typeof hint === 'object' && (typeof hint.getUser === 'function' || CONTEXT_KEYS.some((k) => k in hint)))) {
+      return { context: hint };
+    }
+    if (!hint || typeof hint !== 'object') return {};
+    const m = hint.mechanism;
+    return {
+      context: hint.captureContext,
+      event_id: typeof hint.event_id === 'string' ? hint.event_id : undefined,
+      mechanism: m && typeof m.type === 'string' ? m.type : undefined,
+      handled: m && typeof m.handled === 'boolean' ? m.handled : undefined,
+      original: hint.originalException,
+    };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Applies a captureContext to `scope` (a child scope made for one capture), as @sentry/browser's
+ * `Scope.update` does: tags, extra and contexts merged, user, level and fingerprint replaced when
+ * given. A function gets the scope (and may change it, or return scope data); one of tattle's own
+ * scopes is already applied to every capture.
+ */
+export function applyContext(context, scope, log) {
+  let c = context;
+  if (typeof c === 'function') {
+    try {
+      c = c(scope);
+    } catch (e) {
+      log('captureContext threw; captured without it', e);
+      return;
+    }
+  }
+  try {
+    if (!c || typeof c !== 'object' || typeof c.getUser === 'function') return;
+    const { tags, extra, contexts, user, level, fingerprint } = c;
+    if (tags && typeof tags === 'object') scope.setTags(tags);
+    if (extra && typeof extra === 'object') scope.setExtras(extra);
+    if (contexts && typeof contexts === 'object') for (const k of Object.keys(contexts)) scope.setContext(k, contexts[k]);
+    if (user && typeof user === 'object' && Object.keys(user).length) scope.setUser(user);
+    if (typeof level === 'string') scope.setLevel(level);
+    if (Array.isArray(fingerprint) && fingerprint.length) scope.setFingerprint(fingerprint);
+  } catch (e) {
+    // A hostile captureContext (a throwing getter, a Proxy): the capture goes on with what was read.
+    log('captureContext could not be read', e);
+  }
+}
+
+/**
+ * captureEvent's scope: the hint's captureContext, then the event's own tags, extra, contexts,
+ * user, level, fingerprint and transaction (the event's win). The core reads the rest of it.
+ */
+export const eventContext = (event, context, log) => (scope) => {
+  applyContext(context, scope, log);
+  applyContext(event, scope, log);
+  try {
+    if (typeof event.transaction === 'string') scope.setTransactionName(event.transaction);
+  } catch { /* a hostile event: captured with what could be read */ }
+};
+
+/** The capture hint for `captureEvent(event, hint)`: the event's own id if it has a valid one. */
+export const eventHint = (event, h) => ({
+  event_id: event && /^[0-9a-f]{32}$/.test(event.event_id) ? event.event_id : h.event_id,
+  original: h.original,
+});
+
+// The integrations tattle has, by Sentry's names, and their factories (what `integrations`
+// takes). Sentry's rules: an array adds to (or, by name, replaces) the defaults, a function
+// gets the defaults and returns the list, `defaultIntegrations: false` starts from none.
+const integration = (name) => (options) => ({ name, options: { ...options } });
+export const globalHandlersIntegration = integration('GlobalHandlers');
+export const breadcrumbsIntegration = integration('Breadcrumbs');
+export const consoleIntegration = integration('Console');
+export const dedupeIntegration = integration('Dedupe');
+
+/** The integrations in effect, by name (each `{ name, options }`), from the `integrations` option. */
+export function integrationsOf(options, own, log) {
+  const defaults = options.defaultIntegrations === false ? [] : own.map((name) => ({ name, options: {}, isDefaultInstance: true }));
+  const given = options.integrations;
+  let list = defaults;
+  try {
+    if (Array.isArray(given)) list = [...defaults, ...given];
+    else if (typeof given === 'function') list = [].concat(given(defaults));
+  } catch (e) {
+    log('the integrations function threw; using the defaults', e);
+  }
+  const byName = {};
+  for (const i of list) {
+    const name = i && i.name;
+    if (typeof name !== 'string') continue;
+    if (!own.includes(name)) log(`integration ${name} is not part of tattle; ignored`);
+    else if (!(byName[name] && !byName[name].isDefaultInstance && i.isDefaultInstance)) byName[name] = { name, options: { ...i.options } };
+  }
+  return byName;
+}
 
 /** Any value as text, whatever it is (a Symbol, a null-prototype object, a throwing toString). */
 export function safeText(value, max = 1000) {
@@ -156,7 +299,7 @@ export function heldFor(hook, args, envelopeFor) {
   if (!hook) return undefined;
   const hint = args[args.length - 1] || {};
   return (held) => runBeforeSend(hook, held, {
-    originalException: args[0],
+    originalException: 'original' in hint ? hint.original : args[0],
     syntheticException: hint.syntheticException,
     mechanism: typeof hint.mechanism === 'string' ? { type: hint.mechanism, handled: hint.handled !== false } : undefined,
   }, (json) => envelopeFor(held.id, json));
@@ -179,7 +322,3 @@ export function handOver(outcome, lane, held) {
     else handOver(next, lane);
   }
 }
-
-/** Only what tattle takes from a capture's hint: an event id the caller chose. */
-export const pickEventId = (hint) =>
-  (hint && typeof hint === 'object' && typeof hint.event_id === 'string' ? { event_id: hint.event_id } : {});

@@ -7,6 +7,7 @@ import { edgeApi } from './edge.js';
 
 const api = edgeApi(() => initSync({ module: wasm }));
 export const {
-  withTattle, captureException, captureMessage, setUser, setTag, setTags, setContext, setExtra,
-  setExtras, addBreadcrumb, withScope, lastEventId, flush,
+  withTattle, captureException, captureMessage, captureEvent, setUser, setTag, setTags, setContext, setExtra,
+  setExtras, addBreadcrumb, withScope, getCurrentScope, getIsolationScope, getGlobalScope, lastEventId, flush,
+  dedupeIntegration,
 } = api;

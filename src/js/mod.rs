@@ -15,8 +15,12 @@ use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
 use crate::debug_ids::{DebugIds, MAX_DEBUG_IDS};
 use crate::envelope::{is_event_id, uuid4_hex};
 use crate::error::DsnError;
-use crate::exception::{location_frame, Linked, Thrown, MAX_CAUSE_DEPTH, MAX_LINKED};
-use crate::protocol::{Breadcrumb, Event, Level, Mechanism, Request, Timestamp, User, Value};
+use crate::exception::{
+    location_frame, truncate, Linked, Thrown, MAX_CAUSE_DEPTH, MAX_LINKED, MAX_VALUE_CHARS,
+};
+use crate::protocol::{
+    Breadcrumb, Event, Exception, Level, Mechanism, Request, Timestamp, User, Value, Values,
+};
 use crate::scrub::{Pattern, Scrubber};
 use crate::text::cat;
 use convert::{get, get_bool, get_string, to_value, user_from};
@@ -464,6 +468,71 @@ pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> JsVal
     outcome(&event_id, out)
 }
 
+/// `captureEvent(event, hint)`: an event the app made itself, through the same scope, scrubbing,
+/// sampling and filters as any capture. Read here: `message` (or `logentry`), `level`,
+/// `exception.values` (type, value, mechanism), `release`, `environment`, `dist`; the JavaScript
+/// entry hands its tags, extra, contexts, user, fingerprint and transaction over as the capture's
+/// scope (which costs no wasm). Returns the capture's [`outcome`].
+#[wasm_bindgen(js_name = captureEvent)]
+pub fn capture_event(event: JsValue, hint: JsValue) -> JsValue {
+    let event_id = event_id_from(&hint);
+    let out = with_hint_scope(&hint, || {
+        build(event_from(&event, event_id.clone(), request_for(&hint)))
+    });
+    outcome(&event_id, out)
+}
+
+fn event_from(js: &JsValue, event_id: String, request: Option<Request>) -> Event {
+    let text = |v: &JsValue, key| get_string(v, key).filter(|s| !s.is_empty());
+    let logentry = get(js, "logentry");
+    let message = text(js, "message")
+        .or_else(|| text(&logentry, "formatted"))
+        .or_else(|| text(&logentry, "message"));
+    let level = get_string(js, "level")
+        .and_then(|l| Level::parse(&l))
+        .unwrap_or(Level::Error);
+    let mut event = Client::message_event(
+        message.as_deref().unwrap_or_default(),
+        level,
+        event_id,
+        now(),
+        request,
+    );
+    if message.is_none() {
+        event.logentry = None;
+    }
+    let values = get(&get(js, "exception"), "values");
+    let len = if convert::is_array(&values) {
+        get(&values, "length").as_f64().unwrap_or(0.0) as usize
+    } else {
+        0
+    };
+    let mut exceptions = Vec::new();
+    for i in 0..len.min(MAX_LINKED) {
+        let v = convert::get_index(&values, i);
+        let mechanism = get(&v, "mechanism");
+        exceptions.push(Exception {
+            ty: truncate(&text(&v, "type").unwrap_or_else(|| "Error".into()), 256),
+            value: truncate(
+                &get_string(&v, "value").unwrap_or_default(),
+                MAX_VALUE_CHARS,
+            ),
+            mechanism: Some(Mechanism::new(
+                text(&mechanism, "type").as_deref().unwrap_or("generic"),
+                get_bool(&mechanism, "handled").unwrap_or(true),
+            )),
+            stacktrace: None,
+        });
+    }
+    if !exceptions.is_empty() {
+        event.exception = Some(Values { values: exceptions });
+    }
+    event.release = text(js, "release");
+    event.environment = text(js, "environment");
+    event.dist = text(js, "dist");
+    event
+}
+
 /// What a capture built: its envelope, or (with a `beforeSend` in JavaScript) the event for it.
 enum Built {
     Envelope(Outgoing),
@@ -612,6 +681,10 @@ fn with_hint_scope<R>(hint: &JsValue, f: impl FnOnce() -> R) -> R {
     if !fingerprint.is_undefined() {
         set_fingerprint(fingerprint);
     }
+    let transaction = get(&scope, "transactionName");
+    if !transaction.is_undefined() {
+        set_transaction_name(transaction);
+    }
     let crumbs = get(&scope, "breadcrumbs");
     if convert::is_array(&crumbs) {
         let len = get(&crumbs, "length").as_f64().unwrap_or(0.0) as usize;
@@ -663,14 +736,14 @@ pub fn set_user(user: JsValue) {
     with_state(|st| st.client.scope_mut().set_user(user));
 }
 
-/// `setTag(key, value)`; `undefined` removes the tag.
+/// `setTag(key, value)`; `undefined` (or `null`) removes the tag.
 #[wasm_bindgen(js_name = setTag)]
 pub fn set_tag(key: JsValue, value: JsValue) {
     let Some(key) = key.as_string().and_then(|k| tag_key(&k)) else {
         return;
     };
     // An empty value is one Relay refuses: it removes the tag, as `undefined` does.
-    let value = if value.is_undefined() {
+    let value = if value.is_undefined() || value.is_null() {
         None
     } else {
         Some(convert::primitive_text(&value)).filter(|v| !v.is_empty())
@@ -751,6 +824,19 @@ pub fn set_fingerprint(fingerprint: JsValue) {
         _ => Vec::new(),
     };
     with_state(|st| st.client.scope_mut().set_fingerprint(parts));
+}
+
+/// `setTransactionName(name)` on the current scope: the events' `transaction`.
+#[wasm_bindgen(js_name = setTransactionName)]
+pub fn set_transaction_name(name: JsValue) {
+    let name = name.as_string();
+    with_state(|st| st.client.scope_mut().set_transaction(name.as_deref()));
+}
+
+/// `scope.clear()`: empties the current scope.
+#[wasm_bindgen(js_name = clearScope)]
+pub fn clear_scope() {
+    with_state(|st| st.client.scope_mut().clear());
 }
 
 /// `addBreadcrumb({ message, category, type, level, data, timestamp })`.

@@ -324,6 +324,9 @@ pub struct Event {
     /// Distribution of the release.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dist: Option<String>,
+    /// What the app was doing (a route or view name), from the scope's transaction name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<String>,
     /// Affected user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,

@@ -399,6 +399,60 @@ fn a_scope_handed_in_whole_applies_to_that_capture_only() {
 }
 
 #[wasm_bindgen_test]
+fn transaction_name_clear_and_an_apps_own_event() {
+    start();
+    js::set_tag("root".into(), "yes".into());
+    js::set_transaction_name("/checkout/:step".into());
+    capture_message("named".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let event = last_event();
+    assert_eq!(s(&event, "transaction"), "/checkout/:step");
+    js::set_tag("gone".into(), "x".into());
+    js::set_tag("gone".into(), JsValue::NULL);
+    js::clear_scope();
+    capture_message("cleared".into(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let event = last_event();
+    assert!(
+        path(&event, "transaction").is_undefined(),
+        "clear() forgot the name"
+    );
+    assert!(path(&event, "tags").is_undefined(), "and the tags");
+    // captureEvent: the core reads message, level, exception values and release fields; a
+    // scope handed in (what the JavaScript entry makes of the event's tags, user …) applies.
+    let event_js = eval(
+        "({ message: 'mine', level: 'warning', release: 'r@2', environment: 'staging', dist: 'd1', \
+         exception: { values: [{ type: 'QuotaError', value: 'over', mechanism: { type: 'quota', handled: false } }] }, \
+         timestamp: 'not read', platform: 'not read' })",
+    );
+    let hint = eval("({ scope: { user: { id: 'ev' }, tags: { t: '1' }, contexts: {}, extras: {}, breadcrumbs: [], transactionName: '/ev' } })");
+    record(js::capture_event(event_js, hint));
+    let event = last_event();
+    assert_eq!(s(&event, "logentry.formatted"), "mine");
+    assert_eq!(s(&event, "level"), "warning");
+    assert_eq!(s(&event, "release"), "r@2");
+    assert_eq!(s(&event, "environment"), "staging");
+    assert_eq!(s(&event, "dist"), "d1");
+    assert_eq!(s(&event, "platform"), "javascript");
+    assert_eq!(s(&event, "exception.values.0.type"), "QuotaError");
+    assert_eq!(s(&event, "exception.values.0.value"), "over");
+    assert_eq!(s(&event, "exception.values.0.mechanism.type"), "quota");
+    assert_eq!(
+        path(&event, "exception.values.0.mechanism.handled").as_bool(),
+        Some(false)
+    );
+    assert_eq!(s(&event, "user.id"), "ev");
+    assert_eq!(s(&event, "tags.t"), "1");
+    assert_eq!(s(&event, "transaction"), "/ev");
+    // Anything else, even a hostile value, still becomes an event.
+    record(js::capture_event(
+        eval("new Proxy({}, { get() { throw new Error('trap'); } })"),
+        JsValue::UNDEFINED,
+    ));
+    let event = last_event();
+    assert_eq!(s(&event, "level"), "error");
+    assert!(path(&event, "exception").is_undefined() && path(&event, "logentry").is_undefined());
+}
+
+#[wasm_bindgen_test]
 fn a_drop_comes_back_with_the_capture_that_made_it() {
     recording();
     assert!(js::init(eval(
