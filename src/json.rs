@@ -45,7 +45,12 @@ impl ser::Error for JsonError {
 pub fn rust_float(v: f64, out: &mut String) {
     use core::fmt::Write;
     let a = v.abs();
-    if a == 0.0 || (1e-6..1e21).contains(&a) {
+    if a == 0.0 {
+        // Negative zero too: `String(-0)` is "0" (Rust writes "-0"; found by the json fuzz target).
+        out.push('0');
+        return;
+    }
+    if (1e-6..1e21).contains(&a) {
         let _ = write!(out, "{v}");
         return;
     }

@@ -178,6 +178,8 @@ fn rust_float_writes_what_javascript_writes() {
         (1.5e-7, "1.5e-7"),
         (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
         (5e-324, "5e-324"),
+        (-0.0, "0"), // String(-0); the json fuzz target's 10-minute run found "-0"
+        (0.0, "0"),
     ] {
         assert_eq!(float(v), js);
     }
