@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, w
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { minifyImports } from './minify-imports.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (msg) => console.error(`[build] ${msg}`);
@@ -26,6 +27,16 @@ rmSync(pkg, { recursive: true, force: true });
 say('wasm-bindgen --target web');
 run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, '--out-name', 'tattle_core',
   join(root, 'target/wasm32-unknown-unknown/release/tattle.wasm')]);
+
+// The imports' long generated names, in the .wasm and the glue, become one or two letters.
+{
+  const wasmPath = join(pkg, 'tattle_core_bg.wasm');
+  const gluePath = join(pkg, 'tattle_core.js');
+  const min = minifyImports(readFileSync(wasmPath), readFileSync(gluePath, 'utf8'));
+  writeFileSync(wasmPath, min.wasm);
+  writeFileSync(gluePath, min.glue);
+  say(`short names for ${min.renamed} wasm imports`);
+}
 
 const dist = join(root, hooks ? 'dist-test' : 'dist');
 rmSync(dist, { recursive: true, force: true });
