@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, w
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { minifyImports } from './minify-imports.mjs';
+import { minifyExports, minifyImports } from './minify-imports.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (msg) => console.error(`[build] ${msg}`);
@@ -28,21 +28,23 @@ say('wasm-bindgen --target web');
 run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, '--out-name', 'tattle_core',
   join(root, 'target/wasm32-unknown-unknown/release/tattle.wasm')]);
 
-// The imports' long generated names, in the .wasm and the glue, become one or two letters.
+// The imports' and exports' long generated names, in the .wasm and the glue, become one or two
+// letters (scripts/minify-imports.mjs).
 {
   const wasmPath = join(pkg, 'tattle_core_bg.wasm');
   const gluePath = join(pkg, 'tattle_core.js');
   const min = minifyImports(readFileSync(wasmPath), readFileSync(gluePath, 'utf8'));
-  writeFileSync(wasmPath, min.wasm);
-  writeFileSync(gluePath, min.glue);
-  say(`short names for ${min.renamed} wasm imports`);
+  const ex = minifyExports(min.wasm, min.glue);
+  writeFileSync(wasmPath, ex.wasm);
+  writeFileSync(gluePath, ex.glue);
+  say(`short names for ${min.renamed} wasm imports and ${ex.renamed} exports; unused exports dropped: ${ex.dropped.join(', ') || 'none'}`);
 }
 
 const dist = join(root, hooks ? 'dist-test' : 'dist');
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 say('wasm-opt -Oz (binaryen from npm)');
-run(process.execPath, [join(root, 'node_modules/binaryen/bin/wasm-opt'), '-Oz', '--strip-debug', '--strip-producers',
+run(process.execPath, [join(root, 'node_modules/binaryen/bin/wasm-opt'), '-Oz', '--strip-debug', '--strip-producers', '--strip-target-features',
   '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-multivalue', '--enable-mutable-globals',
   join(pkg, 'tattle_core_bg.wasm'), '-o', join(dist, 'tattle_core_bg.wasm')]);

@@ -1,9 +1,10 @@
-// Shortens the names of the wasm module's imports, in the .wasm and in wasm-bindgen's glue
-// together. wasm-bindgen names every import `./tattle_core_bg.js` / `__wbg_<name>_<16 hex>`;
+// Shortens the names of the wasm module's imports and exports, in the .wasm and in
+// wasm-bindgen's glue together. wasm-bindgen names every import `./tattle_core_bg.js` / `__wbg_<name>_<16 hex>`;
 // those names are in the .wasm's import section and again as keys in the glue's import object,
 // ~1 KB gzip between the two (measured: `node scripts/size.mjs`). Here each becomes one or two
-// letters, in module `a`. Nothing else changes: the same imports, in the same order, with the
-// same types.
+// letters, in module `a`, and each export the glue calls (`wasm.captureException`, …) too;
+// exports nothing calls are dropped. Nothing else changes: the same imports, in the same order,
+// with the same types.
 
 const leb = (bytes, at) => {
   let value = 0;
@@ -105,4 +106,59 @@ export function minifyImports(wasm, glue, module = './tattle_core_bg.js') {
     return { wasm: bytes, glue, renamed: names.length };
   }
   return { wasm, glue, renamed: 0 };
+}
+
+/**
+ * Renames the exports of `wasm` that `glue` uses as `wasm.<name>` to short names (in both), and
+ * drops those it does not use, except the names in `keep` (left as they are: `memory`, which
+ * www/index.js reads from the instance).
+ */
+export function minifyExports(wasm, glue, keep = ['memory']) {
+  const td = new TextDecoder();
+  const te = new TextEncoder();
+  const used = new Set([...glue.matchAll(/\bwasm\.([A-Za-z_$][\w$]*)/g)].map((m) => m[1]));
+  let at = 8;
+  while (at < wasm.length) {
+    const id = wasm[at];
+    const [size, body] = leb(wasm, at + 1);
+    if (id !== 7) {
+      at = body + size;
+      continue;
+    }
+    let [count, p] = leb(wasm, body);
+    const entries = [];
+    const names = new Map();
+    const dropped = [];
+    for (let i = 0; i < count; i++) {
+      const [len, start] = leb(wasm, p);
+      const name = td.decode(wasm.subarray(start, start + len));
+      const descStart = start + len;
+      p = leb(wasm, descStart + 1)[1]; // kind, index
+      const desc = wasm.subarray(descStart, p);
+      if (keep.includes(name)) {
+        entries.push([name, desc]);
+      } else if (used.has(name)) {
+        const short = shortName(names.size);
+        if (keep.includes(short)) throw new Error(`minify-exports: short name "${short}" is kept`);
+        names.set(name, short);
+        entries.push([short, desc]);
+      } else {
+        dropped.push(name);
+      }
+    }
+    if (p !== body + size) throw new Error('minify-exports: export section did not parse to its end');
+    for (const name of used) {
+      if (!names.has(name) && !keep.includes(name)) throw new Error(`minify-exports: the glue uses wasm.${name}, which the module does not export`);
+    }
+    glue = glue.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (whole, name) => (names.has(name) ? `wasm.${names.get(name)}` : whole));
+    const out = [...putLeb(entries.length)];
+    for (const [name, desc] of entries) out.push(...putLeb(te.encode(name).length), ...te.encode(name), ...desc);
+    const section = [7, ...putLeb(out.length), ...out];
+    const bytes = new Uint8Array(at + section.length + wasm.length - (body + size));
+    bytes.set(wasm.subarray(0, at), 0);
+    bytes.set(section, at);
+    bytes.set(wasm.subarray(body + size), at + section.length);
+    return { wasm: bytes, glue, renamed: names.size, dropped };
+  }
+  return { wasm, glue, renamed: 0, dropped: [] };
 }

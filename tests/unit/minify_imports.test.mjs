@@ -1,9 +1,9 @@
-// scripts/minify-imports.mjs: the build's renaming of the wasm's imports, on a module made here
+// scripts/minify-imports.mjs: the build's renaming of the wasm's imports and exports, on a module made here
 // byte by byte (imports of every kind: function, memory, global, table), then instantiated with
 // the short names. The shipped module's renaming is exercised by every e2e test that loads it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { minifyImports, shortName } from '../../scripts/minify-imports.mjs';
+import { minifyExports, minifyImports, shortName } from '../../scripts/minify-imports.mjs';
 
 const MOD = './tattle_core_bg.js';
 const te = new TextEncoder();
@@ -66,4 +66,29 @@ test('short names are unique', () => {
   const names = Array.from({ length: 3000 }, (_, i) => shortName(i));
   assert.equal(new Set(names).size, names.length);
   assert.deepEqual([shortName(0), shortName(51), shortName(52), shortName(53)], ['a', 'Z', 'aa', 'ab']);
+});
+
+/** A module exporting `memory`, `__run_it` (a function) and `__unused` (a global). */
+function exporter() {
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 0, 1, 0x7f]),
+    ...section(3, [1, 0]),
+    ...section(5, [1, 0x00, 0x01]), // memory, min 1 page
+    ...section(6, [1, 0x7f, 0x00, 0x41, 0x07, 0x0b]), // immutable i32 global = 7
+    ...section(7, [3, ...str('memory'), 0x02, 0, ...str('__run_it'), 0x00, 0, ...str('__unused'), 0x03, 0]),
+    ...section(10, [1, 4, 0, 0x41, 42, 0x0b]), // () => 42
+  ]);
+}
+
+test('exports the glue calls get short names, the others go, memory stays', async () => {
+  const glue = 'function run() { return wasm.__run_it() + wasm.memory.buffer.byteLength; } const x = notwasm.__run_it;';
+  const { wasm, glue: out, renamed, dropped } = minifyExports(exporter(), glue);
+  assert.equal(renamed, 1);
+  assert.deepEqual(dropped, ['__unused']);
+  assert.equal(out, 'function run() { return wasm.a() + wasm.memory.buffer.byteLength; } const x = notwasm.__run_it;');
+  const { instance } = await WebAssembly.instantiate(wasm);
+  assert.deepEqual(Object.keys(instance.exports), ['memory', 'a']);
+  assert.equal(instance.exports.a(), 42);
+  assert.throws(() => minifyExports(exporter(), 'wasm.__gone()'), /wasm\.__gone, which the module does not export/);
 });
