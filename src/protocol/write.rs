@@ -127,6 +127,8 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// `Map<String>`'s value writer (a `fn(&V, …)` with `V = String`, hence `&String`).
+#[allow(clippy::ptr_arg)]
 fn string(v: &String, out: &mut String, _: FloatFormatter) {
     push_str_literal(out, v);
 }
@@ -287,8 +289,9 @@ mod tests {
     use super::*;
     use crate::protocol::{Level, LogEntry, Stacktrace, Values};
 
+    /// Any formatter will do (both writers call it the same way); this one builds on wasm too.
     fn float(v: f64, out: &mut String) {
-        crate::json::rust_float(v, out)
+        out.push_str(&v.to_string())
     }
 
     fn tricky() -> String {
@@ -420,13 +423,9 @@ mod tests {
         }
     }
 
+    /// Byte for byte what the serde path writes (which tests/json.rs holds to serde_json).
     fn same(e: &Event) {
-        let serde = crate::json::to_string(e, float).unwrap();
-        assert_eq!(e.to_json(float), serde);
-        // And valid JSON that reads back the same as serde_json reads serde's text.
-        let a: serde_json::Value = serde_json::from_str(&e.to_json(float)).unwrap();
-        let b: serde_json::Value = serde_json::from_str(&serde).unwrap();
-        assert_eq!(a, b);
+        assert_eq!(e.to_json(float), crate::json::to_string(e, float).unwrap());
     }
 
     #[test]
