@@ -310,9 +310,10 @@ impl Client {
     /// The event as JSON. One over the server's 1 MiB is trimmed to fit (see [`fit`]) rather
     /// than lost; `None` (counted) if it cannot be serialized or still does not fit.
     pub fn payload(&mut self, event: &Event) -> Option<String> {
-        let payload = match json::to_string(event, self.float) {
-            Ok(p) if p.len() > MAX_EVENT_BYTES => fit(&p),
-            other => other.ok(),
+        let p = event.to_json(self.float);
+        let payload = match p.len() > MAX_EVENT_BYTES {
+            true => fit(&p),
+            false => Some(p),
         };
         if payload.is_none() {
             self.count_discard(DiscardReason::InternalSdkError, "error");

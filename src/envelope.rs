@@ -7,9 +7,9 @@
 use crate::json::{self, FloatFormatter, JsonError};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::protocol::{Event, SdkInfo, Timestamp};
+use crate::protocol::write::{self, Obj};
+use crate::protocol::{Event, Timestamp};
 use core::fmt;
-use serde::Serialize;
 
 /// Largest event payload Sentry accepts.
 pub const MAX_EVENT_BYTES: usize = 1024 * 1024;
@@ -40,12 +40,14 @@ impl From<JsonError> for EnvelopeError {
     }
 }
 
-#[derive(Serialize)]
+/// The header as serde writes it: what [`Envelope::new`] writes directly (the test compares).
+#[cfg(test)]
+#[derive(serde::Serialize)]
 struct Header<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     event_id: Option<&'a str>,
     sent_at: String,
-    sdk: &'a SdkInfo,
+    sdk: &'a crate::protocol::SdkInfo,
     #[serde(skip_serializing_if = "Option::is_none")]
     dsn: Option<&'a str>,
 }
@@ -64,13 +66,19 @@ impl Envelope {
         dsn: Option<&str>,
         float: FloatFormatter,
     ) -> Result<Self, JsonError> {
-        let header = Header {
-            event_id,
-            sent_at: sent_at.to_rfc3339(),
-            sdk: &crate::protocol::SDK,
-            dsn,
-        };
-        let mut body = json::to_string(&header, float)?;
+        // The header, written directly (see protocol::write): `{"event_id":…,"sent_at":…,
+        // "sdk":{…},"dsn":…}`.
+        let mut body = String::with_capacity(256);
+        let mut o = Obj::open(&mut body, float);
+        o.opt_str("event_id", event_id);
+        o.str("sent_at", &sent_at.to_rfc3339());
+        {
+            let mut s = Obj::open(o.key("sdk"), float);
+            write::sdk(&crate::protocol::SDK, &mut s);
+            s.close();
+        }
+        o.opt_str("dsn", dsn);
+        o.close();
         body.push('\n');
         Ok(Envelope { body })
     }
@@ -82,7 +90,7 @@ impl Envelope {
         dsn: Option<&str>,
         float: FloatFormatter,
     ) -> Result<Self, EnvelopeError> {
-        let payload = json::to_string(event, float)?;
+        let payload = event.to_json(float);
         if payload.len() > MAX_EVENT_BYTES {
             return Err(EnvelopeError::TooLarge(payload.len()));
         }
@@ -131,4 +139,35 @@ pub fn is_event_id(s: &str) -> bool {
     s.len() == 32
         && s.bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_is_what_serde_writes() {
+        let float: FloatFormatter = |v, out| out.push_str(&v.to_string());
+        let id = "0123456789abcdef0123456789abcdef";
+        for (event_id, dsn) in [
+            (None, None),
+            (Some(id), None),
+            (None, Some("https://k@o.example/1")),
+            (Some(id), Some("https://k@o.example/\"1\n")),
+        ] {
+            let t = Timestamp(1_764_467_362_123);
+            let header = Header {
+                event_id,
+                sent_at: t.to_rfc3339(),
+                sdk: &crate::protocol::SDK,
+                dsn,
+            };
+            let mut serde = json::to_string(&header, float).unwrap();
+            serde.push('\n');
+            assert_eq!(
+                Envelope::new(event_id, t, dsn, float).unwrap().as_str(),
+                serde
+            );
+        }
+    }
 }

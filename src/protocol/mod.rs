@@ -8,6 +8,7 @@ use crate::prelude::*;
 pub(crate) mod budget;
 mod map;
 mod value;
+pub(crate) mod write;
 
 pub use map::Map;
 pub use value::Value;
@@ -32,6 +33,17 @@ pub enum Level {
 }
 
 impl Level {
+    /// The name Sentry uses (what serde writes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+            Level::Fatal => "fatal",
+        }
+    }
+
     /// Parses Sentry's level names; `log` is JavaScript's alias of `info`.
     pub fn parse(s: &str) -> Option<Level> {
         Some(match s {
