@@ -11,7 +11,8 @@
 use crate::prelude::*;
 
 use super::{
-    Breadcrumb, Event, Exception, Frame, Map, Mechanism, Request, SdkInfo, Timestamp, User, Value,
+    Breadcrumb, DebugImage, Event, Exception, Frame, Map, Mechanism, Request, SdkInfo, Timestamp,
+    User, Value,
 };
 use crate::json::{push_str_literal, safe_integer, u64_digits, FloatFormatter};
 
@@ -237,6 +238,12 @@ fn request(r: &Request, o: &mut Obj) {
     o.map("headers", &r.headers, string);
 }
 
+fn debug_image(d: &DebugImage, o: &mut Obj) {
+    o.str("type", d.ty);
+    o.str("code_file", &d.code_file);
+    o.str("debug_id", &d.debug_id);
+}
+
 impl Event {
     /// The event as compact JSON, as `json::to_string` writes it, without serde.
     pub fn to_json(&self, float: FloatFormatter) -> String {
@@ -255,6 +262,7 @@ impl Event {
         o.opt_str("release", self.release.as_deref());
         o.opt_str("environment", self.environment.as_deref());
         o.opt_str("dist", self.dist.as_deref());
+        o.opt_str("transaction", self.transaction.as_deref());
         if let Some(u) = &self.user {
             o.obj("user", |o| user(u, o));
         }
@@ -277,6 +285,9 @@ impl Event {
         }
         if let Some(b) = &self.breadcrumbs {
             o.wrapped("breadcrumbs", "values", &b.values, breadcrumb);
+        }
+        if let Some(d) = &self.debug_meta {
+            o.wrapped("debug_meta", "images", &d.images, debug_image);
         }
         o.obj("sdk", |o| sdk(&self.sdk, o));
         o.close();
@@ -419,7 +430,18 @@ mod tests {
                     },
                 ],
             }),
-            ..Event::default()
+            debug_meta: Some(crate::protocol::DebugMeta {
+                images: vec![DebugImage {
+                    ty: "sourcemap",
+                    code_file: tricky(),
+                    debug_id: "c0ffee00-0000-4000-8000-000000000000".into(),
+                }],
+            }),
+            transaction: Some(tricky()),
+            // Every member listed, none from Default: a member added to Event fails to compile
+            // here until this writer and this test know it (debug_meta and transaction were
+            // once missing from the writer only).
+            sdk: SdkInfo::default(),
         }
     }
 
@@ -448,6 +470,10 @@ mod tests {
         e.request = Some(Request::default());
         e.fingerprint.clear();
         e.tags = Map::new();
+        e.debug_meta = Some(crate::protocol::DebugMeta { images: vec![] });
+        same(&e);
+        e.debug_meta = None;
+        e.transaction = None;
         same(&e);
     }
 
