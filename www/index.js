@@ -129,7 +129,7 @@ function load() {
         keepEarly();
       } catch { /* nothing more to do */ }
       state = 3;
-      console.error(`tattle: could not load its module lazy.js (${safeText(e && e.message)}); events will not be sent from this page.`);
+      console.error(`tattle: could not load or start lazy.js (${safeText(e && e.message)}); events are not sent from this page.`);
     });
   return loading;
 }

@@ -3,7 +3,7 @@
 // shim: the API, the queue, the global handlers, breadcrumbs) loads it with a dynamic import() at
 // idle or at the first capture, whichever comes first, and hands it `t`, what it shares:
 //   t.options, t.log, t.rawFetch, t.sendHook, t.frames, t.pending, t.queue() (the calls held so
-//   far, emptied), t.left() (pagehide came meanwhile), t.counts (drops counted meanwhile),
+//   far, emptied), t.left() (pagehide came meanwhile), t.counts (drops counted meanwhile: reason → n),
 //   t.setHandlers(on), t.settle(state, impl).
 // It shares no module with the shim (each file bundles its own copy of what it uses), so any
 // state both need goes through `t`.
@@ -34,7 +34,10 @@ export function start(t, wasm, wasmUrl) {
   // The fetch from before tattle wrapped it for breadcrumbs: its own sends are not the app's.
   // keepEarly runs on pagehide from the shim's own listener (set at init), before this one.
   const delivery = pageDelivery(store, options.transportOptions, log, { fetch: t.rawFetch, tunnelDsn: tunnelDsnOf(options) });
-  for (const [reason, category] of t.counts.splice(0)) delivery.count(reason, category);
+  for (const [reason, n] of Object.entries(t.counts)) {
+    delivery.count(reason, 'error', n);
+    delete t.counts[reason];
+  }
 
   // Calls the core while it is ready.
   function call(name, args) {

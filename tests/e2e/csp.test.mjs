@@ -34,7 +34,7 @@ before(async () => {
   dsn = dsnVia(bugsink.dsn, recorder);
   // The build without its .wasm, as a bundler that did not copy it leaves it: a real 404.
   noWasm = mkdtempSync(join(tmpdir(), 'tattle-nowasm-'));
-  copyFileSync(join(dist, 'index.js'), join(noWasm, 'index.js'));
+  for (const f of ['index.js', 'lazy.js']) copyFileSync(join(dist, f), join(noWasm, f));
   const recorderOrigin = new URL(recorder.url).origin;
   // A production-like policy: everything from the page's own origin, events to the DSN's host.
   const policies = {
