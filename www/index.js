@@ -518,13 +518,12 @@ export function withScope(callback) {
 // Hooks for tattle's own tests, only in the build they use (dist-test/: scripts/build.mjs
 // --test-hooks defines TATTLE_TEST_HOOKS true); the shipped build drops this block whole.
 // trap(): makes the wasm core trap, as a Rust panic would; stats(): what the delivery holds and
-// the wasm memory size (empty until lazy.js is there); load(): loads the rest now.
+// the wasm memory size (none until lazy.js is there).
 // eslint-disable-next-line no-undef
 if (TATTLE_TEST_HOOKS) {
   globalThis.__tattleTest = {
     trap: () => call('testTrap', []),
     stats: () => (impl ? impl.stats() : { wasmMemoryBytes: 0 }),
-    load,
   };
 }
 

@@ -9,7 +9,7 @@
 // state both need goes through `t`.
 import loadCore, * as core from './tattle_core.js';
 import { pageDelivery } from './delivery.js';
-import { busyInBeforeSend, coreOptions, handOver, heldFor, tunnelDsnOf } from './shared.js';
+import { busyInBeforeSend, handOver, heldFor, tunnelDsnOf } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 import { endpointOf, envelopeOf, minimalEvent, whyNoWasm } from './minimal.js';
 
@@ -23,6 +23,8 @@ const VERSION = TATTLE_VERSION; // the crate's (scripts/build.mjs): the sdk a mi
  */
 export function start(t, wasm, wasmUrl) {
   const { options, log } = t;
+  // What the core gets (shared.js coreOptions, from the hook the shim made): beforeSend runs here.
+  const coreOptions = () => ({ ...options, beforeSend: undefined, holdForBeforeSend: t.sendHook !== undefined });
   let minimal; // why the .wasm cannot run, when captures go in a minimal form instead (minimal.js)
   let broken = false; // the .wasm never loaded or the DSN is invalid: captures are not delivered in full
   let state = 1;
@@ -60,7 +62,7 @@ export function start(t, wasm, wasmUrl) {
     }
     try {
       core.__tattle_reinstantiate();
-      core.init(coreOptions(options));
+      core.init(coreOptions());
       t.frames.length = 1;
       t.pending.length = 0;
       const root = t.frames[0];
@@ -162,7 +164,7 @@ export function start(t, wasm, wasmUrl) {
     .then((r) => loadCore({ module_or_path: (response = r) }))
     .then((exports) => {
       wasmExports = exports;
-      const ok = core.init(coreOptions(options));
+      const ok = core.init(coreOptions());
       state = ok ? 2 : 3;
       t.settle(state, impl);
       if (ok) {
