@@ -118,9 +118,16 @@ function load() {
   } catch (e) {
     wasm = Promise.reject(e);
   }
-  wasm.catch(() => {}); // lazy.js reports it; never the page's unhandledrejection
+  // Compiled while lazy.js downloads (compiling needs no imports): the first error waits for the
+  // longer of the two, not for both in a row. A response that is not application/wasm goes to
+  // the glue as it is (it compiles from bytes instead); an HTTP error, too (it says which).
+  const compiled = wasm.then((r) => (r.ok && WebAssembly.compileStreaming && /^application\/wasm/.test(r.headers.get('Content-Type'))
+    ? WebAssembly.compileStreaming(r) : r));
+  // lazy.js reports a failure; never the page's unhandledrejection.
+  wasm.catch(() => {});
+  compiled.catch(() => {});
   loading = import('./lazy.js')
-    .then((rest) => rest.start(t, wasm, wasmUrl))
+    .then((rest) => rest.start(t, wasm, wasmUrl, compiled))
     .catch((e) => {
       // lazy.js itself did not load (a file the server or the bundler lost): the captures held
       // stay in localStorage for the next page, and flush() says false.

@@ -17,11 +17,13 @@ import { endpointOf, envelopeOf, minimalEvent, whyNoWasm } from './minimal.js';
 const VERSION = TATTLE_VERSION; // the crate's (scripts/build.mjs): the sdk a minimal event names
 
 /**
- * Starts the rest: the delivery, then the core out of `wasm` (a Promise of the .wasm's Response,
- * fetched by the shim in parallel with this module). Resolves when the core is ready or failed,
- * after `t.settle(2 | 3, impl)` and the held calls were run.
+ * Starts the rest: the delivery, then the core out of `compiled` (a Promise of the compiled
+ * WebAssembly.Module, or of the .wasm's Response when the shim did not compile it), which the shim
+ * fetched and compiled while this module loaded; `wasm` is the Promise of that Response (what the
+ * console error names when it fails). Resolves when the core is ready or failed, after
+ * `t.settle(2 | 3, impl)` and the held calls were run.
  */
-export function start(t, wasm, wasmUrl) {
+export function start(t, wasm, wasmUrl, compiled) {
   const { options, log } = t;
   // What the core gets (shared.js coreOptions, from the hook the shim made): beforeSend runs here.
   const coreOptions = () => ({ ...options, beforeSend: undefined, holdForBeforeSend: t.sendHook !== undefined });
@@ -161,7 +163,11 @@ export function start(t, wasm, wasmUrl) {
 
   let response;
   return wasm
-    .then((r) => loadCore({ module_or_path: (response = r) }))
+    .then((r) => {
+      response = r;
+      return compiled;
+    })
+    .then((m) => loadCore({ module_or_path: m }))
     .then((exports) => {
       wasmExports = exports;
       const ok = core.init(coreOptions());
