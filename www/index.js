@@ -129,14 +129,11 @@ function load() {
   loading = import('./lazy.js')
     .then((rest) => rest.start(t, wasm, wasmUrl, compiled))
     .catch((e) => {
-      // lazy.js itself did not load (a file the server or the bundler lost): the captures held
-      // stay in localStorage for the next page, and flush() says false.
+      // lazy.js itself did not load (a file the server or the bundler lost): calls stay held as
+      // before (bounded), pagehide keeps the captures in localStorage for the next page, and
+      // flush() says false.
       if (state !== 1) return log('internal error while loading', e);
-      try {
-        keepEarly();
-      } catch { /* nothing more to do */ }
-      state = 3;
-      console.error(`tattle: could not load or start lazy.js (${safeText(e && e.message)}); events are not sent from this page.`);
+      console.error(`tattle: could not load or start lazy.js (${safeText(e && e.message)}): nothing is sent from this page; its captures are kept for the next one.`);
     });
   return loading;
 }
