@@ -13,6 +13,11 @@
 // DB, store 'envelopes', at most 1,000), no compression.
 //
 // Measurements:
+//   first     the page's first error, thrown (uncaught, from a microtask) right after init, before
+//             anything else: throw → fetch stub called for it. tattle's is cold: it comes before
+//             idle, so it waits for lazy.js and the .wasm (fetched and compiled from a fresh
+//             profile); init ms is the time from the page's first script to init() returned
+//             (tattle's critical-path module included).
 //   realtime  a NEW distinct uncaught error thrown every 500 ms (20 throws, each from its own
 //             setTimeout callback), SDK defaults: throw → fetch stub called for that event (found
 //             by its exception value in the body), p50 and p95 of the 20 per run.
@@ -52,12 +57,16 @@ const say = (msg) => console.error(`[bench] ${msg}`);
 
 const TATTLE = 'tattle';
 const TATTLE_NO_GUARD = 'tattle stormGuard:false';
+const TATTLE_COLD = 'tattle, first error';
+const SENTRY_COLD = '@sentry/browser, first error';
 const SENTRY = '@sentry/browser';
 const NO_SDK = 'no SDK';
 const pages = {
   [TATTLE]: 'tattle.html',
   [TATTLE_NO_GUARD]: 'tattle.html?stormGuard=off',
   [SENTRY]: 'sentry.html',
+  [TATTLE_COLD]: 'tattle.html?cold',
+  [SENTRY_COLD]: 'sentry.html?cold',
   [NO_SDK]: 'nosdk.html',
 };
 
@@ -241,6 +250,20 @@ function pageLib() {
       await sleep(everyMs);
     }
   }
+
+  // The page's first error, from a microtask right after init (the page calls this after init,
+  // with ?cold): `window.first` gets the throw's time and the time its event reached the stub.
+  window.throwFirst = function throwFirst() {
+    const r = window.rec;
+    r.keep = false;
+    r.classify = true;
+    const first = (window.first = { thrownAt: null, arrivedAt: null });
+    r.watch = (at, text) => { if (first.arrivedAt === null && text.includes('"value":"first error"')) first.arrivedAt = at; };
+    queueMicrotask(() => {
+      first.thrownAt = performance.now();
+      throw new Error('first error');
+    });
+  };
 
   // Real time: a new distinct error every `everyMs`, uncaught, each from its own setTimeout
   // callback; the time from just before `throw` to the stub being called with that event (found
@@ -468,6 +491,7 @@ const PAGES = {
   });
   window.initMs = performance.now() - window.t0;
   window.readyMs = window.initMs;
+  if (new URLSearchParams(location.search).has('cold')) window.throwFirst();
   window.SDK = SDK;
 </script>`,
   'tattle.html': `<!doctype html><meta charset="utf-8"><title>bench tattle</title>
@@ -491,7 +515,8 @@ const PAGES = {
   if (q.get('stormGuard') === 'off') options.stormGuard = false;
   SDK.init(options);
   window.initMs = performance.now() - window.t0;
-  await SDK.flush();                    // resolves once the .wasm is loaded and ready
+  if (q.has('cold')) window.throwFirst();
+  else await SDK.flush();               // loads the rest and the .wasm now; resolves once ready
   window.readyMs = performance.now() - window.t0;
   window.SDK = SDK;
 </script>`,
@@ -513,6 +538,14 @@ const storm = (identical) => async (tab, name) => {
 };
 
 const measurements = {
+  first: {
+    variants: [TATTLE_COLD, SENTRY_COLD],
+    async run(tab, name) {
+      await tab.waitForFunction(() => window.first && window.first.arrivedAt !== null, null, { timeout: 15000 })
+        .catch(() => { throw new Error(`${name}: the first error never reached the stub`); });
+      return tab.evaluate(() => ({ initMs: window.initMs, ms: window.first.arrivedAt - window.first.thrownAt }));
+    },
+  },
   realtime: {
     variants: [TATTLE, SENTRY],
     async run(tab, name) {
@@ -645,6 +678,7 @@ const summarize = (key, fields) => results[key] && Object.fromEntries(Object.ent
   name, Object.fromEntries(fields.map((f) => [f, stat(runs, f)])),
 ]));
 const summary = {
+  first: summarize('first', ['initMs', 'ms']),
   realtime: summarize('realtime', ['p50', 'p95', 'max', 'arrived']),
   burst: summarize('burst', ['loopMs', 'halfMs', 'p90Ms', 'wallMs', 'msPerEvent', 'msPerEventReached', 'events', 'stored', 'pendingDrops']),
   heap: summarize('heap', ['growthKB', 'sent', 'stored', 'dropped', 'settleMs', 'wasmKBBefore', 'wasmKB']),
@@ -684,6 +718,13 @@ console.log(`\nmedian (min–max) of ${RUNS} runs, headless Chromium ${chromium}
 console.log(`load average (1/5/15 min) at start ${la(load[0])}; after each run ${load.slice(1).map(la).join(' | ')}`);
 const dropText = (s) => Object.entries(s.discarded).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
 const encText = (s) => Object.entries(s.encodings).map(([k, v]) => `${k} ×${v}`).join(', ');
+if (summary.first) {
+  table("first error: thrown right after init (tattle's before idle: lazy.js and the .wasm not there yet), throw → fetch stub called", 'first', [
+    ['init ms', 'initMs', 1], ['throw → request ms', 'ms', 1],
+  ]);
+  const t = summary.first[TATTLE_COLD], p = summary.first[SENTRY_COLD];
+  ratios('first error', [['init', t.initMs, p.initMs], ['throw → request', t.ms, p.ms]]);
+}
 if (summary.realtime) {
   table(`real time, SDK defaults: a new distinct uncaught error every ${REALTIME.everyMs} ms (${REALTIME.throws} throws), throw → fetch stub called`, 'realtime', [
     ['p50 ms', 'p50', 3], ['p95 ms', 'p95', 3], ['max ms', 'max', 3], [`arrived of ${REALTIME.throws}`, 'arrived', 0],

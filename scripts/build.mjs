@@ -79,9 +79,20 @@ for (const f of readdirSync(join(root, 'www')).filter((name) => name.endsWith('.
   copyFileSync(join(root, 'www', f), join(pkg, f));
 }
 const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))[1];
-for (const entry of ['index.js', 'worker.js', 'deno.js']) {
+// The browser entry is two files: index.js, the shim on the page's critical path, and lazy.js (the
+// glue, the delivery, the store, minimal mode), which index.js loads with `import('./lazy.js')` at
+// idle or at the first capture. Two separate bundles (no esbuild splitting): no third, shared chunk
+// on the critical path; they share no state but what index.js hands lazy.js.
+const lazyExternal = {
+  name: 'lazy-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/lazy\.js$/ }, () => ({ path: './lazy.js', external: true }));
+  },
+};
+for (const entry of ['index.js', 'lazy.js', 'worker.js', 'deno.js']) {
   await build({
     entryPoints: [join(pkg, entry)],
+    plugins: entry === 'index.js' ? [lazyExternal] : [],
     bundle: true,
     format: 'esm',
     minify: true,
@@ -95,7 +106,8 @@ for (const entry of ['index.js', 'worker.js', 'deno.js']) {
     legalComments: 'none',
   });
 }
-// tattle/inline (dist/inline.js): the browser entry with the .wasm inside, gzipped and base64-encoded,
+// tattle/inline (dist/inline.js): the browser entry in one file (lazy.js inside it: Rollup's
+// `output.file` takes no second chunk) with the .wasm inside, gzipped and base64-encoded,
 // for bundlers that do not copy `new URL(…, import.meta.url)` assets (esbuild, Rollup). Over the wire
 // (gzip) it costs about what the separate .wasm does: base64 of gzip data gzips back to nearly its size.
 const wasmGz = gzipSync(readFileSync(join(dist, 'tattle_core_bg.wasm')), { level: 9 });
@@ -127,4 +139,4 @@ copyFileSync(join(root, 'www/index.d.ts'), join(dist, 'index.d.ts'));
 
 const kb = (f) => `${statSync(join(dist, f)).size} B`;
 const out = hooks ? 'dist-test' : 'dist';
-say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${out}/index.js ${kb('index.js')}, ${out}/tattle_core_bg.wasm ${kb('tattle_core_bg.wasm')}`);
+say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${out}/index.js ${kb('index.js')}, ${out}/lazy.js ${kb('lazy.js')}, ${out}/tattle_core_bg.wasm ${kb('tattle_core_bg.wasm')}`);

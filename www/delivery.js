@@ -536,10 +536,11 @@ export function createDelivery(env) {
  * The delivery a page uses (the npm entry's and a Rust app's alike): the page's fetch as it is
  * now (before anyone wraps it for breadcrumbs), its clock and timers, following the page's life,
  * starting on what an earlier page stored. `extra.pagehide` runs first on pagehide;
- * `extra.tunnelDsn` is the DSN a client report names in its header when it goes to a tunnel.
+ * `extra.tunnelDsn` is the DSN a client report names in its header when it goes to a tunnel;
+ * `extra.fetch` the page's fetch from before it was wrapped, when it is by now.
  */
 export function pageDelivery(store, options, log = () => {}, extra = {}) {
-  const rawFetch = globalThis.fetch;
+  const rawFetch = extra.fetch || globalThis.fetch;
   const delivery = createDelivery({
     fetch: (url, init) => rawFetch(url, init),
     store,

@@ -1,36 +1,38 @@
-// tattle's browser entry. A thin synchronous shim over the wasm core:
-// - the API is usable at once: calls made before the .wasm is ready are queued in order and
+// tattle's browser entry, the part on the page's critical path (dist/index.js). A thin
+// synchronous shim over the wasm core:
+// - the API is usable at once: calls made before the core is ready are queued in order and
 //   replayed, and captures get their event id immediately;
-// - global `error` / `unhandledrejection` handlers are installed synchronously by init();
-// - it hands envelopes to the delivery (delivery.js: real-time sends, rate limits, offline store,
-//   client reports) after the storm guard (guard.js) had its say, and follows the page's life;
+// - global `error` / `unhandledrejection` handlers and the breadcrumb wrappers are installed
+//   synchronously by init() (what happens before the first error is what its breadcrumbs tell);
+// - the rest (lazy.js: the wasm glue, the delivery, the offline store, minimal mode) and the .wasm
+//   load at idle or at the first capture, whichever comes first: a page that never errors pays
+//   only this file until it is idle, and the first error starts both downloads at once;
+// - captures held when the page goes before the core is ready are kept in localStorage
+//   (keepEarly) and sent by the next page;
 // - it never throws into the page: any failure inside tattle is caught (and logged with debug).
-import loadCore, * as core from './tattle_core.js';
-import { pageDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import {
-  applyContext, beforeSendOf, busyInBeforeSend, captureKey, coreOptions, eventContext, eventHint, guarded, handOver,
-  heldFor, hintOf, integrationsOf, newId, safeText, tunnelDsnOf, withSynthetic,
+  applyContext, beforeSendOf, captureKey, eventContext, eventHint, guarded, hintOf, integrationsOf, newId, safeText,
+  withSynthetic,
 } from './shared.js';
-import { idbStore, memoryStore } from './store.js';
-import { endpointOf, envelopeOf, minimalEvent, whyNoWasm } from './minimal.js';
 
 export { breadcrumbsIntegration, consoleIntegration, dedupeIntegration, globalHandlersIntegration } from './shared.js';
 
-let state = 0; // 0 idle, 1 loading, 2 ready, 3 failed or closed
-let broken = false; // the .wasm never loaded or the DSN is invalid: captures are not delivered in full
-let minimal; // why the .wasm cannot run, when captures go in a minimal form instead (minimal.js)
+let state = 0; // 0 idle, 1 until the core is ready (or failed), 2 ready, 3 failed or closed
+let on = false; // init took a DSN: captures are kept for delivery
+let closed = false;
 let options = {};
 let queue = [];
 let loading = null;
 let lastId;
-let delivery;
 let admit; // the storm guard, when on
-let wasmExports;
-// eslint-disable-next-line no-undef
-const VERSION = TATTLE_VERSION; // the crate's (scripts/build.mjs): the sdk a minimal event names
-const MAX_EARLY = 100; // captures held while the .wasm loads; beyond, dropped and counted
+let impl; // the rest (lazy.js), once its core is ready or failed
+let idle; // cancels the scheduled load
+const counts = {}; // drops counted before the rest is there: reason → n (all of the `error` category)
+const MAX_EARLY = 100; // captures held while the core loads; beyond, dropped and counted
 const MAX_QUEUED = 1000; // all calls held meanwhile (scope setters, breadcrumbs); beyond, dropped
+const IDLE_MS = 3000; // the latest the rest loads without a capture: requestIdleCallback's timeout
+const NO_IDLE_MS = 1000; // where there is no requestIdleCallback (Safari): a plain timer
 let early = 0;
 
 function log(...args) {
@@ -46,8 +48,16 @@ const newFrame = (f = {}) => ({ ...f, tags: { ...f.tags }, contexts: { ...f.cont
 const frames = [newFrame()];
 // What was set on the page's scope inside withScope: the child scope has it at once, the core's
 // root gets it when the outermost withScope ends.
-let pending = [];
-let recoveries = 0;
+const pending = [];
+
+// What the rest (lazy.js) shares with this file: see the top of lazy.js.
+const t = {
+  log, frames, pending, counts,
+  queue: () => queue.splice(0),
+  left: () => left,
+  setHandlers: (v) => setHandlers(v),
+  settle: (s, rest) => { impl = rest; state = closed ? 3 : s; },
+};
 
 // Calls the core, or queues the call until the core is ready.
 function call(name, args) {
@@ -57,42 +67,8 @@ function call(name, args) {
     if (queue.length < MAX_QUEUED || name.startsWith('capture')) queue.push([name, args]);
     else if (queue.length === MAX_QUEUED) log('too many calls before the .wasm is ready; scope changes and breadcrumbs beyond 1,000 are dropped');
   }
-  else if (state === 2) {
-    try {
-      return core[name](...args);
-    } catch (e) {
-      log('internal error in', name, e);
-      if (e instanceof WebAssembly.RuntimeError) recover();
-    }
-  }
-}
-
-// A trap killed the instance: start a fresh one of the same module, give it the options and
-// the root scope again, and go on. The capture that trapped is lost; the page never notices.
-function recover() {
-  if (++recoveries > 5) {
-    state = 3; // something traps every time: stay off rather than loop
-    setHandlers(false);
-    return;
-  }
-  try {
-    core.__tattle_reinstantiate();
-    core.init(coreOptions(options));
-    frames.length = 1;
-    pending = [];
-    const root = frames[0];
-    if (root.user !== undefined) core.setUser(root.user);
-    for (const [k, v] of Object.entries(root.tags)) core.setTag(k, v);
-    for (const [k, v] of Object.entries(root.contexts)) core.setContext(k, v);
-    for (const [k, v] of Object.entries(root.extras)) core.setExtra(k, v);
-    if (root.level !== undefined) core.setLevel(root.level);
-    if (root.fingerprint !== undefined) core.setFingerprint(root.fingerprint);
-    if (root.transactionName !== undefined) core.setTransactionName(root.transactionName);
-  } catch (e) {
-    state = 3;
-    setHandlers(false);
-    log('could not recover from a trap; tattle is off', e);
-  }
+  else if (impl) return impl.call(name, args);
+  return undefined;
 }
 
 // The fetch tattle sends with: the one there at init, before tattle wraps it for breadcrumbs.
@@ -101,74 +77,70 @@ let rawFetch;
 function capture(name, value, rest, hint) {
   const id = (hint && hint.event_id) || newId();
   lastId = id;
-  if (!delivery) return id;
-  const dropped = busyInBeforeSend() ? 'internal_sdk_error' : admit && admit(captureKey(name, value, rest, hint));
+  if (!on) return id;
+  const dropped = impl && impl.busy() ? 'internal_sdk_error' : admit && admit(captureKey(name, value, rest, hint));
   if (dropped) {
-    delivery.count(dropped, 'error');
+    count(dropped);
   } else if (state === 1 && ++early > MAX_EARLY) {
-    delivery.count('queue_overflow', 'error');
+    count('queue_overflow');
   } else {
     run(name, [value, ...rest, withSynthetic(sendHook, name, value, { ...hint, event_id: id })]);
   }
+  load(); // the first capture brings the rest now, if idle has not yet
   return id;
 }
+const count = (reason) => (impl ? impl.count(reason, 'error') : (counts[reason] = (counts[reason] || 0) + 1));
 
-// The user's beforeSend (and scrubbing patterns), run on each event in JavaScript.
+// The user's beforeSend (and scrubbing patterns), run on each event in JavaScript (by lazy.js).
 let sendHook;
 
-// Calls the core (or queues the call) and, for a capture, hands what it built to the delivery:
-// the core builds the envelope (or says why not), beforeSend has its say, the delivery decides
-// when it leaves.
+// A capture (or a scope change) to the core, through lazy.js; queued until it is there.
 function run(name, args) {
-  if (minimal) runMinimal(name, args);
-  else handOver(call(name, args), delivery, heldFor(sendHook, args, (id, json) => call('envelopeFor', [id, json])));
+  if (impl) impl.run(name, args);
+  else call(name, args);
 }
 
-// A capture while the .wasm cannot run: its minimal form (or the reason it is dropped), through
-// beforeSend, to the delivery.
-function runMinimal(name, args) {
-  if (!name.startsWith('capture')) return; // scope changes: nothing of the scope is sent
+/**
+ * Loads the rest and the .wasm (both downloads at once), once: at idle, at the first capture, or
+ * at flush(). Resolves when the core is ready or failed.
+ */
+function load() {
+  if (loading || state !== 1) return loading;
+  if (idle) idle();
+  // eslint-disable-next-line no-undef
+  const wasmUrl = TATTLE_WASM ? undefined : options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url);
+  let wasm;
   try {
-    const event = minimalEvent(name, args, options, minimal, VERSION);
-    if (typeof event === 'string') return delivery.count(event, 'error');
-    const wrap = (id, json) => ({ id, url: delivery.url, body: envelopeOf(id, json, options) });
-    const json = JSON.stringify(event);
-    handOver(sendHook ? { id: event.event_id, event: json } : wrap(event.event_id, json), delivery, heldFor(sendHook, args, wrap));
+    // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
+    // tattle/inline fetches nothing: its build defines TATTLE_WASM (scripts/build.mjs).
+    // eslint-disable-next-line no-undef
+    wasm = TATTLE_WASM ? inlineWasm(TATTLE_WASM) : rawFetch(wasmUrl);
   } catch (e) {
-    log('could not send a minimal event', e);
-    delivery.count('internal_sdk_error', 'error');
+    wasm = Promise.reject(e);
   }
-}
-
-function onError(ev) {
-  try {
-    // A Rust app's panic, already reported by tattle's panic hook inside that app: the trap
-    // that follows it is not a second error.
-    const panicAt = globalThis.__tattlePanicAt;
-    if (ev.error instanceof WebAssembly.RuntimeError && panicAt && Date.now() - panicAt < 2000) return;
-    // The location rides along: it becomes the frame when the thrown value has no stack (a
-    // thrown string, or an `error` event with no Error object at all).
-    const hint = {
-      mechanism: 'onerror', handled: false,
-      message: ev.message, filename: ev.filename, lineno: ev.lineno, colno: ev.colno,
-    };
-    capture('captureException', ev.error ?? undefined, [], hint);
-  } catch (e) {
-    log('error handler failed', e);
-  }
-}
-
-function onRejection(ev) {
-  try {
-    capture('captureException', ev.reason, [], { mechanism: 'onunhandledrejection', handled: false });
-  } catch (e) {
-    log('rejection handler failed', e);
-  }
+  // Compiled while lazy.js downloads (compiling needs no imports): the first error waits for the
+  // longer of the two, not for both in a row. A response that is not application/wasm goes to
+  // the glue as it is (it compiles from bytes instead); an HTTP error, too (it says which).
+  const compiled = wasm.then((r) => (r.ok && WebAssembly.compileStreaming && /^application\/wasm/.test(r.headers.get('Content-Type'))
+    ? WebAssembly.compileStreaming(r) : r));
+  // lazy.js reports a failure; never the page's unhandledrejection.
+  wasm.catch(() => {});
+  compiled.catch(() => {});
+  loading = import('./lazy.js')
+    .then((rest) => rest.start(t, wasm, wasmUrl, compiled))
+    .catch((e) => {
+      // lazy.js itself did not load (a file the server or the bundler lost): calls stay held as
+      // before (bounded), pagehide keeps the captures in localStorage for the next page, and
+      // flush() says false.
+      if (state !== 1) return log('internal error while loading', e);
+      console.error(`tattle: could not load or start lazy.js (${safeText(e && e.message)}): nothing is sent from this page; its captures are kept for the next one.`);
+    });
+  return loading;
 }
 
 // Captures made while the .wasm loads are calls in `queue`. If the page goes before it is ready,
 // they are kept raw in localStorage (synchronous: pagehide does not wait for IndexedDB) and
-// built on the next load, inside a scope of their own.
+// built on the next load (lazy.js, replayEarly), inside a scope of their own.
 const EARLY_KEY = 'tattle:early';
 const plain = (v) => (v instanceof Error ? { $error: { name: v.name, message: v.message, stack: v.stack } } : v);
 let left = false; // pagehide came while the .wasm loaded
@@ -196,40 +168,51 @@ function keepEarly() {
 }
 const MAX_KEPT = 3000;
 const captured = (calls) => calls.some(([name]) => name.startsWith('capture'));
-function replayEarly() {
-  const scoped = !minimal;
-  let calls;
+// The page's own listener, from init (the delivery's comes later, with lazy.js): a listener that
+// threw would land in the page's `error` handler.
+const onPageHide = () => {
   try {
-    calls = JSON.parse(localStorage.getItem(EARLY_KEY) || 'null');
-    localStorage.removeItem(EARLY_KEY);
-  } catch {
-    return;
+    keepEarly();
+  } catch (e) {
+    log('could not keep the early captures', e);
   }
-  if (!Array.isArray(calls) || !calls.length) return;
-  if (scoped) core.pushScope();
+};
+
+function onError(ev) {
   try {
-    for (const [name, args] of calls) {
-      if (name === '$page') { // the next page's calls: a fresh scope
-        if (scoped) { core.popScope(); core.pushScope(); }
-        continue;
-      }
-      const v = args[0];
-      if (v && v.$error) args[0] = Object.assign(new Error(v.$error.message), v.$error);
-      run(name, args);
-    }
-  } finally {
-    if (scoped) core.popScope();
+    // A Rust app's panic, already reported by tattle's panic hook inside that app: the trap
+    // that follows it is not a second error.
+    const panicAt = globalThis.__tattlePanicAt;
+    if (ev.error instanceof WebAssembly.RuntimeError && panicAt && Date.now() - panicAt < 2000) return;
+    // The location rides along: it becomes the frame when the thrown value has no stack (a
+    // thrown string, or an `error` event with no Error object at all).
+    const hint = {
+      mechanism: 'onerror', handled: false,
+      message: ev.message, filename: ev.filename, lineno: ev.lineno, colno: ev.colno,
+    };
+    capture('captureException', ev.error ?? undefined, [], hint);
+  } catch (e) {
+    log('error handler failed', e);
+  }
+}
+
+function onRejection(ev) {
+  try {
+    capture('captureException', ev.reason, [], { mechanism: 'onunhandledrejection', handled: false });
+  } catch (e) {
+    log('rejection handler failed', e);
   }
 }
 
 // The integrations in effect (Sentry's names): GlobalHandlers, Breadcrumbs, Console, Dedupe.
 let integrations = {};
-function setHandlers(on) {
+function setHandlers(v) {
   if (typeof addEventListener !== 'function') return;
-  const method = on ? addEventListener : removeEventListener;
+  const method = v ? addEventListener : removeEventListener;
   const handlers = integrations.GlobalHandlers;
   if (handlers && handlers.options.onerror !== false) method('error', onError);
   if (handlers && handlers.options.onunhandledrejection !== false) method('unhandledrejection', onRejection);
+  method('pagehide', onPageHide);
 }
 
 /** Starts tattle. Never throws; an invalid DSN logs one console error and disables tattle. */
@@ -242,13 +225,11 @@ export function init(opts) {
       return;
     }
     state = 1;
+    on = true;
     integrations = integrationsOf(options, ['GlobalHandlers', 'Breadcrumbs', 'Console', 'Dedupe'], log);
     sendHook = beforeSendOf(options);
     rawFetch = globalThis.fetch;
-    const offline = options.offlineStore;
-    const maxStored = (offline && offline.maxEvents) || 1000;
-    const store = offline === false || typeof indexedDB === 'undefined' ? memoryStore(100) : idbStore(maxStored);
-    delivery = pageDelivery(store, options.transportOptions, log, { pagehide: keepEarly, tunnelDsn: tunnelDsnOf(options) });
+    Object.assign(t, { options, rawFetch, sendHook });
     if (options.stormGuard !== false) {
       admit = createGuard({ ...options.stormGuard, ...(integrations.Dedupe ? {} : { dedupeWindowMs: 0 }) }, Date.now);
     }
@@ -261,53 +242,15 @@ export function init(opts) {
       if (initial.extra) setExtras(initial.extra);
       for (const [name, ctx] of Object.entries(initial.contexts || {})) setContext(name, ctx);
     }
-    // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
-    // tattle/inline fetches nothing: its build defines TATTLE_WASM (scripts/build.mjs).
-    // eslint-disable-next-line no-undef
-    const wasmUrl = TATTLE_WASM ? undefined : options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url);
-    let response;
-    // eslint-disable-next-line no-undef
-    loading = (TATTLE_WASM ? inlineWasm(TATTLE_WASM) : rawFetch(wasmUrl))
-      .then((r) => loadCore({ module_or_path: (response = r) }))
-      .then((exports) => {
-        wasmExports = exports;
-        const ok = core.init(coreOptions(options));
-        state = ok ? 2 : 3;
-        if (ok) {
-          delivery.url = core.endpoint();
-          replayEarly();
-          for (const [name, args] of queue) run(name, args);
-        } else {
-          broken = true;
-          setHandlers(false);
-        }
-      })
-      .catch((e) => {
-        // The .wasm cannot run here (a strict CSP, a file the bundler did not copy): one console
-        // error with the cause and its fix; captures, those made meanwhile and those an earlier
-        // page kept, go in the minimal form (without the scrubber, nothing it would judge).
-        state = 3;
-        broken = true;
-        // Cut short by the page going: what it kept is the next page's to send.
-        if (left) return;
-        const why = whyNoWasm(e, wasmUrl, response);
-        let url;
-        try {
-          url = endpointOf(options, VERSION); // where minimal events and client reports go
-        } catch { /* an invalid DSN: said below */ }
-        console.error(`tattle: ${why}. ${url ? 'Until then errors are sent without message, function names or scope.'
-          : "Its DSN is not valid either: nothing is sent."}`);
-        if (!url) return;
-        try {
-          delivery.url = url;
-          minimal = why;
-          replayEarly();
-          for (const [name, args] of queue) run(name, args);
-        } catch (e2) {
-          log('minimal mode failed', e2);
-        }
-      })
-      .finally(() => { queue = []; });
+    // The rest at idle (or sooner: the first capture, flush()).
+    const g = globalThis;
+    if (typeof g.requestIdleCallback === 'function') {
+      const h = g.requestIdleCallback(() => load(), { timeout: IDLE_MS });
+      idle = () => g.cancelIdleCallback(h);
+    } else {
+      const h = setTimeout(load, NO_IDLE_MS);
+      idle = () => clearTimeout(h);
+    }
   } catch (e) {
     log('init failed', e);
   }
@@ -579,12 +522,12 @@ export function withScope(callback) {
 // Hooks for tattle's own tests, only in the build they use (dist-test/: scripts/build.mjs
 // --test-hooks defines TATTLE_TEST_HOOKS true); the shipped build drops this block whole.
 // trap(): makes the wasm core trap, as a Rust panic would; stats(): what the delivery holds and
-// the wasm memory size.
+// the wasm memory size (none until lazy.js is there).
 // eslint-disable-next-line no-undef
 if (TATTLE_TEST_HOOKS) {
   globalThis.__tattleTest = {
     trap: () => call('testTrap', []),
-    stats: () => ({ ...delivery?.stats(), wasmMemoryBytes: wasmExports ? wasmExports.memory.buffer.byteLength : 0 }),
+    stats: () => (impl ? impl.stats() : { wasmMemoryBytes: 0 }),
   };
 }
 
@@ -597,17 +540,16 @@ export const lastEventId = () => lastId;
  * every event since the last flush, or a filter you set (sampleRate, ignoreErrors, beforeSend…)
  * dropped it; false when something was lost (rate limits, a refused size, the .wasm never
  * loaded), waits in the offline store for the server to come back, or `timeout` ms passed first.
+ * Before the rest of tattle loaded (at idle or the first capture), flush() loads it: what an
+ * earlier page left in the offline store is part of what it waits for.
  */
 export function flush(timeout) {
   const wait = typeof timeout === 'number' ? timeout : 0;
   const drained = (async () => {
     try {
-      await loading;
-      if (broken) {
-        if (minimal) await delivery.flush(); // sent, but not in full
-        return false;
-      }
-      return delivery ? await delivery.flush() : true;
+      await load();
+      if (!on) return true;
+      return impl ? await impl.flush() : false;
     } catch (e) {
       log('flush failed', e);
       return false;
@@ -621,9 +563,10 @@ export function flush(timeout) {
 export async function close(timeout) {
   const result = await flush(timeout);
   try {
-    minimal = undefined;
+    closed = true;
+    if (idle) idle();
     setHandlers(false);
-    call('shutdown', []);
+    if (impl) impl.close();
   } catch (e) {
     log('close failed', e);
   }

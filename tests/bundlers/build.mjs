@@ -37,14 +37,17 @@ export async function esbuild(dir, out, args = {}) {
   writeFileSync(join(out, 'index.html'), page('<script type="module" src="./main.js"></script>'));
 }
 
-/** rollup.config: input main.js, plugins [nodeResolve(resolveOptions)], output { file: out/main.js, format: 'es' }. */
-export async function rollup(dir, out, resolveOptions) {
+/**
+ * rollup.config: input main.js, plugins [nodeResolve(resolveOptions)], output { file: out/main.js, format: 'es' },
+ * or `output` (e.g. { dir: out, entryFileNames: 'main.js' } where the app has a lazily loaded chunk).
+ */
+export async function rollup(dir, out, resolveOptions, output = { file: join(out, 'main.js') }) {
   const { rollup: rollupFn } = await import('rollup');
   const { nodeResolve } = await import('@rollup/plugin-node-resolve');
   const warnings = [];
   const bundle = await rollupFn({ input: join(dir, 'main.js'), plugins: [nodeResolve(resolveOptions)], onwarn: (w) => warnings.push(w) });
   try {
-    await bundle.write({ file: join(out, 'main.js'), format: 'es' });
+    await bundle.write({ ...output, format: 'es' });
   } finally {
     await bundle.close();
   }

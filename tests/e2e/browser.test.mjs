@@ -243,3 +243,55 @@ describe('bad input never breaks the page', () => {
     await page.close();
   });
 });
+
+// The critical path (issue 11): the page loads dist/index.js before it runs; lazy.js and the .wasm
+// come at idle or at the first capture, whichever comes first.
+describe('what the page loads, and when', () => {
+  const loaded = (from) => server.requests.slice(from).map((r) => r.path).filter((p) => p.startsWith('/dist/')).sort();
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test('before idle and any capture, only dist/index.js; the first capture brings the rest, with what happened before', async () => {
+    const page = await browser.newPage();
+    const log = collectConsole(page);
+    // An idle callback that never comes (a page always busy): only the capture can start the load.
+    await page.addInitScript(() => {
+      window.requestIdleCallback = () => 0;
+      window.cancelIdleCallback = () => {};
+    });
+    try {
+      const from = server.requests.length;
+      await page.goto(`${server.url}/basic.html?dsn=${encodeURIComponent(stack.dsn)}`);
+      await page.waitForFunction(() => window.pageReady === true);
+      await page.evaluate(() => console.log('before the first error'));
+      await page.click('#count');
+      await sleep(1500);
+      assert.deepEqual(loaded(from), ['/dist/index.js'], 'before any capture');
+      const id = await page.evaluate(() => Tattle.captureException(new Error('the first error')));
+      assert.equal(await page.evaluate(() => Tattle.flush(5000)), true, log.dump());
+      assert.deepEqual(loaded(from), ['/dist/index.js', '/dist/lazy.js', '/dist/tattle_core_bg.wasm']);
+      const { data: ev } = await bugsink.findEvent(id);
+      assert.equal(ev.exception.values[0].value, 'the first error');
+      const crumbs = ev.breadcrumbs.values.map((c) => [c.category, c.message]);
+      assert.deepEqual(crumbs.filter(([c]) => c === 'console' || c === 'ui.click'),
+        [['console', 'before the first error'], ['ui.click', 'button#count']], JSON.stringify(crumbs));
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a page that never errors loads the rest at idle, and only once', async () => {
+    const page = await browser.newPage();
+    try {
+      const from = server.requests.length;
+      await page.goto(`${server.url}/basic.html?dsn=${encodeURIComponent(stack.dsn)}`);
+      await page.waitForFunction(() => window.pageReady === true);
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/dist/lazy.js')),
+        null, { timeout: 5000 });
+      assert.equal(await page.evaluate(() => Tattle.flush(5000)), true);
+      assert.deepEqual(loaded(from), ['/dist/index.js', '/dist/lazy.js', '/dist/tattle_core_bg.wasm']);
+      assert.equal(await page.evaluate(() => Tattle.lastEventId()), undefined, 'nothing was captured');
+    } finally {
+      await page.close();
+    }
+  });
+});

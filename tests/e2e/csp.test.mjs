@@ -24,7 +24,7 @@ const SECRETS = ['e2e uncaught range error', 'e2e unhandled rejection', 'not jso
   'checkout', 'o-1', 'my secret message', 'early secret capture', 'kept secret', 'secret-query', 'throwUncaught',
   'rejectUnhandled', 'handledWithScope'];
 
-let bugsink, recorder, server, browser, noWasm;
+let bugsink, recorder, server, browser, noWasm, noLazy;
 let slowWasm = false; // the .wasm answers after 3 s: a page left meanwhile keeps its captures
 let dsn;
 
@@ -34,7 +34,10 @@ before(async () => {
   dsn = dsnVia(bugsink.dsn, recorder);
   // The build without its .wasm, as a bundler that did not copy it leaves it: a real 404.
   noWasm = mkdtempSync(join(tmpdir(), 'tattle-nowasm-'));
-  copyFileSync(join(dist, 'index.js'), join(noWasm, 'index.js'));
+  for (const f of ['index.js', 'lazy.js']) copyFileSync(join(dist, f), join(noWasm, f));
+  // The build without lazy.js (what dist/index.js loads at idle or the first capture): a real 404.
+  noLazy = mkdtempSync(join(tmpdir(), 'tattle-nolazy-'));
+  for (const f of ['index.js', 'tattle_core_bg.wasm']) copyFileSync(join(dist, f), join(noLazy, f));
   const recorderOrigin = new URL(recorder.url).origin;
   // A production-like policy: everything from the page's own origin, events to the DSN's host.
   const policies = {
@@ -49,6 +52,7 @@ before(async () => {
   server = await startStaticServer({
     '/dist/': dist,
     '/nowasm/': noWasm,
+    '/nolazy/': noLazy,
     '/': PAGES,
     // One origin (one localStorage) whose page comes with the policy the query names.
     '/csp.html': (req, res) => {
@@ -71,6 +75,7 @@ after(async () => {
   await recorder?.stop();
   await bugsink?.stop();
   if (noWasm) rmSync(noWasm, { recursive: true, force: true });
+  if (noLazy) rmSync(noLazy, { recursive: true, force: true });
 });
 
 const pageUrl = (policy, extra = '') => `${server.url}/csp.html?policy=${policy}&dsn=${encodeURIComponent(dsn)}${extra}`;
@@ -351,6 +356,30 @@ describe('Firefox under the strict policy', () => {
       assert.match(errors[0], /'wasm-unsafe-eval'/);
     } finally {
       await firefox.close();
+    }
+  });
+});
+
+describe('lazy.js missing (404)', () => {
+  test('one console error names it; flush false; the captures wait in localStorage for the next page', async () => {
+    const page = await browser.newPage(); // one context: one localStorage for all loads
+    try {
+      const { console } = await open('fixed', '&dist=nolazy', page);
+      assert.equal(await page.evaluate(() => Tattle.flush(5000)), false);
+      const kept = await captured(page, () => Tattle.captureException(new Error('kept while lazy.js was missing')));
+      assert.equal(await page.evaluate(() => Tattle.flush(5000)), false);
+      const errors = console.errors.filter((e) => /tattle/.test(e));
+      assert.equal(errors.length, 1, console.dump());
+      assert.match(errors[0], /could not load or start lazy\.js/);
+      await page.goto(`${server.url}/basic.html`); // pagehide; same origin, no tattle
+      assert.ok((await page.evaluate(() => localStorage.getItem('tattle:early')) ?? '').includes(kept), 'kept in localStorage');
+
+      await open('fixed', '', page);
+      assert.equal(await page.evaluate(() => Tattle.flush(5000)), true);
+      assert.equal((await bugsink.findEvent(kept)).data.exception.values[0].value, 'kept while lazy.js was missing');
+      assert.equal(await page.evaluate(() => localStorage.getItem('tattle:early')), null, 'taken out of localStorage');
+    } finally {
+      await page.close();
     }
   });
 });
