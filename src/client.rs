@@ -120,7 +120,7 @@ impl Client {
     /// sends nothing; a malformed DSN is an error the caller reports once.
     pub fn new(mut options: ClientOptions, float: FloatFormatter) -> Result<Client, DsnError> {
         options.max_breadcrumbs = options.max_breadcrumbs.min(MAX_BREADCRUMBS);
-        let dsn = match options.dsn.as_deref().map(str::trim) {
+        let dsn = match options.dsn.as_deref().map(crate::text::trim) {
             Some(s) if !s.is_empty() && options.enabled => Some(Dsn::parse(s)?),
             _ => None,
         };

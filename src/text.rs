@@ -52,6 +52,113 @@ pub fn rsplit_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)>
     Some((head(hay, i), tail(hay, i + needle.len())))
 }
 
+/// Byte index of the first byte of `hay` that is one of `set` (ASCII bytes). `str::find` with
+/// a char or a char array brings in std's char searchers and memchr (~3 KB of wasm in all).
+pub fn find_any(hay: &str, set: &[u8]) -> Option<usize> {
+    hay.bytes().position(|b| one_of(b, set))
+}
+
+/// Whether `b` is in the small `set`: `set.contains(&b)` without memchr (~0.6 KB of wasm).
+// Not `contains`: for bytes that is memchr, the code this avoids.
+#[allow(clippy::manual_contains)]
+pub fn one_of(b: u8, set: &[u8]) -> bool {
+    set.iter().any(|&s| s == b)
+}
+
+/// `s.trim_start()`: leading Unicode whitespace dropped, without std's char-pattern searchers.
+pub fn trim_start(s: &str) -> &str {
+    let start = s.char_indices().find(|(_, c)| !c.is_whitespace());
+    tail(s, start.map_or(s.len(), |(i, _)| i))
+}
+
+/// `s.trim()`: leading and trailing Unicode whitespace dropped.
+pub fn trim(s: &str) -> &str {
+    let s = trim_start(s);
+    let end = s.char_indices().rev().find(|(_, c)| !c.is_whitespace());
+    head(s, end.map_or(0, |(i, c)| i + c.len_utf8()))
+}
+
+/// Byte index of the first `byte` (ASCII) in `hay`: `hay.find(char)`.
+pub fn find_byte(hay: &str, byte: u8) -> Option<usize> {
+    find_any(hay, &[byte])
+}
+
+/// Byte index of the last `byte` (ASCII) in `hay`: `hay.rfind(char)`.
+pub fn rfind_byte(hay: &str, byte: u8) -> Option<usize> {
+    hay.bytes().rposition(|b| b == byte)
+}
+
+/// `hay` split around the first `byte` (ASCII): `hay.split_once(char)`.
+pub fn split_byte_once(hay: &str, byte: u8) -> Option<(&str, &str)> {
+    let i = find_byte(hay, byte)?;
+    Some((head(hay, i), tail(hay, i + 1)))
+}
+
+/// `hay` split around the last `byte` (ASCII): `hay.rsplit_once(char)`.
+pub fn rsplit_byte_once(hay: &str, byte: u8) -> Option<(&str, &str)> {
+    let i = rfind_byte(hay, byte)?;
+    Some((head(hay, i), tail(hay, i + 1)))
+}
+
+/// The pieces of `hay` between each `byte` (ASCII): `hay.split(char)`.
+pub fn split_byte(hay: &str, byte: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(hay);
+    core::iter::from_fn(move || {
+        let r = rest?;
+        match find_byte(r, byte) {
+            Some(i) => {
+                rest = Some(tail(r, i + 1));
+                Some(head(r, i))
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// `s` without any `byte` (ASCII) at its end: `s.trim_end_matches(char)`.
+pub fn trim_end_byte(s: &str, byte: u8) -> &str {
+    let n = s.bytes().rev().take_while(|&b| b == byte).count();
+    head(s, s.len() - n)
+}
+
+/// The lines of `s` as `str::lines` gives them: split at `\n`, one `\r` before it dropped,
+/// no empty last line after a final `\n`.
+pub fn lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s).filter(|s| !s.is_empty());
+    core::iter::from_fn(move || {
+        let r = rest?;
+        let Some(i) = find_byte(r, b'\n') else {
+            rest = None;
+            return Some(r);
+        };
+        rest = Some(tail(r, i + 1)).filter(|t| !t.is_empty());
+        let line = head(r, i);
+        Some(match line.as_bytes().last() {
+            Some(b'\r') => head(line, i - 1),
+            _ => line,
+        })
+    })
+}
+
+/// The value of a run of ASCII digits (at least one), `None` if it is not one or overflows:
+/// `s.parse::<u64>()` for digit-only text, without linking std's integer parser.
+pub fn digits_value(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in s.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(n)
+}
+
 /// Concatenates `parts`: `format!` without linking `core::fmt` into the wasm build.
 pub fn cat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -98,5 +205,93 @@ mod tests {
         let mut v = ["b", "a", "c", "a"];
         sort_small(&mut v);
         assert_eq!(v, ["a", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn byte_helpers_like_std() {
+        let hays = [
+            "",
+            "a",
+            "?",
+            "a?b#c",
+            "#?",
+            "a&&b&",
+            "&",
+            "x==y=",
+            "//",
+            "a/b/",
+            "é?é#é",
+            "::1:",
+            "a\nb",
+            "a\r\nb\r\n",
+            "\n",
+            "\r\n",
+            "a\r",
+            "a\n\n",
+            "\n\na",
+            "a\rb\r\r\n",
+            "é\r\né",
+        ];
+        for hay in hays {
+            for byte in [b'?', b'#', b'&', b'=', b'/', b':', b'\n', b'\r', b'a'] {
+                let c = byte as char;
+                assert_eq!(find_byte(hay, byte), hay.find(c), "{hay:?} {c:?}");
+                assert_eq!(rfind_byte(hay, byte), hay.rfind(c), "{hay:?} {c:?}");
+                assert_eq!(
+                    split_byte_once(hay, byte),
+                    hay.split_once(c),
+                    "{hay:?} {c:?}"
+                );
+                assert_eq!(
+                    rsplit_byte_once(hay, byte),
+                    hay.rsplit_once(c),
+                    "{hay:?} {c:?}"
+                );
+                let ours: Vec<&str> = split_byte(hay, byte).collect();
+                assert_eq!(ours, hay.split(c).collect::<Vec<_>>(), "{hay:?} {c:?}");
+                assert_eq!(
+                    trim_end_byte(hay, byte),
+                    hay.trim_end_matches(c),
+                    "{hay:?} {c:?}"
+                );
+            }
+            assert_eq!(find_any(hay, b"?#"), hay.find(['?', '#']), "{hay:?}");
+            assert_eq!(find_any(hay, b"/?#"), hay.find(['/', '?', '#']), "{hay:?}");
+            assert_eq!(trim(hay), hay.trim(), "{hay:?}");
+            assert_eq!(trim_start(hay), hay.trim_start(), "{hay:?}");
+            let ours: Vec<&str> = lines(hay).collect();
+            assert_eq!(ours, hay.lines().collect::<Vec<_>>(), "{hay:?}");
+        }
+    }
+
+    #[test]
+    fn digits_like_parse() {
+        for s in [
+            "",
+            "0",
+            "7",
+            "65535",
+            "65536",
+            "4294967295",
+            "4294967296",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999",
+            "+5",
+            "-5",
+            "+",
+            "1a",
+            " 1",
+            "007",
+            "١",
+        ] {
+            let digits_only = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            let want = if digits_only {
+                s.parse::<u64>().ok()
+            } else {
+                None
+            };
+            assert_eq!(digits_value(s), want, "{s:?}");
+        }
     }
 }

@@ -10,6 +10,7 @@ mod patterns;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::{Breadcrumb, Event, Exception, Map, Request, Value};
+use crate::text::{find_byte, split_byte, split_byte_once};
 use patterns::Hit;
 pub use patterns::FILTERED;
 
@@ -351,12 +352,12 @@ impl Scrubber {
     }
 
     fn url_pass(&self, url: &str) -> String {
-        let (rest, hash) = match url.split_once('#') {
+        let (rest, hash) = match split_byte_once(url, b'#') {
             Some((r, h)) => (r, Some(h)),
             None => (url, None),
         };
         let mut out = String::with_capacity(url.len());
-        match rest.split_once('?') {
+        match split_byte_once(rest, b'?') {
             Some((base, query)) => {
                 out.push_str(base);
                 out.push('?');
@@ -366,13 +367,13 @@ impl Scrubber {
         }
         if let Some(h) = hash {
             out.push('#');
-            match h.split_once('?') {
+            match split_byte_once(h, b'?') {
                 Some((route, params)) => {
                     out.push_str(route);
                     out.push('?');
                     self.push_params(&mut out, params);
                 }
-                None if h.contains('=') => self.push_params(&mut out, h),
+                None if find_byte(h, b'=').is_some() => self.push_params(&mut out, h),
                 None => out.push_str(h),
             }
         }
@@ -400,11 +401,11 @@ impl Scrubber {
 
     /// `k=v&…` parameters with each value judged by [`query_value`](Self::query_value).
     fn push_params(&self, out: &mut String, params: &str) {
-        for (n, pair) in params.split('&').enumerate() {
+        for (n, pair) in split_byte(params, b'&').enumerate() {
             if n > 0 {
                 out.push('&');
             }
-            match pair.split_once('=') {
+            match split_byte_once(pair, b'=') {
                 Some((k, v)) => {
                     out.push_str(k);
                     out.push('=');
@@ -562,7 +563,7 @@ fn percent_encode(s: &str) -> String {
         let b = c as u32 as u8;
         if !c.is_ascii()
             || b.is_ascii_alphanumeric()
-            || b"-_.~[]".contains(&b)
+            || crate::text::one_of(b, b"-_.~[]")
             || (b == b'%' && high_escape(i))
         {
             out.push(c);

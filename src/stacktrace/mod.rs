@@ -14,7 +14,9 @@ pub mod v8;
 pub mod wasm;
 
 use crate::protocol::Frame;
-use crate::text::{contains, find, head, split_once, tail};
+use crate::text::{
+    contains, digits_value, find, find_any, head, lines, rsplit_byte_once, split_once, tail,
+};
 
 /// Most frames kept per stack trace, so one deep recursion cannot make an event too large
 /// for Sentry; the middle of a longer trace is dropped, its two ends kept.
@@ -32,8 +34,8 @@ pub fn parse(stack: &str) -> Vec<Frame> {
     // are always kept; of the rest only the last `MAX_FRAMES - half` (the oldest) are held.
     let mut newest = Vec::new();
     let mut oldest = Vec::new();
-    let v8 = stack.lines().any(|l| l.trim_start().starts_with("at "));
-    for line in stack.lines() {
+    let v8 = lines(stack).any(|l| crate::text::trim_start(l).starts_with("at "));
+    for line in lines(stack) {
         let line = cut(line, MAX_LINE);
         let frame = if v8 {
             v8::parse_line(line)
@@ -96,7 +98,7 @@ fn frame(name: &str, path: Option<&str>, lineno: Option<u32>, colno: Option<u32>
 
 /// The function name as Sentry wants it: none for an anonymous function.
 fn function(name: &str) -> Option<String> {
-    match name.trim() {
+    match crate::text::trim(name) {
         "" | "<anonymous>" | "?" => None,
         n => Some(n.to_owned()),
     }
@@ -114,19 +116,18 @@ fn position(loc: &str) -> Option<(&str, u32, Option<u32>)> {
     // Digits left after the path (`/a.js:99999999999:2`, a line too large) are no file name.
     let after_scheme = split_once(rest, "://").map_or(rest, |(_, r)| r);
     let file = after_scheme.bytes().any(|b| b == b'/' || b == b'\\')
-        && !rest
-            .rsplit_once(':')
+        && !rsplit_byte_once(rest, b':')
             .is_some_and(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()));
     file.then_some((rest, last, None))
 }
 
 /// Splits `s` at its last ':' if only digits follow.
 fn trailing_number(s: &str) -> Option<(&str, u32)> {
-    let (rest, digits) = s.rsplit_once(':')?;
+    let (rest, digits) = rsplit_byte_once(s, b':')?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some((rest, digits.parse().ok()?))
+    Some((rest, u32::try_from(digits_value(digits)?).ok()?))
 }
 
 /// [`filename_of`] without the copy.
@@ -135,10 +136,10 @@ fn url_path(abs_path: &str) -> &str {
         let Some(rest) = abs_path.strip_prefix(scheme) else {
             continue;
         };
-        return match rest.find(['/', '?', '#']) {
+        return match find_any(rest, b"/?#") {
             Some(start) if rest.as_bytes()[start] == b'/' => {
                 let path = tail(rest, start);
-                head(path, path.find(['?', '#']).unwrap_or(path.len()))
+                head(path, find_any(path, b"?#").unwrap_or(path.len()))
             }
             _ => "/",
         };
