@@ -46,9 +46,9 @@ pub enum Thrown {
 
 /// Cuts `s` to at most `max` characters, appending `…` when it was longer.
 pub fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
+    match crate::text::char_index(s, max) {
         None => s.to_owned(),
-        Some((i, _)) => {
+        Some(i) => {
             let mut out = String::with_capacity(i + 3);
             out.push_str(head(s, max_prefix(s, i)));
             out.push('…');
@@ -59,7 +59,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 /// Byte index of the char before `i` (room for the ellipsis).
 fn max_prefix(s: &str, i: usize) -> usize {
-    head(s, i).char_indices().last().map_or(0, |(j, _)| j)
+    crate::text::prev_char_start(s, i)
 }
 
 /// Builds the exception for `thrown`. Frames come from the stack, oldest first.

@@ -159,6 +159,36 @@ pub fn digits_value(s: &str) -> Option<u64> {
     Some(n)
 }
 
+/// Byte index of the `n`th character of `s` (from 0), `None` if `s` has no more than `n`:
+/// `s.char_indices().nth(n)` by counting the bytes that start a character (no UTF-8 decoding).
+pub fn char_index(s: &str, n: usize) -> Option<usize> {
+    let mut seen = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if is_char_start(b) {
+            if seen == n {
+                return Some(i);
+            }
+            seen += 1;
+        }
+    }
+    None
+}
+
+/// Byte index where the last character before byte `i` starts (0 if none):
+/// `s[..i].char_indices().last()`, for a char boundary `i`.
+pub fn prev_char_start(s: &str, i: usize) -> usize {
+    let b = s.as_bytes();
+    (0..i.min(b.len()))
+        .rev()
+        .find(|&j| is_char_start(b[j]))
+        .unwrap_or(0)
+}
+
+/// Whether a UTF-8 byte starts a character (is not a continuation byte).
+fn is_char_start(b: u8) -> bool {
+    (b as i8) >= -0x40
+}
+
 /// Concatenates `parts`: `format!` without linking `core::fmt` into the wasm build.
 pub fn cat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -261,6 +291,21 @@ mod tests {
             assert_eq!(trim_start(hay), hay.trim_start(), "{hay:?}");
             let ours: Vec<&str> = lines(hay).collect();
             assert_eq!(ours, hay.lines().collect::<Vec<_>>(), "{hay:?}");
+        }
+    }
+
+    #[test]
+    fn char_positions_like_std() {
+        for s in ["", "a", "abc", "é", "aé€😀b", "😀😀", "x\u{301}y", "€€€€"] {
+            for n in 0..8 {
+                let want = s.char_indices().nth(n).map(|(i, _)| i);
+                assert_eq!(char_index(s, n), want, "{s:?} {n}");
+                assert_eq!(char_index(s, n).is_some(), s.chars().nth(n).is_some());
+            }
+            for (i, _) in s.char_indices().chain([(s.len(), ' ')]) {
+                let want = s[..i].char_indices().last().map_or(0, |(j, _)| j);
+                assert_eq!(prev_char_start(s, i), want, "{s:?} {i}");
+            }
         }
     }
 

@@ -221,9 +221,9 @@ impl Scrubber {
     pub fn is_sensitive_key(&self, key: &str) -> bool {
         let key = key.as_bytes();
         key.eq_ignore_ascii_case(b"otp")
-            || SECRET_WORDS
+            || SECRET_WORDS.iter().any(|k| contains_ci(key, k.as_bytes()))
+            || SECRET_KEY_ONLY
                 .iter()
-                .chain(SECRET_KEY_ONLY)
                 .any(|k| contains_ci(key, k.as_bytes()))
             || self
                 .extra_keys

@@ -53,12 +53,11 @@ pub fn parse(stack: &str) -> Vec<Frame> {
     }
     // Only the last (oldest) frames beyond the newest half are kept.
     let skip = oldest.len().saturating_sub(MAX_FRAMES - half);
+    oldest.drain(..skip);
+    oldest.reverse();
+    newest.reverse();
+    oldest.append(&mut newest);
     oldest
-        .into_iter()
-        .skip(skip)
-        .rev()
-        .chain(newest.into_iter().rev())
-        .collect()
 }
 
 /// The `filename` Sentry shows for a location: the path of an http(s) or file URL, without
@@ -171,8 +170,8 @@ fn in_app(abs_path: &str) -> bool {
 
 /// The first `max` characters of `line`.
 fn cut(line: &str, max: usize) -> &str {
-    match line.char_indices().nth(max) {
-        Some((end, _)) => head(line, end),
+    match crate::text::char_index(line, max) {
+        Some(end) => head(line, end),
         None => line,
     }
 }

@@ -78,7 +78,7 @@ pub fn parse_line(line: &str) -> Option<Frame> {
     match position(loc) {
         Some((path, line_no, col)) => Some(frame(name, Some(path), Some(line_no), col)),
         // A line cut at MAX_LINE inside its location: keep the function and what is left.
-        None if line.chars().nth(super::MAX_LINE - 1).is_some() => {
+        None if crate::text::char_index(line, super::MAX_LINE - 1).is_some() => {
             Some(frame(name, Some(loc), None, None))
         }
         None => None,

@@ -57,7 +57,7 @@ pub fn parse_line(line: &str) -> Option<Frame> {
     // `name (location` on a line of MAX_LINE characters: cut inside the location (a ")" at the
     // cut is no end of it). The function and the start of the location are still worth
     // keeping; the numbers may be cut short, so they are not trusted.
-    if line.chars().nth(super::MAX_LINE - 1).is_some() {
+    if crate::text::char_index(line, super::MAX_LINE - 1).is_some() {
         if let Some((name, loc)) = split_once(rest, " (") {
             if cut_location(loc) {
                 return Some(frame(name, Some(loc), None, None));
