@@ -657,9 +657,20 @@ fn outcome(event_id: &str, built: Option<Built>) -> JsValue {
 /// contexts, extras, level, fingerprint, breadcrumbs): applied as a child scope for this one
 /// capture, in one call from JavaScript instead of one call per field.
 fn with_hint_scope<R>(hint: &JsValue, f: impl FnOnce() -> R) -> R {
+    let pushed = push_hint_scope(hint);
+    let result = f();
+    if pushed {
+        pop_scope();
+    }
+    result
+}
+
+/// The first half of [`with_hint_scope`], kept out of its generic body so the three captures
+/// share one copy: pushes `hint.scope` as a child scope; false when there is none.
+fn push_hint_scope(hint: &JsValue) -> bool {
     let scope = get(hint, "scope");
     if !scope.is_object() {
-        return f();
+        return false;
     }
     push_scope();
     let user = get(&scope, "user");
@@ -692,9 +703,7 @@ fn with_hint_scope<R>(hint: &JsValue, f: impl FnOnce() -> R) -> R {
             add_breadcrumb(convert::get_index(&crumbs, i));
         }
     }
-    let result = f();
-    pop_scope();
-    result
+    true
 }
 
 /// `ignoreErrors` against the message and the main exception's `Type: value`;
