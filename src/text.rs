@@ -30,9 +30,14 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
 /// Byte index of the last `needle` in `hay`.
 pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    (0..=h.len().checked_sub(n.len())?)
-        .rev()
-        .find(|&i| h[i..].starts_with(n))
+    let mut i = h.len().checked_sub(n.len())?;
+    // A plain loop: `(0..=i).rev().find(…)` costs more wasm.
+    loop {
+        if h[i..].starts_with(n) {
+            return Some(i);
+        }
+        i = i.checked_sub(1)?;
+    }
 }
 
 /// Whether `hay` contains `needle`.

@@ -53,11 +53,14 @@ pub fn parse(stack: &str) -> Vec<Frame> {
     }
     // Only the last (oldest) frames beyond the newest half are kept.
     let skip = oldest.len().saturating_sub(MAX_FRAMES - half);
-    oldest.drain(..skip);
-    oldest.reverse();
-    newest.reverse();
-    oldest.append(&mut newest);
-    oldest
+    let mut frames = Vec::with_capacity(oldest.len() - skip + newest.len());
+    while oldest.len() > skip {
+        frames.extend(oldest.pop());
+    }
+    while let Some(frame) = newest.pop() {
+        frames.push(frame);
+    }
+    frames
 }
 
 /// The `filename` Sentry shows for a location: the path of an http(s) or file URL, without
