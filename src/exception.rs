@@ -181,28 +181,26 @@ impl Linked {
 /// before it. Links are kept in `mechanism` (`exception_id`, `parent_id`, `source`).
 pub fn exceptions_from(chain: &[Linked], mechanism: Mechanism) -> Vec<Exception> {
     let linked = chain.len() > 1;
-    let mut out: Vec<Exception> = chain
-        .iter()
-        .take(MAX_LINKED)
-        .enumerate()
-        .map(|(i, link)| {
-            let mut m = match &link.parent {
-                None => mechanism.clone(),
-                Some((parent, source)) => {
-                    let mut m = Mechanism::new("chained", mechanism.handled);
-                    m.source = Some(source.clone());
-                    m.parent_id = Some(*parent as u32);
-                    m
-                }
-            };
-            if linked {
-                m.exception_id = Some(i as u32);
+    // Sentry wants the root last: built from the last link back (a plain loop, smaller wasm
+    // than map/collect/reverse).
+    let n = chain.len().min(MAX_LINKED);
+    let mut out = Vec::with_capacity(n);
+    for (i, link) in chain[..n].iter().enumerate().rev() {
+        let mut m = match &link.parent {
+            None => mechanism.clone(),
+            Some((parent, source)) => {
+                let mut m = Mechanism::new("chained", mechanism.handled);
+                m.source = Some(source.clone());
+                m.parent_id = Some(*parent as u32);
+                m
             }
-            m.is_exception_group = link.group;
-            exception_from(&link.thrown, m)
-        })
-        .collect();
-    out.reverse();
+        };
+        if linked {
+            m.exception_id = Some(i as u32);
+        }
+        m.is_exception_group = link.group;
+        out.push(exception_from(&link.thrown, m));
+    }
     out
 }
 
