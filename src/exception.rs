@@ -132,7 +132,11 @@ fn object_value(class: &str, keys: &[String]) -> String {
     if keys.is_empty() {
         return cat(&[class, " captured as exception with no keys"]);
     }
-    let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let owned = keys;
+    let mut keys: Vec<&str> = Vec::with_capacity(owned.len());
+    for key in owned {
+        keys.push(key);
+    }
     crate::protocol::budget::sort_strs(&mut keys);
     let mut list = String::new();
     for key in keys {

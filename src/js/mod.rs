@@ -286,22 +286,23 @@ fn scrubber_from(config: &JsValue, send_default_pii: bool) -> Scrubber {
     if get_bool(config, "enabled") == Some(false) {
         scrubber.disable();
     }
-    let strings = |key| match to_value(&get(config, key)) {
-        Value::Array(items) => items
-            .into_iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
+    // The array's items; only the strings among them count.
+    let items = |key| match to_value(&get(config, key)) {
+        Value::Array(items) => items,
         _ => Vec::new(),
     };
-    for key in strings("keys") {
-        scrubber.add_key(&key);
+    for item in items("keys") {
+        if let Some(key) = item.as_str() {
+            scrubber.add_key(key);
+        }
     }
-    for name in strings("disable") {
-        match Pattern::from_name(&name) {
+    for item in items("disable") {
+        let Some(name) = item.as_str() else { continue };
+        match Pattern::from_name(name) {
             Some(p) => scrubber.remove_pattern(p),
             None => console_error(&cat(&[
                 "tattle: unknown scrubbing pattern \"",
-                &name,
+                name,
                 "\" ignored",
             ])),
         }
@@ -825,13 +826,12 @@ pub fn set_level(level: JsValue) {
 /// `setFingerprint(array)` on the current scope.
 #[wasm_bindgen(js_name = setFingerprint)]
 pub fn set_fingerprint(fingerprint: JsValue) {
-    let parts = match to_value(&fingerprint) {
-        Value::Array(items) => items
-            .iter()
-            .map(|v| v.as_str().unwrap_or_default().to_owned())
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut parts = Vec::new();
+    if let Value::Array(items) = to_value(&fingerprint) {
+        for v in &items {
+            parts.push(v.as_str().unwrap_or_default().to_owned());
+        }
+    }
     with_state(|st| st.client.scope_mut().set_fingerprint(parts));
 }
 
