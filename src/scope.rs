@@ -192,7 +192,7 @@ impl Scope {
             event.level = level;
         }
         if event.fingerprint.is_empty() {
-            event.fingerprint.clone_from(&self.fingerprint);
+            event.fingerprint = self.fingerprint.clone();
         }
         // As in Sentry's SDKs, the scope's transaction name wins over the event's.
         if self.transaction.is_some() {
@@ -202,7 +202,9 @@ impl Scope {
             let crumbs = event
                 .breadcrumbs
                 .get_or_insert_with(|| Values { values: Vec::new() });
-            crumbs.values.extend(self.breadcrumbs.iter().cloned());
+            for crumb in &self.breadcrumbs {
+                crumbs.values.push(crumb.clone());
+            }
         }
     }
 }

@@ -190,7 +190,8 @@ impl Scrubber {
             Pattern::HomePath,
         ];
         if !send_default_pii {
-            patterns.extend([Pattern::Email, Pattern::Ip]);
+            patterns.push(Pattern::Email);
+            patterns.push(Pattern::Ip);
         }
         Scrubber {
             enabled: true,

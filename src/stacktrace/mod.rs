@@ -55,7 +55,10 @@ pub fn parse(stack: &str) -> Vec<Frame> {
     let skip = oldest.len().saturating_sub(MAX_FRAMES - half);
     let mut frames = Vec::with_capacity(oldest.len() - skip + newest.len());
     while oldest.len() > skip {
-        frames.extend(oldest.pop());
+        match oldest.pop() {
+            Some(frame) => frames.push(frame),
+            None => break,
+        }
     }
     while let Some(frame) = newest.pop() {
         frames.push(frame);
