@@ -280,7 +280,7 @@ impl Client {
         }
         let o = &self.options;
         if event.release.is_none() {
-            event.release.clone_from(&o.release);
+            event.release = o.release.clone();
         }
         if event.environment.is_none() {
             event.environment = Some(
@@ -290,7 +290,7 @@ impl Client {
             );
         }
         if event.dist.is_none() {
-            event.dist.clone_from(&o.dist);
+            event.dist = o.dist.clone();
         }
         self.scopes[self.scopes.len() - 1].apply(&mut event);
         // Frames are matched to debug ids on the paths the parser made (the scrubber then

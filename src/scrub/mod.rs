@@ -487,8 +487,10 @@ impl Scrubber {
         if let Some(log) = event.logentry.as_mut() {
             self.text_in_place(&mut log.formatted);
         }
-        for ex in event.exception.iter_mut().flat_map(|e| e.values.iter_mut()) {
-            self.scrub_exception(ex);
+        if let Some(exceptions) = event.exception.as_mut() {
+            for ex in &mut exceptions.values {
+                self.scrub_exception(ex);
+            }
         }
         // A source map's file is named as its frames are: scrubbed the same way, so the two
         // stay equal (the server matches them).
@@ -509,12 +511,10 @@ impl Scrubber {
             }
             self.scrub_map(&mut user.data);
         }
-        for crumb in event
-            .breadcrumbs
-            .iter_mut()
-            .flat_map(|b| b.values.iter_mut())
-        {
-            self.scrub_breadcrumb(crumb);
+        if let Some(crumbs) = event.breadcrumbs.as_mut() {
+            for crumb in &mut crumbs.values {
+                self.scrub_breadcrumb(crumb);
+            }
         }
     }
 }
