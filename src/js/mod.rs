@@ -859,10 +859,12 @@ pub fn add_breadcrumb(crumb: JsValue) {
         Some(secs) if secs > 0.0 => Timestamp((secs * 1000.0) as u64),
         _ => now(),
     };
-    let data = match convert::crumb_data(&get(&crumb, "data")) {
-        Value::Object(entries) => entries.into_iter().collect(),
-        _ => Default::default(),
-    };
+    let mut data = crate::protocol::Map::new();
+    if let Value::Object(entries) = convert::crumb_data(&get(&crumb, "data")) {
+        for (k, v) in entries {
+            data.insert(k, v);
+        }
+    }
     let crumb = Breadcrumb {
         timestamp,
         ty: get_string(&crumb, "type"),
