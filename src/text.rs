@@ -90,7 +90,15 @@ pub fn find_byte(hay: &str, byte: u8) -> Option<usize> {
 
 /// Byte index of the last `byte` (ASCII) in `hay`: `hay.rfind(char)`.
 pub fn rfind_byte(hay: &str, byte: u8) -> Option<usize> {
-    hay.bytes().rposition(|b| b == byte)
+    let b = hay.as_bytes();
+    let mut i = b.len();
+    while i > 0 {
+        i -= 1;
+        if b[i] == byte {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// `hay` split around the first `byte` (ASCII): `hay.split_once(char)`.
@@ -125,8 +133,12 @@ pub fn split_byte(hay: &str, byte: u8) -> impl Iterator<Item = &str> {
 
 /// `s` without any `byte` (ASCII) at its end: `s.trim_end_matches(char)`.
 pub fn trim_end_byte(s: &str, byte: u8) -> &str {
-    let n = s.bytes().rev().take_while(|&b| b == byte).count();
-    head(s, s.len() - n)
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 && b[end - 1] == byte {
+        end -= 1;
+    }
+    head(s, end)
 }
 
 /// The lines of `s` as `str::lines` gives them: split at `\n`, one `\r` before it dropped,
