@@ -53,7 +53,7 @@ impl Dsn {
         if project_id.is_empty() {
             return Err(DsnError::NoProjectId);
         }
-        if !project_id.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::text::all_digits(project_id) {
             return Err(DsnError::BadProjectId(project_id.to_owned()));
         }
         Ok(Dsn {

@@ -60,7 +60,22 @@ pub fn rsplit_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)>
 /// Byte index of the first byte of `hay` that is one of `set` (ASCII bytes). `str::find` with
 /// a char or a char array brings in std's char searchers and memchr (~3 KB of wasm in all).
 pub fn find_any(hay: &str, set: &[u8]) -> Option<usize> {
-    hay.bytes().position(|b| one_of(b, set))
+    let b = hay.as_bytes();
+    (0..b.len()).find(|&i| one_of(b[i], set))
+}
+
+/// The bytes `u8::is_ascii_whitespace` accepts, for [`find_any`].
+pub const ASCII_WHITESPACE: &[u8] = b" \t\n\x0c\r";
+
+/// Whether every byte of `s` is an ASCII digit (true for ""): one shared loop instead of a
+/// `bytes().all(…)` instantiation per call site.
+pub fn all_digits(s: &str) -> bool {
+    for &b in s.as_bytes() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether `b` is in the small `set`: `set.contains(&b)` without memchr (~0.6 KB of wasm).
@@ -303,6 +318,8 @@ mod tests {
                 );
             }
             assert_eq!(find_any(hay, b"?#"), hay.find(['?', '#']), "{hay:?}");
+            let digits = hay.bytes().all(|b| b.is_ascii_digit());
+            assert_eq!(all_digits(hay), digits, "{hay:?}");
             assert_eq!(find_any(hay, b"/?#"), hay.find(['/', '?', '#']), "{hay:?}");
             assert_eq!(trim(hay), hay.trim(), "{hay:?}");
             assert_eq!(trim_start(hay), hay.trim_start(), "{hay:?}");
@@ -327,6 +344,13 @@ mod tests {
     }
 
     #[test]
+    fn ascii_whitespace_is_std_s() {
+        for b in 0..=255u8 {
+            assert_eq!(one_of(b, ASCII_WHITESPACE), b.is_ascii_whitespace(), "{b}");
+        }
+    }
+
+    #[test]
     fn digits_like_parse() {
         for s in [
             "",
@@ -347,6 +371,11 @@ mod tests {
             "007",
             "١",
         ] {
+            assert_eq!(
+                all_digits(s),
+                s.bytes().all(|b| b.is_ascii_digit()),
+                "{s:?}"
+            );
             let digits_only = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
             let want = if digits_only {
                 s.parse::<u64>().ok()

@@ -114,22 +114,21 @@ fn function(name: &str) -> Option<String> {
 /// path (`http://h:8080` is a host and port). `None` unless the path is plausible.
 fn position(loc: &str) -> Option<(&str, u32, Option<u32>)> {
     let (rest, last) = trailing_number(loc)?;
-    let plausible = |p: &str| !p.is_empty() && !p.bytes().all(|b| b.is_ascii_digit());
+    let plausible = |p: &str| !p.is_empty() && !crate::text::all_digits(p);
     if let Some((path, line)) = trailing_number(rest) {
         return plausible(path).then_some((path, line, Some(last)));
     }
     // Digits left after the path (`/a.js:99999999999:2`, a line too large) are no file name.
     let after_scheme = split_once(rest, "://").map_or(rest, |(_, r)| r);
-    let file = after_scheme.bytes().any(|b| b == b'/' || b == b'\\')
-        && !rsplit_byte_once(rest, b':')
-            .is_some_and(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()));
+    let file = find_any(after_scheme, b"/\\").is_some()
+        && !rsplit_byte_once(rest, b':').is_some_and(|(_, n)| crate::text::all_digits(n));
     file.then_some((rest, last, None))
 }
 
 /// Splits `s` at its last ':' if only digits follow.
 fn trailing_number(s: &str) -> Option<(&str, u32)> {
     let (rest, digits) = rsplit_byte_once(s, b':')?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() || !crate::text::all_digits(digits) {
         return None;
     }
     Some((rest, u32::try_from(digits_value(digits)?).ok()?))

@@ -24,7 +24,7 @@ use super::{frame, function, position};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::Frame;
-use crate::text::{digits_value, find, find_byte, head, tail};
+use crate::text::{digits_value, find, find_any, find_byte, head, tail};
 
 /// Parses one `function@location` line; `None` when the line is not such a frame.
 pub fn parse_line(line: &str) -> Option<Frame> {
@@ -36,8 +36,8 @@ pub fn parse_line(line: &str) -> Option<Frame> {
         // An anonymous function's bare location: a URL or a path, line and column, and
         // nothing else on the line, so a stray line of text is not taken for one.
         let (path, line_no, col) = position(line)?;
-        let file = !path.bytes().any(|b| b.is_ascii_whitespace())
-            && path.bytes().any(|b| b == b'/' || b == b'.');
+        let file = find_any(path, crate::text::ASCII_WHITESPACE).is_none()
+            && find_any(path, b"/.").is_some();
         return (file && col.is_some()).then(|| frame("", Some(path), Some(line_no), col));
     };
     let name = head(line, at);

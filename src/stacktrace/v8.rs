@@ -75,7 +75,7 @@ fn located(name: Option<&str>, loc: &str) -> Option<Frame> {
     let loc = loc.strip_prefix("async ").unwrap_or(loc);
     if let Some(n) = loc.strip_prefix("index ") {
         // `Promise.all (index 1)`: a builtin without a location of its own.
-        let index = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+        let index = !n.is_empty() && crate::text::all_digits(n);
         return index.then(|| frame(name, None, None, None));
     }
     if loc.starts_with("eval at ") {

@@ -21,7 +21,7 @@ pub fn frame(name: &str, loc: &str) -> Option<Frame> {
         Some((i, o)) => (i, Some(o)),
         None => (rest.strip_suffix(']')?, None),
     };
-    let index_ok = !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit());
+    let index_ok = !index.is_empty() && crate::text::all_digits(index);
     let offset_ok = offset.is_none_or(|o| {
         o.len() > 2 && o.starts_with("0x") && o.bytes().skip(2).all(|b| b.is_ascii_hexdigit())
     });
