@@ -94,8 +94,15 @@ pub fn trim_start(s: &str) -> &str {
 /// `s.trim()`: leading and trailing Unicode whitespace dropped.
 pub fn trim(s: &str) -> &str {
     let s = trim_start(s);
-    let end = s.char_indices().rev().find(|(_, c)| !c.is_whitespace());
-    head(s, end.map_or(0, |(i, c)| i + c.len_utf8()))
+    // Forward, to the end of the last non-whitespace character (decoding backwards would
+    // link a second UTF-8 decoder).
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        if !c.is_whitespace() {
+            end = i + c.len_utf8();
+        }
+    }
+    head(s, end)
 }
 
 /// Byte index of the first `byte` (ASCII) in `hay`: `hay.find(char)`.
