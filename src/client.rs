@@ -120,7 +120,7 @@ impl Client {
     /// sends nothing; a malformed DSN is an error the caller reports once.
     pub fn new(mut options: ClientOptions, float: FloatFormatter) -> Result<Client, DsnError> {
         options.max_breadcrumbs = options.max_breadcrumbs.min(MAX_BREADCRUMBS);
-        let dsn = match options.dsn.as_deref().map(str::trim) {
+        let dsn = match options.dsn.as_deref().map(crate::text::trim) {
             Some(s) if !s.is_empty() && options.enabled => Some(Dsn::parse(s)?),
             _ => None,
         };
@@ -280,7 +280,7 @@ impl Client {
         }
         let o = &self.options;
         if event.release.is_none() {
-            event.release.clone_from(&o.release);
+            event.release = o.release.clone();
         }
         if event.environment.is_none() {
             event.environment = Some(
@@ -290,7 +290,7 @@ impl Client {
             );
         }
         if event.dist.is_none() {
-            event.dist.clone_from(&o.dist);
+            event.dist = o.dist.clone();
         }
         self.scopes[self.scopes.len() - 1].apply(&mut event);
         // Frames are matched to debug ids on the paths the parser made (the scrubber then

@@ -5,7 +5,9 @@
 use crate::error::DsnError;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::text::{head, tail};
+use crate::text::{
+    digits_value, find_any, find_byte, head, rfind_byte, rsplit_byte_once, tail, trim_end_byte,
+};
 
 /// A parsed DSN.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +24,7 @@ pub struct Dsn {
 impl Dsn {
     /// Parses a DSN, naming the part that is wrong when it is malformed.
     pub fn parse(input: &str) -> Result<Dsn, DsnError> {
-        let raw = input.trim();
+        let raw = crate::text::trim(input);
         if let Some(c) = raw.chars().find(|&c| c <= ' ' || c == '\u{7f}') {
             return Err(DsnError::InvalidCharacter(c));
         }
@@ -32,13 +34,13 @@ impl Dsn {
             return Err(DsnError::UnsupportedScheme(scheme));
         }
         // Drop any query or fragment: they are not part of the DSN's meaning.
-        let rest = rest.split(['?', '#']).next().unwrap_or("");
-        let (auth, location) = rest.rsplit_once('@').ok_or(DsnError::NoPublicKey)?;
-        let public_key = auth.split(':').next().unwrap_or("");
-        if public_key.is_empty() || auth.contains('/') {
+        let rest = head(rest, find_any(rest, b"?#").unwrap_or(rest.len()));
+        let (auth, location) = rsplit_byte_once(rest, b'@').ok_or(DsnError::NoPublicKey)?;
+        let public_key = head(auth, find_byte(auth, b':').unwrap_or(auth.len()));
+        if public_key.is_empty() || find_byte(auth, b'/').is_some() {
             return Err(DsnError::NoPublicKey);
         }
-        let (hostport, path) = match location.find('/') {
+        let (hostport, path) = match find_byte(location, b'/') {
             Some(i) => (head(location, i), tail(location, i)),
             None => (location, ""),
         };
@@ -46,12 +48,12 @@ impl Dsn {
         if host.is_empty() {
             return Err(DsnError::NoHost);
         }
-        let path = path.trim_end_matches('/');
-        let (prefix, project_id) = path.rsplit_once('/').unwrap_or(("", ""));
+        let path = trim_end_byte(path, b'/');
+        let (prefix, project_id) = rsplit_byte_once(path, b'/').unwrap_or(("", ""));
         if project_id.is_empty() {
             return Err(DsnError::NoProjectId);
         }
-        if !project_id.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::text::all_digits(project_id) {
             return Err(DsnError::BadProjectId(project_id.to_owned()));
         }
         Ok(Dsn {
@@ -117,21 +119,19 @@ impl Dsn {
 fn split_port(hostport: &str) -> Result<(&str, Option<u16>), DsnError> {
     // IPv6 literal: [::1]:9000
     let colon = if hostport.starts_with('[') {
-        match hostport.find(']') {
-            Some(end) => tail(hostport, end).find(':').map(|i| end + i),
+        match find_byte(hostport, b']') {
+            Some(end) => find_byte(tail(hostport, end), b':').map(|i| end + i),
             None => return Err(DsnError::NoHost),
         }
     } else {
-        hostport.rfind(':')
+        rfind_byte(hostport, b':')
     };
     match colon {
         None => Ok((hostport, None)),
         Some(i) => {
             let port = tail(hostport, i + 1);
-            match port.parse::<u16>() {
-                Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => {
-                    Ok((head(hostport, i), Some(p)))
-                }
+            match digits_value(port).and_then(|p| u16::try_from(p).ok()) {
+                Some(p) if p > 0 => Ok((head(hostport, i), Some(p))),
                 _ => Err(DsnError::BadPort(port.to_owned())),
             }
         }

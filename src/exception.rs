@@ -46,9 +46,9 @@ pub enum Thrown {
 
 /// Cuts `s` to at most `max` characters, appending `…` when it was longer.
 pub fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
+    match crate::text::char_index(s, max) {
         None => s.to_owned(),
-        Some((i, _)) => {
+        Some(i) => {
             let mut out = String::with_capacity(i + 3);
             out.push_str(head(s, max_prefix(s, i)));
             out.push('…');
@@ -59,7 +59,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 /// Byte index of the char before `i` (room for the ellipsis).
 fn max_prefix(s: &str, i: usize) -> usize {
-    head(s, i).char_indices().last().map_or(0, |(j, _)| j)
+    crate::text::prev_char_start(s, i)
 }
 
 /// Builds the exception for `thrown`. Frames come from the stack, oldest first.
@@ -132,7 +132,11 @@ fn object_value(class: &str, keys: &[String]) -> String {
     if keys.is_empty() {
         return cat(&[class, " captured as exception with no keys"]);
     }
-    let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let owned = keys;
+    let mut keys: Vec<&str> = Vec::with_capacity(owned.len());
+    for key in owned {
+        keys.push(key);
+    }
     crate::protocol::budget::sort_strs(&mut keys);
     let mut list = String::new();
     for key in keys {
@@ -181,28 +185,26 @@ impl Linked {
 /// before it. Links are kept in `mechanism` (`exception_id`, `parent_id`, `source`).
 pub fn exceptions_from(chain: &[Linked], mechanism: Mechanism) -> Vec<Exception> {
     let linked = chain.len() > 1;
-    let mut out: Vec<Exception> = chain
-        .iter()
-        .take(MAX_LINKED)
-        .enumerate()
-        .map(|(i, link)| {
-            let mut m = match &link.parent {
-                None => mechanism.clone(),
-                Some((parent, source)) => {
-                    let mut m = Mechanism::new("chained", mechanism.handled);
-                    m.source = Some(source.clone());
-                    m.parent_id = Some(*parent as u32);
-                    m
-                }
-            };
-            if linked {
-                m.exception_id = Some(i as u32);
+    // Sentry wants the root last: built from the last link back (a plain loop, smaller wasm
+    // than map/collect/reverse).
+    let n = chain.len().min(MAX_LINKED);
+    let mut out = Vec::with_capacity(n);
+    for (i, link) in chain[..n].iter().enumerate().rev() {
+        let mut m = match &link.parent {
+            None => mechanism.clone(),
+            Some((parent, source)) => {
+                let mut m = Mechanism::new("chained", mechanism.handled);
+                m.source = Some(source.clone());
+                m.parent_id = Some(*parent as u32);
+                m
             }
-            m.is_exception_group = link.group;
-            exception_from(&link.thrown, m)
-        })
-        .collect();
-    out.reverse();
+        };
+        if linked {
+            m.exception_id = Some(i as u32);
+        }
+        m.is_exception_group = link.group;
+        out.push(exception_from(&link.thrown, m));
+    }
     out
 }
 

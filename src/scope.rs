@@ -183,7 +183,7 @@ impl Scope {
     /// Copies the scope's data into `event`; what the event already has wins.
     pub fn apply(&self, event: &mut Event) {
         if event.user.is_none() {
-            event.user.clone_from(&self.user);
+            event.user = self.user.clone();
         }
         event.tags.fill_from(&self.tags);
         event.contexts.fill_from(&self.contexts);
@@ -192,17 +192,19 @@ impl Scope {
             event.level = level;
         }
         if event.fingerprint.is_empty() {
-            event.fingerprint.clone_from(&self.fingerprint);
+            event.fingerprint = self.fingerprint.clone();
         }
         // As in Sentry's SDKs, the scope's transaction name wins over the event's.
         if self.transaction.is_some() {
-            event.transaction.clone_from(&self.transaction);
+            event.transaction = self.transaction.clone();
         }
         if !self.breadcrumbs.is_empty() {
             let crumbs = event
                 .breadcrumbs
                 .get_or_insert_with(|| Values { values: Vec::new() });
-            crumbs.values.extend(self.breadcrumbs.iter().cloned());
+            for crumb in &self.breadcrumbs {
+                crumbs.values.push(crumb.clone());
+            }
         }
     }
 }

@@ -149,9 +149,13 @@ fn keys_upto(value: &JsValue, max: usize) -> Vec<String> {
         return Vec::new();
     };
     let len = get(&keys, "length").as_f64().unwrap_or(0.0) as usize;
-    (0..len.min(max))
-        .filter_map(|i| key_at(&keys, i as f64).ok())
-        .collect()
+    let mut out = Vec::new();
+    for i in 0..len.min(max) {
+        if let Ok(key) = key_at(&keys, i as f64) {
+            out.push(key);
+        }
+    }
+    out
 }
 
 /// Objects that JSON cannot hold as data: a DOM node becomes `[HTMLButtonElement: button#buy]`,

@@ -286,22 +286,23 @@ fn scrubber_from(config: &JsValue, send_default_pii: bool) -> Scrubber {
     if get_bool(config, "enabled") == Some(false) {
         scrubber.disable();
     }
-    let strings = |key| match to_value(&get(config, key)) {
-        Value::Array(items) => items
-            .into_iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
+    // The array's items; only the strings among them count.
+    let items = |key| match to_value(&get(config, key)) {
+        Value::Array(items) => items,
         _ => Vec::new(),
     };
-    for key in strings("keys") {
-        scrubber.add_key(&key);
+    for item in items("keys") {
+        if let Some(key) = item.as_str() {
+            scrubber.add_key(key);
+        }
     }
-    for name in strings("disable") {
-        match Pattern::from_name(&name) {
+    for item in items("disable") {
+        let Some(name) = item.as_str() else { continue };
+        match Pattern::from_name(name) {
             Some(p) => scrubber.remove_pattern(p),
             None => console_error(&cat(&[
                 "tattle: unknown scrubbing pattern \"",
-                &name,
+                name,
                 "\" ignored",
             ])),
         }
@@ -657,9 +658,20 @@ fn outcome(event_id: &str, built: Option<Built>) -> JsValue {
 /// contexts, extras, level, fingerprint, breadcrumbs): applied as a child scope for this one
 /// capture, in one call from JavaScript instead of one call per field.
 fn with_hint_scope<R>(hint: &JsValue, f: impl FnOnce() -> R) -> R {
+    let pushed = push_hint_scope(hint);
+    let result = f();
+    if pushed {
+        pop_scope();
+    }
+    result
+}
+
+/// The first half of [`with_hint_scope`], kept out of its generic body so the three captures
+/// share one copy: pushes `hint.scope` as a child scope; false when there is none.
+fn push_hint_scope(hint: &JsValue) -> bool {
     let scope = get(hint, "scope");
     if !scope.is_object() {
-        return f();
+        return false;
     }
     push_scope();
     let user = get(&scope, "user");
@@ -692,9 +704,7 @@ fn with_hint_scope<R>(hint: &JsValue, f: impl FnOnce() -> R) -> R {
             add_breadcrumb(convert::get_index(&crumbs, i));
         }
     }
-    let result = f();
-    pop_scope();
-    result
+    true
 }
 
 /// `ignoreErrors` against the message and the main exception's `Type: value`;
@@ -816,13 +826,12 @@ pub fn set_level(level: JsValue) {
 /// `setFingerprint(array)` on the current scope.
 #[wasm_bindgen(js_name = setFingerprint)]
 pub fn set_fingerprint(fingerprint: JsValue) {
-    let parts = match to_value(&fingerprint) {
-        Value::Array(items) => items
-            .iter()
-            .map(|v| v.as_str().unwrap_or_default().to_owned())
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut parts = Vec::new();
+    if let Value::Array(items) = to_value(&fingerprint) {
+        for v in &items {
+            parts.push(v.as_str().unwrap_or_default().to_owned());
+        }
+    }
     with_state(|st| st.client.scope_mut().set_fingerprint(parts));
 }
 
@@ -850,10 +859,12 @@ pub fn add_breadcrumb(crumb: JsValue) {
         Some(secs) if secs > 0.0 => Timestamp((secs * 1000.0) as u64),
         _ => now(),
     };
-    let data = match convert::crumb_data(&get(&crumb, "data")) {
-        Value::Object(entries) => entries.into_iter().collect(),
-        _ => Default::default(),
-    };
+    let mut data = crate::protocol::Map::new();
+    if let Value::Object(entries) = convert::crumb_data(&get(&crumb, "data")) {
+        for (k, v) in entries {
+            data.insert(k, v);
+        }
+    }
     let crumb = Breadcrumb {
         timestamp,
         ty: get_string(&crumb, "type"),

@@ -10,6 +10,7 @@ mod patterns;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::{Breadcrumb, Event, Exception, Map, Request, Value};
+use crate::text::{find_byte, split_byte, split_byte_once};
 use patterns::Hit;
 pub use patterns::FILTERED;
 
@@ -189,7 +190,8 @@ impl Scrubber {
             Pattern::HomePath,
         ];
         if !send_default_pii {
-            patterns.extend([Pattern::Email, Pattern::Ip]);
+            patterns.push(Pattern::Email);
+            patterns.push(Pattern::Ip);
         }
         Scrubber {
             enabled: true,
@@ -220,9 +222,9 @@ impl Scrubber {
     pub fn is_sensitive_key(&self, key: &str) -> bool {
         let key = key.as_bytes();
         key.eq_ignore_ascii_case(b"otp")
-            || SECRET_WORDS
+            || SECRET_WORDS.iter().any(|k| contains_ci(key, k.as_bytes()))
+            || SECRET_KEY_ONLY
                 .iter()
-                .chain(SECRET_KEY_ONLY)
                 .any(|k| contains_ci(key, k.as_bytes()))
             || self
                 .extra_keys
@@ -351,12 +353,12 @@ impl Scrubber {
     }
 
     fn url_pass(&self, url: &str) -> String {
-        let (rest, hash) = match url.split_once('#') {
+        let (rest, hash) = match split_byte_once(url, b'#') {
             Some((r, h)) => (r, Some(h)),
             None => (url, None),
         };
         let mut out = String::with_capacity(url.len());
-        match rest.split_once('?') {
+        match split_byte_once(rest, b'?') {
             Some((base, query)) => {
                 out.push_str(base);
                 out.push('?');
@@ -366,13 +368,13 @@ impl Scrubber {
         }
         if let Some(h) = hash {
             out.push('#');
-            match h.split_once('?') {
+            match split_byte_once(h, b'?') {
                 Some((route, params)) => {
                     out.push_str(route);
                     out.push('?');
                     self.push_params(&mut out, params);
                 }
-                None if h.contains('=') => self.push_params(&mut out, h),
+                None if find_byte(h, b'=').is_some() => self.push_params(&mut out, h),
                 None => out.push_str(h),
             }
         }
@@ -400,11 +402,11 @@ impl Scrubber {
 
     /// `k=v&…` parameters with each value judged by [`query_value`](Self::query_value).
     fn push_params(&self, out: &mut String, params: &str) {
-        for (n, pair) in params.split('&').enumerate() {
+        for (n, pair) in split_byte(params, b'&').enumerate() {
             if n > 0 {
                 out.push('&');
             }
-            match pair.split_once('=') {
+            match split_byte_once(pair, b'=') {
                 Some((k, v)) => {
                     out.push_str(k);
                     out.push('=');
@@ -485,8 +487,10 @@ impl Scrubber {
         if let Some(log) = event.logentry.as_mut() {
             self.text_in_place(&mut log.formatted);
         }
-        for ex in event.exception.iter_mut().flat_map(|e| e.values.iter_mut()) {
-            self.scrub_exception(ex);
+        if let Some(exceptions) = event.exception.as_mut() {
+            for ex in &mut exceptions.values {
+                self.scrub_exception(ex);
+            }
         }
         // A source map's file is named as its frames are: scrubbed the same way, so the two
         // stay equal (the server matches them).
@@ -507,12 +511,10 @@ impl Scrubber {
             }
             self.scrub_map(&mut user.data);
         }
-        for crumb in event
-            .breadcrumbs
-            .iter_mut()
-            .flat_map(|b| b.values.iter_mut())
-        {
-            self.scrub_breadcrumb(crumb);
+        if let Some(crumbs) = event.breadcrumbs.as_mut() {
+            for crumb in &mut crumbs.values {
+                self.scrub_breadcrumb(crumb);
+            }
         }
     }
 }
@@ -562,7 +564,7 @@ fn percent_encode(s: &str) -> String {
         let b = c as u32 as u8;
         if !c.is_ascii()
             || b.is_ascii_alphanumeric()
-            || b"-_.~[]".contains(&b)
+            || crate::text::one_of(b, b"-_.~[]")
             || (b == b'%' && high_escape(i))
         {
             out.push(c);

@@ -14,7 +14,9 @@ pub mod v8;
 pub mod wasm;
 
 use crate::protocol::Frame;
-use crate::text::{contains, find, head, split_once, tail};
+use crate::text::{
+    contains, digits_value, find, find_any, head, lines, rsplit_byte_once, split_once, tail,
+};
 
 /// Most frames kept per stack trace, so one deep recursion cannot make an event too large
 /// for Sentry; the middle of a longer trace is dropped, its two ends kept.
@@ -32,8 +34,8 @@ pub fn parse(stack: &str) -> Vec<Frame> {
     // are always kept; of the rest only the last `MAX_FRAMES - half` (the oldest) are held.
     let mut newest = Vec::new();
     let mut oldest = Vec::new();
-    let v8 = stack.lines().any(|l| l.trim_start().starts_with("at "));
-    for line in stack.lines() {
+    let v8 = lines(stack).any(|l| crate::text::trim_start(l).starts_with("at "));
+    for line in lines(stack) {
         let line = cut(line, MAX_LINE);
         let frame = if v8 {
             v8::parse_line(line)
@@ -51,12 +53,17 @@ pub fn parse(stack: &str) -> Vec<Frame> {
     }
     // Only the last (oldest) frames beyond the newest half are kept.
     let skip = oldest.len().saturating_sub(MAX_FRAMES - half);
-    oldest
-        .into_iter()
-        .skip(skip)
-        .rev()
-        .chain(newest.into_iter().rev())
-        .collect()
+    let mut frames = Vec::with_capacity(oldest.len() - skip + newest.len());
+    while oldest.len() > skip {
+        match oldest.pop() {
+            Some(frame) => frames.push(frame),
+            None => break,
+        }
+    }
+    while let Some(frame) = newest.pop() {
+        frames.push(frame);
+    }
+    frames
 }
 
 /// The `filename` Sentry shows for a location: the path of an http(s) or file URL, without
@@ -96,7 +103,7 @@ fn frame(name: &str, path: Option<&str>, lineno: Option<u32>, colno: Option<u32>
 
 /// The function name as Sentry wants it: none for an anonymous function.
 fn function(name: &str) -> Option<String> {
-    match name.trim() {
+    match crate::text::trim(name) {
         "" | "<anonymous>" | "?" => None,
         n => Some(n.to_owned()),
     }
@@ -107,26 +114,24 @@ fn function(name: &str) -> Option<String> {
 /// path (`http://h:8080` is a host and port). `None` unless the path is plausible.
 fn position(loc: &str) -> Option<(&str, u32, Option<u32>)> {
     let (rest, last) = trailing_number(loc)?;
-    let plausible = |p: &str| !p.is_empty() && !p.bytes().all(|b| b.is_ascii_digit());
+    let plausible = |p: &str| !p.is_empty() && !crate::text::all_digits(p);
     if let Some((path, line)) = trailing_number(rest) {
         return plausible(path).then_some((path, line, Some(last)));
     }
     // Digits left after the path (`/a.js:99999999999:2`, a line too large) are no file name.
     let after_scheme = split_once(rest, "://").map_or(rest, |(_, r)| r);
-    let file = after_scheme.bytes().any(|b| b == b'/' || b == b'\\')
-        && !rest
-            .rsplit_once(':')
-            .is_some_and(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()));
+    let file = find_any(after_scheme, b"/\\").is_some()
+        && !rsplit_byte_once(rest, b':').is_some_and(|(_, n)| crate::text::all_digits(n));
     file.then_some((rest, last, None))
 }
 
 /// Splits `s` at its last ':' if only digits follow.
 fn trailing_number(s: &str) -> Option<(&str, u32)> {
-    let (rest, digits) = s.rsplit_once(':')?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let (rest, digits) = rsplit_byte_once(s, b':')?;
+    if digits.is_empty() || !crate::text::all_digits(digits) {
         return None;
     }
-    Some((rest, digits.parse().ok()?))
+    Some((rest, u32::try_from(digits_value(digits)?).ok()?))
 }
 
 /// [`filename_of`] without the copy.
@@ -135,10 +140,10 @@ fn url_path(abs_path: &str) -> &str {
         let Some(rest) = abs_path.strip_prefix(scheme) else {
             continue;
         };
-        return match rest.find(['/', '?', '#']) {
+        return match find_any(rest, b"/?#") {
             Some(start) if rest.as_bytes()[start] == b'/' => {
                 let path = tail(rest, start);
-                head(path, path.find(['?', '#']).unwrap_or(path.len()))
+                head(path, find_any(path, b"?#").unwrap_or(path.len()))
             }
             _ => "/",
         };
@@ -170,8 +175,8 @@ fn in_app(abs_path: &str) -> bool {
 
 /// The first `max` characters of `line`.
 fn cut(line: &str, max: usize) -> &str {
-    match line.char_indices().nth(max) {
-        Some((end, _)) => head(line, end),
+    match crate::text::char_index(line, max) {
+        Some(end) => head(line, end),
         None => line,
     }
 }

@@ -24,20 +24,20 @@ use super::{frame, function, position};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::Frame;
-use crate::text::{find, head, tail};
+use crate::text::{digits_value, find, find_any, find_byte, head, tail};
 
 /// Parses one `function@location` line; `None` when the line is not such a frame.
 pub fn parse_line(line: &str) -> Option<Frame> {
-    let line = line.trim();
+    let line = crate::text::trim(line);
     if line == "[native code]" {
         return Some(frame("", Some(line), None, None));
     }
-    let Some(at) = line.find('@') else {
+    let Some(at) = find_byte(line, b'@') else {
         // An anonymous function's bare location: a URL or a path, line and column, and
         // nothing else on the line, so a stray line of text is not taken for one.
         let (path, line_no, col) = position(line)?;
-        let file = !path.bytes().any(|b| b.is_ascii_whitespace())
-            && path.bytes().any(|b| b == b'/' || b == b'.');
+        let file = find_any(path, crate::text::ASCII_WHITESPACE).is_none()
+            && find_any(path, b"/.").is_some();
         return (file && col.is_some()).then(|| frame("", Some(path), Some(line_no), col));
     };
     let name = head(line, at);
@@ -45,7 +45,7 @@ pub fn parse_line(line: &str) -> Option<Frame> {
     // "async*" marks an await boundary; the function is the part after it.
     let name = name.strip_prefix("async*").unwrap_or(name);
     // Firefox before 14: `bar(1)@…`, `(null)@…`; the function is the part before the arguments.
-    let name = match name.strip_suffix(')').and_then(|n| n.find('(')) {
+    let name = match name.strip_suffix(')').and_then(|n| find_byte(n, b'(')) {
         Some(open) => head(name, open),
         None => name,
     };
@@ -69,7 +69,7 @@ pub fn parse_line(line: &str) -> Option<Frame> {
         let url = head(loc, i);
         let rest = tail(loc, i + " line ".len());
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let line_no: u32 = crate::text::head(rest, digits).parse().ok()?;
+        let line_no = u32::try_from(digits_value(head(rest, digits))?).ok()?;
         if !tail(rest, digits).starts_with(" > ") {
             return None;
         }
@@ -78,7 +78,7 @@ pub fn parse_line(line: &str) -> Option<Frame> {
     match position(loc) {
         Some((path, line_no, col)) => Some(frame(name, Some(path), Some(line_no), col)),
         // A line cut at MAX_LINE inside its location: keep the function and what is left.
-        None if line.chars().nth(super::MAX_LINE - 1).is_some() => {
+        None if crate::text::char_index(line, super::MAX_LINE - 1).is_some() => {
             Some(frame(name, Some(loc), None, None))
         }
         None => None,

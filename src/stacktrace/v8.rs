@@ -25,12 +25,12 @@ use super::{frame, position};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::Frame;
-use crate::text::{cat, contains, head, rfind, rsplit_once, slice, split_once, tail};
+use crate::text::{cat, contains, head, rfind, rfind_byte, rsplit_once, slice, split_once, tail};
 
 /// Parses one line of a V8 `error.stack`; `None` when the line is not a frame (for instance a
 /// line of the error's message that happens to start with "at ").
 pub fn parse_line(line: &str) -> Option<Frame> {
-    let rest = line.trim().strip_prefix("at ")?.trim_start();
+    let rest = crate::text::trim_start(crate::text::trim(line).strip_prefix("at ")?);
     // "async " marks a frame waiting in an async function; a function named `async` stays.
     let rest = match rest.strip_prefix("async ") {
         Some(r) if !r.starts_with('(') => r,
@@ -57,7 +57,7 @@ pub fn parse_line(line: &str) -> Option<Frame> {
     // `name (location` on a line of MAX_LINE characters: cut inside the location (a ")" at the
     // cut is no end of it). The function and the start of the location are still worth
     // keeping; the numbers may be cut short, so they are not trusted.
-    if line.chars().nth(super::MAX_LINE - 1).is_some() {
+    if crate::text::char_index(line, super::MAX_LINE - 1).is_some() {
         if let Some((name, loc)) = split_once(rest, " (") {
             if cut_location(loc) {
                 return Some(frame(name, Some(loc), None, None));
@@ -75,7 +75,7 @@ fn located(name: Option<&str>, loc: &str) -> Option<Frame> {
     let loc = loc.strip_prefix("async ").unwrap_or(loc);
     if let Some(n) = loc.strip_prefix("index ") {
         // `Promise.all (index 1)`: a builtin without a location of its own.
-        let index = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+        let index = !n.is_empty() && crate::text::all_digits(n);
         return index.then(|| frame(name, None, None, None));
     }
     if loc.starts_with("eval at ") {
@@ -131,7 +131,9 @@ fn open_paren(body: &str) -> Option<usize> {
 /// The innermost origin of `eval at f (eval at g (url:1:2)), <anonymous>:3:4`: `url:1:2`.
 fn eval_origin(mut loc: &str) -> &str {
     while let Some(rest) = loc.strip_prefix("eval at ") {
-        let Some(close) = rest.rfind(')') else { break };
+        let Some(close) = rfind_byte(rest, b')') else {
+            break;
+        };
         let Some(open) = open_paren(head(rest, close)) else {
             break;
         };
@@ -146,6 +148,6 @@ fn cut_location(loc: &str) -> bool {
     let drive =
         b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/');
     loc.starts_with("data:")
-        || !loc.contains(char::is_whitespace)
+        || !loc.chars().any(char::is_whitespace)
             && (contains(loc, "://") || loc.starts_with('/') || drive)
 }

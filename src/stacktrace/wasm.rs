@@ -9,7 +9,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::Frame;
-use crate::text::{find, head, rfind, tail};
+use crate::text::{digits_value, find, find_byte, head, rfind, tail};
 
 /// The frame for a wasm location, or `None` if `loc` is not one.
 pub fn frame(name: &str, loc: &str) -> Option<Frame> {
@@ -21,7 +21,7 @@ pub fn frame(name: &str, loc: &str) -> Option<Frame> {
         Some((i, o)) => (i, Some(o)),
         None => (rest.strip_suffix(']')?, None),
     };
-    let index_ok = !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit());
+    let index_ok = !index.is_empty() && crate::text::all_digits(index);
     let offset_ok = offset.is_none_or(|o| {
         o.len() > 2 && o.starts_with("0x") && o.bytes().skip(2).all(|b| b.is_ascii_hexdigit())
     });
@@ -30,7 +30,7 @@ pub fn frame(name: &str, loc: &str) -> Option<Frame> {
     }
     // JavaScriptCore names no module: `<?>`.
     let module = Some(module).filter(|m| !m.is_empty() && *m != "<?>");
-    let function = match rust_name(name.trim()) {
+    let function = match rust_name(crate::text::trim(name)) {
         n if n.is_empty() || n == "<anonymous>" => {
             crate::text::cat(&["wasm-function[", index, "]"])
         }
@@ -64,7 +64,7 @@ pub fn rust_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut rest = name;
     // Drop `[0123abcd]` crate disambiguators (v0 symbols demangled by the linker).
-    while let Some(open) = rest.find('[') {
+    while let Some(open) = find_byte(rest, b'[') {
         let after = tail(rest, open + 1);
         let hex = after.bytes().take_while(u8::is_ascii_hexdigit).count();
         if hex >= 8 && after.as_bytes().get(hex) == Some(&b']') {
@@ -105,7 +105,7 @@ fn legacy_demangle(sym: &str) -> Option<String> {
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
-        let len: usize = crate::text::slice(body, start, i).parse().ok()?;
+        let len = usize::try_from(digits_value(crate::text::slice(body, start, i))?).ok()?;
         // A length near usize::MAX would overflow (a panic in a debug build): no symbol.
         let end = i.checked_add(len)?;
         let part = body.get(i..end)?;
