@@ -142,16 +142,12 @@ pub fn nth_key(keys: &JsValue, index: usize) -> Option<String> {
 /// The first `max` own enumerable string keys (`Object.keys` is one call; only these few come
 /// across into wasm).
 fn keys_upto(value: &JsValue, max: usize) -> Vec<String> {
-    if !value.is_object() {
-        return Vec::new();
-    }
-    let Ok(keys) = object_keys(value) else {
+    let Some((keys, len)) = key_list(value) else {
         return Vec::new();
     };
-    let len = get(&keys, "length").as_f64().unwrap_or(0.0) as usize;
     let mut out = Vec::new();
     for i in 0..len.min(max) {
-        if let Ok(key) = key_at(&keys, i as f64) {
+        if let Some(key) = nth_key(&keys, i) {
             out.push(key);
         }
     }
