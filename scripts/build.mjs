@@ -83,14 +83,15 @@ const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'Cargo.toml')
 // The browser entry is two files: index.js, the shim on the page's critical path, and lazy.js (the
 // glue, the delivery, the store, minimal mode), which index.js loads with `import('./lazy.js')` at
 // idle or at the first capture. Two separate bundles (no esbuild splitting): no third, shared chunk
-// on the critical path; they share no state but what index.js hands lazy.js.
+// on the critical path; they share no state but what index.js hands lazy.js. tracing.js (spans,
+// transactions, web vitals) is a third such bundle, imported at init only when tracing is on.
 const lazyExternal = {
   name: 'lazy-external',
   setup(b) {
-    b.onResolve({ filter: /^\.\/lazy\.js$/ }, () => ({ path: './lazy.js', external: true }));
+    b.onResolve({ filter: /^\.\/(lazy|tracing)\.js$/ }, (a) => ({ path: a.path, external: true }));
   },
 };
-for (const entry of ['index.js', 'lazy.js', 'worker.js', 'deno.js']) {
+for (const entry of ['index.js', 'lazy.js', 'tracing.js', 'worker.js', 'deno.js']) {
   await build({
     entryPoints: [join(pkg, entry)],
     plugins: entry === 'index.js' ? [lazyExternal] : [],
