@@ -10,7 +10,7 @@
 // state both need goes through `t`.
 import loadCore, * as core from './tattle_core.js';
 import { pageDelivery } from './delivery.js';
-import { busyInBeforeSend, handOver, heldFor, newId, tunnelDsnOf } from './shared.js';
+import { busyInBeforeSend, handOver, heldFor, newId, sessionAfterError, tunnelDsnOf } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 import { endpointOf, envelopeOf, minimalEvent, whyNoWasm } from './minimal.js';
 
@@ -155,15 +155,8 @@ export function start(t, wasm, wasmUrl, compiled) {
   }
   function runHere(name, args) {
     try {
-      if (session && name === 'captureException' && session.status !== 'crashed') {
-        const hint = args[args.length - 1];
-        const status = hint && hint.handled === false ? 'crashed' : 'errored';
-        session.errors++;
-        if (status !== session.status) {
-          session.status = status;
-          sendSession();
-        }
-      }
+      const hint = args[args.length - 1];
+      if (session && name === 'captureException' && sessionAfterError(session, hint && hint.handled)) sendSession();
     } catch (e) {
       log('could not update the session', e);
     }

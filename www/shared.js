@@ -234,6 +234,20 @@ export const browserTracingIntegration = integration('BrowserTracing');
 export const browserSessionIntegration = integration('BrowserSession');
 
 /**
+ * Release health: what a captured exception does to the page's session (@sentry/browser's
+ * rules): counted; the first handled one makes it `errored`, an unhandled one (mechanism handled
+ * false) `crashed`, which is final. True when the session changed status (its update is sent).
+ */
+export function sessionAfterError(session, handled) {
+  if (session.status === 'crashed') return false;
+  session.errors++;
+  const status = handled === false ? 'crashed' : 'errored';
+  if (status === session.status) return false;
+  session.status = status;
+  return true;
+}
+
+/**
  * The integrations in effect, by name (each `{ name, options }`), from the `integrations` option.
  * `own`: the defaults; `more`: names also known, only when given.
  */

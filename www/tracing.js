@@ -162,15 +162,13 @@ export function start(t) {
     const until = (root.t1 - origin) * 1000;
     for (const r of perf.getEntriesByType('resource')) {
       // fetch and XHR have their http.client spans; tattle's own downloads are the page's too.
-      if (r.initiatorType === 'fetch' || r.initiatorType === 'xmlhttprequest' || r.startTime > until) continue;
-      const kind = r.initiatorType === 'script' ? 'script'
-        : r.initiatorType === 'css' || (r.initiatorType === 'link' && /\.css(\?|#|$)/.test(r.name)) ? 'css'
-          : r.initiatorType === 'img' || r.initiatorType === 'image' ? 'img' : r.initiatorType === 'link' ? 'link' : 'other';
+      const op = resourceOp(r);
+      if (!op || r.startTime > until) continue;
       const data = {};
       if (r.transferSize !== undefined) data['http.response_transfer_size'] = r.transferSize;
       if (r.encodedBodySize !== undefined) data['http.response_content_length'] = r.encodedBodySize;
       if (r.decodedBodySize !== undefined) data['http.decoded_response_content_length'] = r.decodedBodySize;
-      add(`resource.${kind}`, r.name, r.startTime || 0.001, r.responseEnd || r.startTime, data);
+      add(op, r.name, r.startTime || 0.001, r.responseEnd || r.startTime, data);
     }
   }
 
@@ -348,16 +346,44 @@ export function start(t) {
   return api;
 }
 
+/**
+ * A Resource Timing entry's span op (`resource.script`, `.css`, `.img`, `.link`, `.other`), or
+ * undefined for fetch and XHR (they have their http.client spans).
+ */
+export function resourceOp(r) {
+  const type = r.initiatorType;
+  if (type === 'fetch' || type === 'xmlhttprequest') return undefined;
+  const kind = type === 'script' ? 'script'
+    : type === 'css' || (type === 'link' && /\.css([?#]|$)/.test(r.name)) ? 'css'
+      : type === 'img' || type === 'image' ? 'img' : type === 'link' ? 'link' : 'other';
+  return `resource.${kind}`;
+}
+
+/**
+ * CLS as web-vitals counts it: the largest session window of layout shifts (each within 1 s of
+ * the previous, the window at most 5 s long), shifts right after input left out. `state.value`
+ * is the CLS so far.
+ */
+export function clsStep(state, e) {
+  if (e.hadRecentInput) return state;
+  if (state.sum && e.startTime - state.last < 1000 && e.startTime - state.first < 5000) {
+    state.sum += e.value;
+  } else {
+    state.sum = e.value;
+    state.first = e.startTime;
+  }
+  state.last = e.startTime;
+  state.value = Math.max(state.value, state.sum);
+  return state;
+}
+
 // Web vitals as Sentry reports them on the pageload: ttfb, fcp (and fp), lcp and cls, from
 // PerformanceObservers with `buffered: true` (what happened before this chunk came counts too),
 // and inp (the longest interaction so far). Values in milliseconds since the navigation began,
 // cls unitless.
 function webVitals(perf, log) {
   const v = {};
-  let cls = 0;
-  let windowSum = 0;
-  let windowStart = 0;
-  let windowLast = 0;
+  const cls = { value: 0 };
   const observe = (type, fn, extra) => {
     try {
       if (!(globalThis.PerformanceObserver && PerformanceObserver.supportedEntryTypes.includes(type))) return;
@@ -373,18 +399,7 @@ function webVitals(perf, log) {
     if (e.name === 'first-paint') v.fp = e.startTime;
   });
   observe('largest-contentful-paint', (e) => { v.lcp = e.startTime; });
-  // CLS: the largest session window of shifts (within 1 s of each other, at most 5 s long).
-  observe('layout-shift', (e) => {
-    if (e.hadRecentInput) return;
-    if (windowSum && e.startTime - windowLast < 1000 && e.startTime - windowStart < 5000) {
-      windowSum += e.value;
-    } else {
-      windowSum = e.value;
-      windowStart = e.startTime;
-    }
-    windowLast = e.startTime;
-    cls = Math.max(cls, windowSum);
-  });
+  observe('layout-shift', (e) => clsStep(cls, e));
   observe('event', (e) => {
     if (e.interactionId) v.inp = Math.max(v.inp || 0, e.duration);
   }, { durationThreshold: 16 });
@@ -400,7 +415,7 @@ function webVitals(perf, log) {
       ms('fcp', v.fcp);
       ms('lcp', v.lcp);
       ms('inp', v.inp);
-      m.cls = { value: cls, unit: 'none' };
+      m.cls = { value: cls.value, unit: 'none' };
       return Object.keys(m).length ? m : undefined;
     },
   };
