@@ -16,18 +16,21 @@ const measure = (bytes) => ({
 const wasm = measure(readFileSync(join(dist, 'tattle_core_bg.wasm')));
 const critical = measure(readFileSync(join(dist, 'index.js')));
 const lazy = measure(readFileSync(join(dist, 'lazy.js')));
+// With tracing on only (imported at init), so not in the totals: a page without tracing never loads it.
+const tracing = measure(readFileSync(join(dist, 'tracing.js')));
 const sum = (...ms) => Object.fromEntries(['raw', 'gzip', 'brotli'].map((k) => [k, ms.reduce((n, m) => n + m[k], 0)]));
 const js = sum(critical, lazy);
 const total = sum(wasm, js);
 const sentry = measure(readFileSync(await bundleSentry()));
 
-const rows = [['tattle wasm', wasm], ['js critical path', critical], ['js lazy', lazy], ['tattle js', js],
+const rows = [['tattle wasm', wasm], ['js critical path', critical], ['js lazy', lazy], ['tattle js', js], ['js tracing (opt.)', tracing],
   ['tattle total', total], ['@sentry/browser', sentry]];
 console.log('bytes                   raw      gzip    brotli');
 for (const [name, m] of rows) {
   console.log(`${name.padEnd(20)}${String(m.raw).padStart(8)}${String(m.gzip).padStart(10)}${String(m.brotli).padStart(10)}`);
 }
 console.log(`critical path (index.js) ${critical.gzip} B gz; at idle or the first capture: lazy.js + .wasm ${lazy.gzip + wasm.gzip} B gz`);
+console.log(`with tracing on, also tracing.js at init: ${tracing.gzip} B gz`);
 console.log(`tattle / @sentry/browser (gzip): ${(total.gzip / sentry.gzip).toFixed(2)}`);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results', 'size.json'), JSON.stringify({ wasm, critical, lazy, js, total, sentry }, null, 2));
+writeFileSync(join(root, 'bench', 'results', 'size.json'), JSON.stringify({ wasm, critical, lazy, tracing, js, total, sentry }, null, 2));
