@@ -148,9 +148,17 @@ export function start(t, wasm, wasmUrl, compiled) {
   // first handled exception makes it errored, an unhandled one (mechanism handled false) crashed.
   let session;
   function sendSession() {
-    const user = t.frames[0].user;
-    const did = user && (user.id || user.email || user.username);
-    handOver(call('session', [{ ...session, did: did ? String(did) : undefined, timestamp: new Date().toISOString() }]), delivery);
+    let did;
+    try {
+      const user = t.frames[0].user; // the app's object as it was set: read with care
+      did = user && (user.id || user.email || user.username);
+      did = did ? String(did) : undefined;
+    } catch { /* a hostile user: no did */ }
+    try {
+      handOver(call('session', [{ ...session, did, timestamp: new Date().toISOString() }]), delivery);
+    } catch (e) {
+      log('could not send the session', e);
+    }
     session.init = false;
   }
   function runHere(name, args) {
