@@ -177,11 +177,13 @@ function keepEarly() {
   localStorage.setItem(EARLY_KEY, text);
 }
 const MAX_KEPT = 3000;
-const captured = (calls) => calls.some(([name]) => name.startsWith('capture'));
+// (A transaction that ended as the page went, tracing.js's, is kept as a capture is.)
+const captured = (calls) => calls.some(([name]) => name.startsWith('capture') || name === 'transaction');
 // The page's own listener, from init (the delivery's comes later, with lazy.js): a listener that
 // threw would land in the page's `error` handler.
 const onPageHide = () => {
   try {
+    if (tr) tr.hide(); // the pageload or navigation ends: its transaction goes (or is kept) with the rest
     keepEarly();
   } catch (e) {
     log('could not keep the early captures', e);
@@ -255,7 +257,14 @@ function traced(hint) {
   const a = tr && tr.active();
   return { ...hint, trace: { trace_id: a ? a.traceId : prop.traceId, span_id: a ? a.spanId : prop.spanId }, dsc: prop.dsc };
 }
-const settleSpan = (span, status) => { if (span) tr.done(span, status); };
+// A request's span ends with its response (never throwing inside the app's promise chain).
+const settleSpan = (span, status) => {
+  try {
+    if (span) tr.done(span, status);
+  } catch (e) {
+    log('could not end a request span', e);
+  }
+};
 
 // Before tracing.js is there (or without tracing): a span that records nothing. It has ids, the
 // propagation context's trace id, so what reads them (a header of the app's own) stays valid.

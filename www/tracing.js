@@ -301,7 +301,10 @@ export function start(t) {
   }
 
   const vitals = auto && webVitals(perf, log);
-  const api = { fetch: fetchArgs, xhr, done, active, startSpan, startSpanManual, startInactiveSpan };
+  const api = {
+    fetch: fetchArgs, xhr, done, active, startSpan, startSpanManual, startInactiveSpan,
+    hide: () => { if (idleRoot) endIdle(idleRoot, 'documentHidden'); },
+  };
 
   if (auto) {
     const o = { instrumentPageLoad: true, instrumentNavigation: true, ...auto };
@@ -335,10 +338,9 @@ export function start(t) {
       }
       g.addEventListener('popstate', moved);
     }
-    // The page goes (or goes to the background): the root ends now, so it is sent before.
-    const hidden = () => { if (idleRoot && (!g.document || g.document.visibilityState === 'hidden')) endIdle(idleRoot, 'documentHidden'); };
-    g.addEventListener('visibilitychange', hidden);
-    g.addEventListener('pagehide', () => { if (idleRoot) endIdle(idleRoot, 'documentHidden'); });
+    // The page goes to the background: the root ends now, so it is sent while it can be (the
+    // shim's pagehide listener calls `hide` before it keeps what could not be sent).
+    g.addEventListener('visibilitychange', () => { if (g.document && g.document.visibilityState === 'hidden') api.hide(); });
   }
 
   // Without a pageload: the propagation context's dsc (what errors and headers carry).

@@ -85,7 +85,7 @@ function parseEnvelope(buf) {
 // An API that records the headers each request brought. `cors`: another origin's, which lets
 // the page send sentry-trace and baggage (as the seed's Django backend does).
 function api(seen, cors) {
-  return (req, res) => {
+  return async (req, res) => {
     const h = cors ? {
       'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'sentry-trace, baggage, content-type, x-app',
     } : {};
@@ -93,7 +93,11 @@ function api(seen, cors) {
       res.writeHead(204, h);
       return res.end();
     }
-    seen.push({ path: req.url, headers: req.headers });
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    await once(req, 'end');
+    seen.push({ path: req.url, method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString() });
+    if (req.url.includes('slow')) await new Promise((r) => setTimeout(r, 3000));
     const status = req.url.includes('missing') ? 404 : 200;
     res.writeHead(status, { ...h, 'Content-Type': 'application/json' });
     res.end('{"ok":true}');
@@ -278,6 +282,26 @@ describe('tracing on (tracesSampleRate 1, browserTracingIntegration)', () => {
     assert.match(xhr.headers.baggage, /sentry-trace_id=/);
   });
 
+  test("the app's own headers and bodies survive: a Request, a Headers instance, an array", async () => {
+    await page.evaluate(() => Promise.all([
+      fetch(new Request('/api/req', { method: 'POST', body: 'request body', headers: { 'x-app': 'req', baggage: 'r=1,sentry-release=theirs' } })),
+      fetch('/api/hdrs', { method: 'PUT', body: 'init body', headers: new Headers({ 'x-app': 'hdrs' }) }),
+      fetch('/api/arr', { headers: [['x-app', 'arr']] }),
+    ]));
+    const req = seen.find((r) => r.path === '/api/req');
+    assert.deepEqual([req.method, req.body, req.headers['x-app']], ['POST', 'request body', 'req']);
+    assert.match(req.headers['sentry-trace'], /^[0-9a-f]{32}-[0-9a-f]{16}-1$/);
+    const baggage = req.headers.baggage.split(',');
+    assert.ok(baggage.includes('r=1'));
+    assert.ok(baggage.includes('sentry-release=tr%401.0.0') && !baggage.includes('sentry-release=theirs'), req.headers.baggage);
+    const hdrs = seen.find((r) => r.path === '/api/hdrs');
+    assert.deepEqual([hdrs.method, hdrs.body, hdrs.headers['x-app']], ['PUT', 'init body', 'hdrs']);
+    assert.ok(hdrs.headers['sentry-trace']);
+    const arr = seen.find((r) => r.path === '/api/arr');
+    assert.equal(arr.headers['x-app'], 'arr');
+    assert.ok(arr.headers['sentry-trace']);
+  });
+
   test('navigation: pushState to a new path starts a navigation transaction in a new trace', async () => {
     await page.evaluate(() => history.pushState({}, '', '/shop/cart'));
     await page.evaluate(() => fetch('/api/after-nav').then((r) => r.text()));
@@ -305,6 +329,27 @@ describe('tracing on (tracesSampleRate 1, browserTracingIntegration)', () => {
 
   test('every envelope passes the normalizer', async () => {
     await judge(receiver.envelopes);
+  });
+});
+
+describe('the page goes before its pageload ended', () => {
+  test('the pageload transaction is still sent (at once, or kept and sent by the next page)', async () => {
+    seen.length = 0;
+    const page = await browser.newPage();
+    try {
+      // An API call that holds the pageload open; the page leaves while it waits.
+      await page.goto(`${server.url}/page.html?s=on&dsn=${encodeURIComponent(receiver.dsn)}&other=${encodeURIComponent(otherApi.url)}`);
+      await page.waitForFunction(() => window.pageReady === true);
+      await page.evaluate(() => window.early);
+      const traceId = seen.find((r) => r.path === '/api/early').headers['sentry-trace'].slice(0, 32);
+      await page.evaluate(() => { fetch('/api/slow-hold'); });
+      await page.goto(`${server.url}/page.html?s=off&dsn=${encodeURIComponent(receiver.dsn)}&other=${encodeURIComponent(otherApi.url)}`);
+      const tx = (await receiver.waitFor('transaction', (p) => p.contexts.trace.trace_id === traceId)).payload;
+      assert.equal(tx.contexts.trace.op, 'pageload');
+      assert.equal(tx.contexts.trace.data['sentry.idle_span_finish_reason'], 'documentHidden');
+    } finally {
+      await page.close();
+    }
   });
 });
 
