@@ -61,7 +61,10 @@ fn compute_total(items: u32) -> u32 {
 pub fn traced_checkout(items: u32) -> String {
     let mut tx = tattle::start_transaction("checkout", "ui.action");
     let mut span = tx.start_child("http.client", "GET /api/cart?token=abc123");
-    span.set_data("http.response.status_code", tattle::protocol::Value::Number(200.0));
+    span.set_data(
+        "http.response.status_code",
+        tattle::protocol::Value::Number(200.0),
+    );
     span.set_status("ok");
     let header = span.trace_header();
     span.finish();
