@@ -35,7 +35,16 @@ const MAX_DSC_ENTRIES: usize = 16;
 
 /// A non-empty string under `key`.
 fn text_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key)?.as_str().filter(|s| !s.is_empty())
+    match v {
+        Value::Object(entries) => text_in(entries, key),
+        _ => None,
+    }
+}
+
+/// A non-empty string under `key` in an object's entries.
+fn text_in<'a>(entries: &'a [(String, Value)], key: &str) -> Option<&'a str> {
+    let (_, v) = entries.iter().find(|(k, _)| k == key)?;
+    v.as_str().filter(|s| !s.is_empty())
 }
 
 /// `{ url, method, headers }` as a [`Request`] (headers with string values only).
@@ -441,24 +450,20 @@ impl Client {
         if !self.is_enabled() {
             return None;
         }
+        let s = &self.scrubber;
+        let opts = &self.options;
         let Value::Object(entries) = &mut session else {
             return self.invalid("session");
         };
-        let opts = &self.options;
         let attrs = object_at(entries, "attrs");
-        attrs.retain(|(k, v)| {
-            matches!(k.as_str(), "release" | "environment" | "user_agent")
-                && v.as_str().is_some_and(|t| !t.is_empty())
-        });
         fill(attrs, "release", opts.release.as_deref().map(Value::from));
         let environment = opts.environment.as_deref().unwrap_or("production");
         fill(attrs, "environment", Some(Value::from(environment)));
-        if !attrs.iter().any(|(k, _)| k == "release") {
-            return None;
-        }
-        let s = &self.scrubber;
-        let item = match entries.iter_mut().find(|(k, _)| k == "aggregates") {
+        text_in(attrs, "release")?;
+        let mut item = "session";
+        let ok = match entries.iter_mut().find(|(k, _)| k == "aggregates") {
             Some((_, Value::Array(aggregates))) => {
+                item = "sessions";
                 let mut ok = !aggregates.is_empty();
                 for a in aggregates.iter_mut() {
                     ok &= match a {
@@ -466,30 +471,25 @@ impl Client {
                         _ => false,
                     };
                 }
-                entries.retain(|(k, _)| k == "aggregates" || k == "attrs");
-                ok.then_some("sessions")
+                ok
             }
-            Some(_) => None,
+            Some(_) => false,
             None => {
                 fill(
                     entries,
                     "timestamp",
                     Some(Value::Number(now.0 as f64 / 1000.0)),
                 );
-                let started = session_fields(entries, s);
-                let v = Value::Object(core::mem::take(entries));
-                let ok = started
-                    && text_at(&v, "sid").is_some()
-                    && text_at(&v, "status").is_some_and(|st| {
+                session_fields(entries, s)
+                    && text_in(entries, "sid").is_some()
+                    && text_in(entries, "status").is_some_and(|st| {
                         matches!(st, "ok" | "exited" | "errored" | "crashed" | "abnormal")
-                    });
-                session = v;
-                ok.then_some("session")
+                    })
             }
         };
-        let Some(item) = item else {
+        if !ok {
             return self.invalid("session");
-        };
+        }
         let mut json = String::with_capacity(256);
         session.write_json(&mut json, self.float);
         self.envelope(None, id, item, &json, &[], "session", now)
