@@ -114,6 +114,7 @@ const PAGE = `<!doctype html>
 <h1>Tracing page</h1>
 <p>Some text for the first contentful paint and the largest one.</p>
 <img src="/pixel.svg" width="40" height="40" alt="">
+<button id="busy">busy</button>
 <script src="/plain.js"></script>
 <script type="module">
   import * as Tattle from '/dist/index.js';
@@ -132,6 +133,10 @@ const PAGE = `<!doctype html>
   Tattle.init(options);
   Tattle.setUser({ id: 'user-42', email: 'u@example.com' });
   window.Tattle = Tattle;
+  // A click whose handler takes ~60 ms: an interaction for INP.
+  document.querySelector('#busy').addEventListener('click', () => { const end = performance.now() + 60; while (performance.now() < end); });
+  // ?hold=1: a slow request keeps the pageload open (for an interaction during it).
+  if (q.has('hold')) fetch('/api/slow-hold');
   window.early = Promise.all([
     fetch('/api/early', { headers: { baggage: 'app=1', 'x-app': 'kept' } }).then((r) => r.status),
     fetch(other + '/api/other').then((r) => r.status),
@@ -329,6 +334,25 @@ describe('tracing on (tracesSampleRate 1, browserTracingIntegration)', () => {
 
   test('every envelope passes the normalizer', async () => {
     await judge(receiver.envelopes);
+  });
+});
+
+describe('an interaction during the pageload', () => {
+  test('inp: the longest interaction, in milliseconds', async () => {
+    seen.length = 0;
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.url}/page.html?s=on&hold=1&dsn=${encodeURIComponent(receiver.dsn)}&other=${encodeURIComponent(otherApi.url)}`);
+      await page.waitForFunction(() => window.pageReady === true);
+      await page.evaluate(() => window.early);
+      const traceId = seen.find((r) => r.path === '/api/early').headers['sentry-trace'].slice(0, 32);
+      await page.click('#busy');
+      const tx = (await receiver.waitFor('transaction', (p) => p.contexts.trace.trace_id === traceId)).payload;
+      assert.equal(tx.measurements.inp?.unit, 'millisecond', JSON.stringify(tx.measurements));
+      assert.ok(tx.measurements.inp.value >= 50, `inp ${tx.measurements.inp.value}`);
+    } finally {
+      await page.close();
+    }
   });
 });
 
