@@ -350,12 +350,19 @@ describe('the receiver, and why it exists', { timeout: 120000 }, () => {
       const eventId = hex(16);
       const envelope = `${JSON.stringify({ event_id: eventId, sent_at: new Date().toISOString() })}\n`
         + `${JSON.stringify({ type: 'transaction' })}\n${JSON.stringify({ event_id: eventId, type: 'transaction' })}\n`;
-      const got = await tab.evaluate(async ([url, body]) => {
-        const r = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-sentry-envelope' } });
+      // as tattle's delivery posts: text/plain, gzip (Content-Encoding is not CORS-safelisted: a preflight)
+      const got = await tab.evaluate(async ([url, text]) => {
+        const body = await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+        const r = await fetch(url, {
+          method: 'POST', body, headers: { 'Content-Type': 'text/plain;charset=UTF-8', 'Content-Encoding': 'gzip' },
+        });
         return { status: r.status, limits: r.headers.get('x-sentry-rate-limits') };
       }, [`${open.url}/api/1/envelope/?sentry_key=${open.publicKey}`, envelope]);
       assert.deepEqual(got, { status: 429, limits: '60:transaction' });
-      assert.ok(open.requests.some((r) => r.method === 'OPTIONS'), 'the non-simple content type made a preflight');
+      assert.ok(open.requests.some((r) => r.method === 'OPTIONS'), 'Content-Encoding made a preflight');
+      const post = open.requests.find((r) => r.method === 'POST');
+      assert.equal(post.headers['content-encoding'], 'gzip');
+      assert.ok(!post.rawBody.equals(post.body), 'the body was decoded');
       const [tx] = open.items('transaction');
       assert.equal(tx.envelope.header.event_id, eventId);
       assert.equal(tx.json.event_id, eventId);
