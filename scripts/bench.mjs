@@ -33,6 +33,12 @@
 //             (user, 5 tags and a context set; tattle with stormGuard: false), then flush.
 //   bytes     the capture's requests as the stub got them: body bytes (after the SDK's own
 //             Content-Encoding) per request that carried an event, and which encodings were used.
+//   pageload  a page with a stylesheet, 3 scripts and 6 images, the SDK started from a module
+//             script (defaults, a release: sessions on), without and with tracing
+//             (tracesSampleRate 1 + browserTracingIntegration): DOMContentLoaded and load (navigation
+//             timing), the SDK's JS fetched before load, then 50 same-origin fetches in a row (ms
+//             each: the fetch wrapper, with tracing a span and the trace headers), and when the
+//             pageload transaction reached the stub.
 //   storm     uncaught errors from a setTimeout loop for 2 s (varied messages, then one identical
 //             message), SDK defaults: events reaching the stub, largest requestAnimationFrame gap
 //             (rAF does tick in headless Chromium, ~60 Hz; a page with no SDK is the baseline).
@@ -61,7 +67,21 @@ const TATTLE_COLD = 'tattle, first error';
 const SENTRY_COLD = '@sentry/browser, first error';
 const SENTRY = '@sentry/browser';
 const NO_SDK = 'no SDK';
+// The page-load measurement's variants: with and without performance monitoring.
+const LOAD = {
+  none: 'page load: no SDK',
+  tattle: 'page load: tattle',
+  tattleTracing: 'page load: tattle, tracing',
+  sentry: 'page load: @sentry/browser',
+  sentryTracing: 'page load: @sentry/browser, tracing',
+};
+const LOAD_FETCHES = 50;
 const pages = {
+  [LOAD.none]: 'load-none.html',
+  [LOAD.tattle]: 'load-tattle.html',
+  [LOAD.tattleTracing]: 'load-tattle-tracing.html',
+  [LOAD.sentry]: 'load-sentry.html',
+  [LOAD.sentryTracing]: 'load-sentry-tracing.html',
   [TATTLE]: 'tattle.html',
   [TATTLE_NO_GUARD]: 'tattle.html?stormGuard=off',
   [SENTRY]: 'sentry.html',
@@ -89,6 +109,13 @@ function pageLib() {
     const r = window.rec;
     r.requests++;
     if (r.keep) r.log.push({ at, input, init });
+    // The page-load measurement: when the first transaction reached the stub (neither SDK
+    // compresses by default). @sentry/browser 11 sends its pageload as a `span` item (span
+    // streaming), tattle as a classic `transaction` item: either counts.
+    if (r.watchTransactions && /"type":"(transaction|span)"/.test(textOf(init && init.body) || '')) {
+      r.transactions = (r.transactions || 0) + 1;
+      r.transactionAt ??= at;
+    }
     if (!r.classify) return;
     const headers = new Headers((init && init.headers) || undefined);
     const text = headers.get('content-encoding') ? null : textOf(init && init.body);
@@ -419,6 +446,31 @@ function pageLib() {
   // next, then throws), with varied messages or one identical message; meanwhile a
   // requestAnimationFrame loop notes when each frame callback ran. Then the SDK may flush, and
   // the stub's count is read.
+  // The page load, measured once the load event is over: navigation timing, the SDK's JS as
+  // fetched, then LOAD_FETCHES same-origin fetches in a row (each wrapped by the SDK; with tracing
+  // each gets a span and the trace headers), then (tracing only) when the pageload transaction
+  // reached the stub.
+  window.runLoad = async function runLoad({ fetches, tracing }) {
+    if (document.readyState !== 'complete') await new Promise((resolve) => addEventListener('load', resolve, { once: true }));
+    await sleep(0); // loadEventEnd is set after the load handlers ran
+    const nav = performance.getEntriesByType('navigation')[0];
+    const sdkBytes = performance.getEntriesByType('resource')
+      .filter((e) => /\/dist\/|\/sentry/.test(e.name)).reduce((sum, e) => sum + (e.encodedBodySize || 0), 0);
+    const t = performance.now();
+    for (let i = 0; i < fetches; i++) await (await fetch(`/api/data?i=${i}`)).json();
+    const fetchMs = (performance.now() - t) / fetches;
+    let transactionAfterLoadMs = null;
+    if (tracing) {
+      const until = performance.now() + 40000;
+      while (!window.rec.transactionAt && performance.now() < until) await sleep(20);
+      if (window.rec.transactionAt) transactionAfterLoadMs = window.rec.transactionAt - nav.loadEventEnd;
+    }
+    return {
+      initMs: window.initMs, dclMs: nav.domContentLoadedEventEnd, loadMs: nav.loadEventEnd, sdkKB: sdkBytes / 1024,
+      fetchMs, transactions: window.rec.transactions || 0, transactionAfterLoadMs,
+    };
+  };
+
   window.runStorm = async function runStorm({ identical, ms = 2000 }) {
     const S = window.SDK;
     const frames = [];
@@ -522,6 +574,69 @@ const PAGES = {
 </script>`,
 };
 
+// The page-load pages: a stylesheet, 3 scripts and 6 images (served by /asset/), the SDK started
+// from a module script as an app would, tattle and @sentry/browser with their defaults (a
+// release set: both send a session), with tracing: tracesSampleRate 1 and
+// browserTracingIntegration().
+const LOAD_BODY = `<link rel="stylesheet" href="/asset/style.css">
+<h1>Page load</h1><p>Text for a contentful paint.</p>
+${[1, 2, 3, 4, 5, 6].map((i) => `<img src="/asset/img-${i}.svg" width="32" height="32">`).join('')}
+${[1, 2, 3].map((i) => `<script src="/asset/lib-${i}.js" defer></script>`).join('')}`;
+function loadPage(sdk, tracing) {
+  const stub = `<script src="/run.js"></script>
+<script>
+  window.rec.watchTransactions = true;
+  const realFetch = window.fetch;
+  window.stubFetch = (input, init) => {
+    window.record(input, init);
+    return Promise.resolve(new Response(null, { status: 200 }));
+  };
+  window.fetch = (input, init) => {
+    const method = (init && init.method) || (input instanceof Request ? input.method : 'GET');
+    return method.toUpperCase() === 'POST' ? window.stubFetch(input, init) : realFetch(input, init);
+  };
+</script>`;
+  const opts = "dsn: 'http://public@127.0.0.1:9/1', release: 'bench@1'";
+  const trace = tracing ? ', tracesSampleRate: 1, integrations: [SDK.browserTracingIntegration()]' : '';
+  const start = sdk === 'tattle'
+    ? `import * as SDK from '/dist/index.js';
+  const t = performance.now();
+  SDK.init({ ${opts}${trace} });`
+    : sdk === 'sentry'
+      ? `import * as SDK from '${tracing ? '/sentry-tracing.js' : '/sentry.js'}';
+  const t = performance.now();
+  SDK.init({ ${opts}${trace}, transport: (options) => SDK.makeFetchTransport(options, window.stubFetch) });`
+      : 'const SDK = null; const t = performance.now();';
+  return `<!doctype html><meta charset="utf-8"><title>bench page load</title>
+${stub}
+<script type="module">
+  ${start}
+  window.initMs = performance.now() - t;
+  window.SDK = SDK;
+</script>
+${LOAD_BODY}`;
+}
+Object.assign(PAGES, {
+  'load-none.html': loadPage(null, false),
+  'load-tattle.html': loadPage('tattle', false),
+  'load-tattle-tracing.html': loadPage('tattle', true),
+  'load-sentry.html': loadPage('sentry', false),
+  'load-sentry-tracing.html': loadPage('sentry', true),
+});
+// What the page-load pages fetch besides the SDK: small assets, and a JSON endpoint.
+function assetRoute(req, res) {
+  const name = new URL(req.url, 'http://x').pathname.replace(/^.*\//, '');
+  const [type, body] = name.endsWith('.css') ? ['text/css', 'p { color: #222 }']
+    : name.endsWith('.js') ? ['text/javascript', `window.libs = (window.libs || 0) + 1; // ${'x'.repeat(2000)}`]
+      : ['image/svg+xml', `<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" fill="#${name.length}${name.length}0"/></svg>`];
+  res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', 'Cross-Origin-Resource-Policy': 'same-origin' });
+  res.end(body);
+}
+function dataRoute(req, res) {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Cross-Origin-Resource-Policy': 'same-origin' });
+  res.end(JSON.stringify({ ok: true, traced: Boolean(req.headers['sentry-trace']) }));
+}
+
 // ---- node side ------------------------------------------------------------------------------
 async function heapUsed(cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
@@ -599,6 +714,17 @@ const measurements = {
         crumbMs: r.steps['addBreadcrumb(20 KB), worst'], consoleMs: r.steps['console.log(50 KB)'], nextMs: r.steps['captureException(the next error)'] };
     },
   },
+  pageload: {
+    variants: Object.values(LOAD),
+    async run(tab, name) {
+      const tracing = name.endsWith('tracing');
+      const r = await tab.evaluate((arg) => window.runLoad(arg), { fetches: LOAD_FETCHES, tracing });
+      if (!(r.loadMs > 0)) throw new Error(`${name}: no load event timing`);
+      if (tracing && !r.transactions) throw new Error(`${name}: no transaction reached the stub in 40 s`);
+      if (!tracing && r.transactions) throw new Error(`${name}: a transaction was sent with tracing off`);
+      return r;
+    },
+  },
   stormVaried: { variants: [TATTLE, SENTRY, NO_SDK], run: storm(false) },
   stormIdentical: { variants: [TATTLE, SENTRY, NO_SDK], run: storm(true) },
 };
@@ -634,9 +760,13 @@ async function stopProfile(cdp, label) {
 const started = Date.now();
 const load = [loadavg()];
 const sentryBundle = await bundleSentry();
+const sentryTracingBundle = await bundleSentry({ tracing: true });
 const server = await startStaticServer({
   '/dist/': dist,
   '/sentry.js': { file: sentryBundle },
+  '/sentry-tracing.js': { file: sentryTracingBundle },
+  '/asset/': assetRoute,
+  '/api/data': dataRoute,
   ...Object.fromEntries(Object.entries(PAGES).map(([file, body]) => [`/${file}`, { body, type: file.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/html; charset=utf-8' }])),
 }, { coopCoep: true });
 const results = {};
@@ -685,6 +815,7 @@ const summary = {
   capture: summarize('capture', ['initMs', 'readyMs', 'mean', 'p99', 'requests', 'events', 'stored', 'pendingDrops', 'bytesPerRequest', 'bytesPerEventRequest']),
   stormVaried: summarize('stormVaried', ['thrown', 'requests', 'events', 'maxGap', 'maxGapAt', 'frames']),
   stormIdentical: summarize('stormIdentical', ['thrown', 'requests', 'events', 'maxGap', 'maxGapAt', 'frames']),
+  pageload: summarize('pageload', ['initMs', 'dclMs', 'loadMs', 'sdkKB', 'fetchMs', 'transactions', 'transactionAfterLoadMs']),
   hostile: summarize('hostile', ['worst', 'contextMs', 'wideMs', 'crumbMs', 'consoleMs', 'nextMs', 'events']),
 };
 // Content-Encodings seen and drops reported (client reports), summed over all runs.
@@ -778,6 +909,17 @@ if (summary.hostile) {
     ['50 KB log ms', 'consoleMs', 1], ['next error ms', 'nextMs', 1], ['events', 'events', 0],
   ]);
   ratios('hostile data, worst main-thread call', [['worst', summary.hostile[TATTLE]?.worst, summary.hostile[SENTRY]?.worst]]);
+}
+if (summary.pageload) {
+  table(`page load: a stylesheet, 3 scripts, 6 images; then ${LOAD_FETCHES} same-origin fetches in a row; tracing = tracesSampleRate 1 + browserTracingIntegration()`, 'pageload', [
+    ['init ms', 'initMs', 2], ['DOMContentLoaded ms', 'dclMs', 1], ['load ms', 'loadMs', 1], ['SDK KB fetched by then (raw)', 'sdkKB', 1],
+    ['ms / fetch', 'fetchMs', 3], ['transactions', 'transactions', 0], ['load → transaction at stub ms', 'transactionAfterLoadMs', 0],
+  ]);
+  const p = summary.pageload;
+  ratios('page load, tracing', [['load', p[LOAD.tattleTracing]?.loadMs, p[LOAD.sentryTracing]?.loadMs],
+    ['ms / fetch', p[LOAD.tattleTracing]?.fetchMs, p[LOAD.sentryTracing]?.fetchMs]]);
+  console.log(`  tracing on / off: tattle load ${ratio(p[LOAD.tattleTracing]?.loadMs, p[LOAD.tattle]?.loadMs)}, ms / fetch ${ratio(p[LOAD.tattleTracing]?.fetchMs, p[LOAD.tattle]?.fetchMs)}; ` +
+    `@sentry/browser load ${ratio(p[LOAD.sentryTracing]?.loadMs, p[LOAD.sentry]?.loadMs)}, ms / fetch ${ratio(p[LOAD.sentryTracing]?.fetchMs, p[LOAD.sentry]?.fetchMs)}`);
 }
 for (const [key, what] of [['stormVaried', 'varied messages'], ['stormIdentical', 'one identical message']]) {
   if (!summary[key]) continue;
