@@ -155,7 +155,9 @@ export function start(t, wasm, wasmUrl, compiled) {
       did = did ? String(did) : undefined;
     } catch { /* a hostile user: no did */ }
     try {
-      handOver(call('session', [{ ...session, did, timestamp: new Date().toISOString() }]), delivery);
+      const update = { ...session, timestamp: new Date().toISOString() };
+      if (did) update.did = did;
+      handOver(call('session', [update]), delivery);
     } catch (e) {
       log('could not send the session', e);
     }
