@@ -10,77 +10,32 @@
 // crashed update, and `X-Sentry-Rate-Limits: 60:transaction` holding transactions only.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectConsole, launchChromium, startStaticServer } from '../support/browser.mjs';
 import { formatProblems, relayCheck } from '../support/relay.mjs';
+import { startReceiver as startShared } from '../support/receiver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-// A receiver: records each envelope (header, items) and answers 200 with CORS (as Sentry does);
-// `limits` (when set) is sent as X-Sentry-Rate-Limits on every answer.
+// The recording receiver (tests/support/receiver.mjs: Bugsink stores no transactions or
+// sessions), as this file reads it: waitFor(type, (json, item) => …) → { payload, envelope };
+// `limits` set → every answer carries that X-Sentry-Rate-Limits.
 async function startReceiver() {
-  const envelopes = [];
-  const rec = { envelopes, limits: undefined };
-  const server = createServer(async (req, res) => {
-    const cors = {
-      'Access-Control-Allow-Origin': '*',
-      'Access-Control-Allow-Headers': '*',
-      'Access-Control-Expose-Headers': 'X-Sentry-Rate-Limits, Retry-After',
-    };
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, cors);
-      return res.end();
-    }
-    const chunks = [];
-    for await (const c of req) chunks.push(c);
-    const raw = Buffer.concat(chunks);
-    try {
-      envelopes.push({ raw, ...parseEnvelope(raw), path: req.url });
-    } catch (e) {
-      envelopes.push({ raw, error: String(e), path: req.url, items: [] });
-    }
-    res.writeHead(200, { ...cors, 'Content-Type': 'application/json', ...(rec.limits ? { 'X-Sentry-Rate-Limits': rec.limits } : {}) });
-    res.end('{}');
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  rec.url = `http://127.0.0.1:${server.address().port}`;
-  rec.dsn = `http://publickey@127.0.0.1:${server.address().port}/1`;
-  rec.items = (type) => envelopes.flatMap((e) => e.items.filter((i) => i.header.type === type).map((i) => ({ ...i, envelope: e })));
-  rec.waitFor = async (type, pred = () => true, timeoutMs = 15000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = rec.items(type).find((i) => pred(i.payload, i));
-      if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`no ${type} item after ${timeoutMs} ms; got ${envelopes.map((e) => e.items.map((i) => i.header.type).join('+')).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  const rcv = await startShared({ publicKey: 'publickey' });
+  return {
+    dsn: rcv.dsn,
+    envelopes: rcv.envelopes,
+    set limits(v) { rcv.setRespond(v ? { headers: { 'X-Sentry-Rate-Limits': v } } : undefined); },
+    async waitFor(type, pred = () => true, timeoutMs = 15000) {
+      const [item] = await rcv.waitForItems(type, { where: (i) => i.json !== undefined && pred(i.json, i), timeoutMs });
+      return { payload: item.json, envelope: item.envelope };
+    },
+    stop: () => rcv.stop(),
   };
-  rec.stop = async () => { server.close(); server.closeAllConnections(); };
-  return rec;
 }
-
-function parseEnvelope(buf) {
-  let pos = buf.indexOf(10);
-  const header = JSON.parse(buf.subarray(0, pos < 0 ? buf.length : pos).toString());
-  const items = [];
-  while (pos >= 0 && pos + 1 < buf.length) {
-    const start = pos + 1;
-    const end = buf.indexOf(10, start);
-    const itemHeader = JSON.parse(buf.subarray(start, end < 0 ? buf.length : end).toString());
-    const from = end + 1;
-    const to = itemHeader.length !== undefined ? from + itemHeader.length : (buf.indexOf(10, from) < 0 ? buf.length : buf.indexOf(10, from));
-    const text = buf.subarray(from, to).toString();
-    let payload;
-    try { payload = JSON.parse(text); } catch { payload = text; }
-    items.push({ header: itemHeader, payload });
-    pos = to < buf.length ? to : -1;
-  }
-  return { header, items };
-}
+const itemsOf = (envelopes, type) => envelopes.flatMap((e) => e.items).filter((i) => i.type === type);
 
 // An API that records the headers each request brought. `cors`: another origin's, which lets
 // the page send sentry-trace and baggage (as the seed's Django backend does).
@@ -184,7 +139,7 @@ async function open(s) {
 
 const ofTrace = (traceId) => (p) => p.contexts?.trace?.trace_id === traceId;
 const judge = async (envelopes) => {
-  const { ok, problems } = await relayCheck(envelopes.map((e) => e.raw));
+  const { ok, problems } = await relayCheck(envelopes.map((e) => e.body));
   assert.ok(ok, formatProblems(problems));
 };
 
@@ -394,7 +349,7 @@ describe('tracesSampleRate 0', () => {
       const id = await page.evaluate(() => Tattle.captureException(new Error('unsampled trace')));
       const ev = (await receiver.waitFor('event', (p) => p.event_id === id)).payload;
       assert.equal(ev.contexts.trace.trace_id, traceId);
-      assert.equal(receiver.envelopes.slice(before).flatMap((e) => e.items).filter((i) => i.header.type === 'transaction').length, 0);
+      assert.equal(itemsOf(receiver.envelopes.slice(before), 'transaction').length, 0);
     } finally {
       await page.close();
     }
@@ -419,7 +374,7 @@ describe('tracing off', () => {
       const early = seen.find((r) => r.path === '/api/early');
       assert.equal(early.headers['sentry-trace'], undefined);
       assert.equal(early.headers.baggage, 'app=1');
-      assert.equal(receiver.envelopes.slice(before).flatMap((e) => e.items).filter((i) => i.header.type === 'transaction').length, 0);
+      assert.equal(itemsOf(receiver.envelopes.slice(before), 'transaction').length, 0);
       await receiver.waitFor('session', (p, i) => receiver.envelopes.indexOf(i.envelope) >= before && p.init === true);
     } finally {
       await page.close();
@@ -434,7 +389,7 @@ describe('tracing off', () => {
         const id = await page.evaluate(() => Tattle.captureException(new Error('no session')));
         await receiver.waitFor('event', (p) => p.event_id === id);
         await page.evaluate(() => Tattle.flush(2000));
-        assert.deepEqual(receiver.envelopes.slice(before).flatMap((e) => e.items).filter((i) => i.header.type === 'session'), []);
+        assert.deepEqual(itemsOf(receiver.envelopes.slice(before), 'session').map((i) => i.json), []);
       } finally {
         await page.close();
       }
@@ -477,8 +432,7 @@ describe('X-Sentry-Rate-Limits: 60:transaction', () => {
       await receiver.waitFor('event', (p) => p.event_id === id2);
       await receiver.waitFor('client_report', (p, i) => receiver.envelopes.indexOf(i.envelope) >= before
         && p.discarded_events.some((d) => d.reason === 'ratelimit_backoff' && d.category === 'transaction'));
-      const txs = receiver.envelopes.slice(before).flatMap((e) => e.items).filter((i) => i.header.type === 'transaction');
-      assert.deepEqual(txs.map((i) => i.payload.transaction), []);
+      assert.deepEqual(itemsOf(receiver.envelopes.slice(before), 'transaction').map((i) => i.json.transaction), []);
     } finally {
       receiver.limits = undefined;
       await page.close();
