@@ -340,7 +340,7 @@ export function start(t) {
     }
     // The page goes to the background: the root ends now, so it is sent while it can be (the
     // shim's pagehide listener calls `hide` before it keeps what could not be sent).
-    g.addEventListener('visibilitychange', () => { if (g.document && g.document.visibilityState === 'hidden') api.hide(); });
+    if (g.document) g.addEventListener('visibilitychange', () => { if (g.document.visibilityState === 'hidden') api.hide(); });
   }
 
   // Without a pageload: the propagation context's dsc (what errors and headers carry).

@@ -113,6 +113,65 @@ describe('the manual span API (startSpan & co.)', () => {
   });
 });
 
+describe('idle roots (browserTracingIntegration), on mocked timers', () => {
+  // Node has no page: the pageload root is named '/', has no Navigation Timing and no history;
+  // what is checked here is when it ends. The timers are mocked (node:test's MockTimers), the
+  // span times are real (performance.now()).
+  const idle = (t, opts = {}) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const tracing = tracer({ tracesSampleRate: 1 });
+    Object.assign(tracing.t, { auto: opts });
+    tracing.api = start(tracing.t);
+    return tracing;
+  };
+
+  test('the pageload ends 1 s after its last child ended, at that child\'s end', (t) => {
+    const { api, sent } = idle(t);
+    const root = api.active();
+    assert.equal(root.op, 'pageload');
+    assert.equal(root.spanContext().spanId, 'b'.repeat(16), 'the span id the shim announced at init');
+    const child = api.startInactiveSpan({ name: 'open', op: 'task' });
+    t.mock.timers.tick(5000);
+    assert.equal(sent.length, 0, 'an open child holds it');
+    child.end();
+    t.mock.timers.tick(999);
+    assert.equal(sent.length, 0);
+    t.mock.timers.tick(1);
+    assert.equal(sent.length, 1);
+    const { event } = sent[0];
+    assert.equal(event.contexts.trace.op, 'pageload');
+    assert.equal(event.contexts.trace.status, 'ok');
+    assert.equal(event.timestamp, event.spans.find((s) => s.description === 'open').timestamp);
+    assert.equal(api.active(), undefined);
+  });
+
+  test('at most 30 s (deadline_exceeded), however busy', (t) => {
+    const { api, sent } = idle(t);
+    api.startInactiveSpan({ name: 'never ends' });
+    t.mock.timers.tick(29999);
+    assert.equal(sent.length, 0);
+    t.mock.timers.tick(1);
+    assert.equal(sent[0].event.contexts.trace.status, 'deadline_exceeded');
+    assert.equal(sent[0].event.contexts.trace.data['sentry.idle_span_finish_reason'], 'finalTimeout');
+    assert.deepEqual(sent[0].event.spans.map((s) => s.description), [], 'a child still open is left out');
+  });
+
+  test('hide() (the page going) ends it at once', (t) => {
+    const { api, sent } = idle(t);
+    api.startInactiveSpan({ name: 'still open' });
+    api.hide();
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].event.contexts.trace.data['sentry.idle_span_finish_reason'], 'documentHidden');
+  });
+
+  test('instrumentPageLoad: false: no pageload', (t) => {
+    const { api, sent } = idle(t, { instrumentPageLoad: false });
+    assert.equal(api.active(), undefined);
+    t.mock.timers.tick(31000);
+    assert.deepEqual(sent, []);
+  });
+});
+
 describe('resource ops', () => {
   test('as Sentry names them; fetch and XHR left to their http.client spans', () => {
     assert.equal(resourceOp({ initiatorType: 'script', name: '/a.js' }), 'resource.script');
