@@ -104,7 +104,7 @@ export function start(t) {
         if (rated) t.drop('sample_rate', 'transaction');
         return;
       }
-      const extra = { source: root.source, request: g.location ? { url: g.location.href } : undefined };
+      const extra = { source: sourceOf(root), request: g.location ? { url: g.location.href } : undefined };
       if (root.op === 'pageload' && vitals) {
         pageSpans(root);
         extra.measurements = vitals.measurements();
@@ -121,9 +121,12 @@ export function start(t) {
       trace: root.traceId, publicKey: publicKeyOf(options.dsn), release: options.release,
       environment: options.environment || 'production', rate: root.rate, sampled: root.sampled,
       // Sentry leaves a URL name out of the dsc (it may hold ids): only routes and custom names.
-      transaction: root.source === 'url' ? undefined : root.name,
+      transaction: sourceOf(root) === 'url' ? undefined : root.name,
     });
   }
+  // The name's source: what the app set (`sentry.source`, e.g. `route` after updateName), else
+  // the root's own (`url` for pageload and navigation, `custom` for the app's).
+  const sourceOf = (root) => (root.data && root.data['sentry.source']) || root.source;
 
   // The propagation context follows the current idle root: a navigation starts a new trace.
   function propagate(root) {

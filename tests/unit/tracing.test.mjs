@@ -145,6 +145,15 @@ describe('idle roots (browserTracingIntegration), on mocked timers', () => {
     assert.equal(api.active(), undefined);
   });
 
+  test('a route name the app gives the pageload (updateName + sentry.source) is sent, and goes in the dsc', (t) => {
+    const { api, sent } = idle(t);
+    api.active().updateName('/users/:id').setAttribute('sentry.source', 'route');
+    api.hide();
+    assert.equal(sent[0].event.transaction, '/users/:id');
+    assert.equal(sent[0].event.transaction_info.source, 'route');
+    assert.equal(sent[0].dsc.transaction, '/users/:id');
+  });
+
   test('at most 30 s (deadline_exceeded), however busy', (t) => {
     const { api, sent } = idle(t);
     api.startInactiveSpan({ name: 'never ends' });
