@@ -233,12 +233,13 @@ function setHandlers(v) {
 // tracing.js is never fetched. On: init makes the propagation context (`prop`: the trace id and
 // the span id the pageload root will have) and imports tracing.js at once. Until it is there,
 // errors are linked to the trace (its ids), the app's fetches wait for it (to carry the trace
-// headers; a failed import lets them go as they are), XHRs go without headers, and startSpan &
-// co. give spans that record nothing. tracing.js moves `prop` on (a navigation starts a new trace)
+// headers), at most WAIT_MS (then, or when the import failed, they go as they are), XHRs go
+// without headers, and startSpan & co. give spans that record nothing. tracing.js moves `prop` on (a navigation starts a new trace)
 // and adds the sampling decision and the dsc.
 let prop;
 let tr; // tracing.js's api, once it is there
 let waiting; // the import of tracing.js while it loads (with browserTracingIntegration)
+const WAIT_MS = 500; // the longest an app's fetch waits for it
 function startTracing() {
   prop = { traceId: newId(), spanId: newId().slice(16) };
   const auto = integrations.BrowserTracing;
@@ -248,7 +249,7 @@ function startTracing() {
     .then((m) => { if (!closed) tr = m.start(t); })
     .catch((e) => log('could not load tracing.js; spans are not recorded', e))
     .then(done);
-  if (auto) waiting = loading;
+  if (auto) waiting = Promise.race([loading, new Promise((resolve) => setTimeout(resolve, WAIT_MS))]).then(done);
 }
 
 // An error's link to the trace (the core's hint.trace / hint.dsc): the active span, else the root.

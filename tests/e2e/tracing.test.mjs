@@ -11,6 +11,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectConsole, launchChromium, startStaticServer } from '../support/browser.mjs';
@@ -328,6 +329,43 @@ describe('the page goes before its pageload ended', () => {
       assert.equal(tx.contexts.trace.data['sentry.idle_span_finish_reason'], 'documentHidden');
     } finally {
       await page.close();
+    }
+  });
+});
+
+describe('tracing.js slow to come', () => {
+  test("the app's fetches wait for it at most 0.5 s, then go without headers; later ones have them", async () => {
+    const slowSeen = [];
+    const slow = await startStaticServer({
+      '/dist/tracing.js': async (req, res) => {
+        await new Promise((r) => setTimeout(r, 2500));
+        res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
+        res.end(readFileSync(join(root, 'dist', 'tracing.js')));
+      },
+      '/dist/': join(root, 'dist'),
+      '/page.html': { body: PAGE, type: 'text/html; charset=utf-8' },
+      '/style.css': { body: 'h1 { color: #333; }', type: 'text/css' },
+      '/pixel.svg': { body: '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', type: 'image/svg+xml' },
+      '/plain.js': { body: 'window.plainLoaded = true;', type: 'text/javascript' },
+      '/api': api(slowSeen, false),
+    });
+    const page = await browser.newPage();
+    try {
+      const t0 = Date.now();
+      await page.goto(`${slow.url}/page.html?s=on&dsn=${encodeURIComponent(receiver.dsn)}&other=${encodeURIComponent(otherApi.url)}`);
+      await page.waitForFunction(() => window.pageReady === true);
+      await page.evaluate(() => window.early);
+      const waited = Date.now() - t0;
+      assert.ok(waited < 2300, `the early fetches did not wait for tracing.js (${waited} ms)`);
+      const early = slowSeen.find((r) => r.path === '/api/early');
+      assert.equal(early.headers['sentry-trace'], undefined);
+      assert.equal(early.headers.baggage, 'app=1');
+      await page.waitForFunction(() => Tattle.getActiveSpan() !== undefined, null, { timeout: 10000 });
+      await page.evaluate(() => fetch('/api/later').then((r) => r.text()));
+      assert.match(slowSeen.find((r) => r.path === '/api/later').headers['sentry-trace'], /^[0-9a-f]{32}-[0-9a-f]{16}-1$/);
+    } finally {
+      await page.close();
+      await slow.stop();
     }
   });
 });
