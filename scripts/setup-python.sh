@@ -4,6 +4,9 @@
 # Ensures a venv at "${TATTLE_CACHE:-$HOME/.cache/tattle}/venv" holding
 #   * bugsink       — a real Sentry-compatible server (Django + SQLite), started by tests/support/bugsink.mjs
 #   * sentry-relay  — Relay's normalizer + PII scrubber as a Python wheel, the judge in tests/support/relay_check.py
+#   * Django + sentry-sdk — the seed's backend (tests/support/django_backend/, started by tests/support/django.mjs).
+#                     Both are also bugsink's own dependencies (it pins Django==5.2.*, sentry-sdk==2.*): the pins here
+#                     are versions inside those ranges, so pip never has to move what bugsink needs.
 # at exactly the versions pinned below. Idempotent: when the venv's marker file already names these pins and the
 # interpreter still runs, it returns at once (a few ms). An existing venv is never wiped; a version mismatch is fixed
 # with `pip install` into the same venv. Prints what it does to stderr as "[setup] ...". Prints nothing on stdout.
@@ -14,12 +17,14 @@ set -euo pipefail
 
 BUGSINK_VERSION="2.6.2"
 SENTRY_RELAY_VERSION="0.10.1"
+DJANGO_VERSION="5.2.19"      # must stay within bugsink's Django==5.2.*
+SENTRY_SDK_VERSION="2.75.0"  # must stay within bugsink's sentry-sdk==2.*
 
 CACHE="${TATTLE_CACHE:-$HOME/.cache/tattle}"
 VENV="$CACHE/venv"
 PY="${PYTHON:-python3}"
 MARKER="$VENV/.tattle-pins"
-WANT="bugsink==$BUGSINK_VERSION sentry-relay==$SENTRY_RELAY_VERSION"
+WANT="bugsink==$BUGSINK_VERSION sentry-relay==$SENTRY_RELAY_VERSION django==$DJANGO_VERSION sentry-sdk==$SENTRY_SDK_VERSION"
 
 say() { echo "[setup] $*" >&2; }
 
@@ -48,7 +53,7 @@ fi
 installed="$("$VENV/bin/python" - <<'EOF'
 from importlib import metadata
 out = []
-for name in ("bugsink", "sentry-relay"):
+for name in ("bugsink", "sentry-relay", "django", "sentry-sdk"):
     try:
         out.append(f"{name}=={metadata.version(name)}")
     except metadata.PackageNotFoundError:
@@ -62,7 +67,8 @@ if [ "$installed" = "$WANT" ]; then
 else
   say "venv has: $installed; installing $WANT"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-input \
-    "bugsink==$BUGSINK_VERSION" "sentry-relay==$SENTRY_RELAY_VERSION" >&2
+    "bugsink==$BUGSINK_VERSION" "sentry-relay==$SENTRY_RELAY_VERSION" \
+    "django==$DJANGO_VERSION" "sentry-sdk==$SENTRY_SDK_VERSION" >&2
 fi
 
 # Verify the pieces the harness actually uses import and work, then write the marker.
@@ -70,6 +76,7 @@ fi
 from sentry_relay.processing import StoreNormalizer, convert_datascrubbing_config, pii_strip_event
 StoreNormalizer(project_id=1).normalize_event({"message": "setup check"})
 import bugsink, django  # noqa: F401
+from sentry_sdk.integrations.django import DjangoIntegration  # noqa: F401  (tests/support/django_backend)
 EOF
 for tool in gunicorn bugsink-create-conf; do
   [ -x "$VENV/bin/$tool" ] || { say "error: $VENV/bin/$tool missing after install"; exit 1; }

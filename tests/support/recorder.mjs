@@ -151,3 +151,6 @@ export function dsnVia(dsn, recorder) {
   u.host = r.host;
   return u.toString();
 }
+
+/** Content-Encoding decoding as the recorder does it (gzip, deflate zlib or raw, br; identity); throws on others. */
+export { decode as decodeBody };
