@@ -89,7 +89,7 @@ export function edgeTracing({ options, scopes, child, send, laneNow, log }) {
   // The span a new one goes under: the given parentSpan, else the active one (withScope /
   // startSpan's), else the invocation's root.
   function activeIn(store) {
-    return store ? store.span || (store.invocation && store.invocation.trace && store.invocation.trace.root) : undefined;
+    return store ? store.span || (store.invocation && store.invocation.trace) : undefined;
   }
 
   function spanFor(opts) {
@@ -287,7 +287,7 @@ export function edgeTracing({ options, scopes, child, send, laneNow, log }) {
   const buckets = new Map(); // minute (ms) → { exited, errored, crashed }
   let lastSent;
   function count(started, status) {
-    if (!options.release || options.sendSessions === false) return;
+    if (!options.release || options.autoSessionTracking === false) return;
     const minute = Math.floor((started || Date.now()) / 60000) * 60000;
     const b = buckets.get(minute) || { exited: 0, errored: 0, crashed: 0 };
     b[status]++;
