@@ -17,6 +17,11 @@ use crate::protocol::{
 use crate::scope::{Scope, MAX_BREADCRUMBS};
 use crate::scrub::Scrubber;
 
+mod tracing;
+#[allow(unused_imports)]
+pub(crate) use tracing::{trace_context, TRANSACTION_LIMITS};
+pub use tracing::{Dsc, MAX_SPANS};
+
 /// Options, with Sentry's names.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientOptions {
@@ -42,6 +47,10 @@ pub struct ClientOptions {
     pub scrubber: Option<Scrubber>,
     /// Share of error events sent, from 0 to 1.
     pub sample_rate: f64,
+    /// Share of transactions the Rust API's [`start_transaction`](crate::start_transaction)
+    /// records and sends, from 0 to 1; `None` (the default) turns tracing off: nothing of it is
+    /// sent. (The npm entry samples in JavaScript: `tracesSampleRate` / `tracesSampler`.)
+    pub traces_sample_rate: Option<f64>,
 }
 
 impl Default for ClientOptions {
@@ -58,6 +67,7 @@ impl Default for ClientOptions {
             send_default_pii: false,
             scrubber: None,
             sample_rate: 1.0,
+            traces_sample_rate: None,
         }
     }
 }
@@ -69,8 +79,11 @@ pub struct Outgoing {
     pub url: String,
     /// Envelope text.
     pub body: String,
-    /// The event's id, so the transport can send it at most once.
+    /// The event's id, so the transport can send it at most once (any unique id for an
+    /// envelope without an event).
     pub event_id: String,
+    /// The rate-limit and client-report category of its item: `error`, `transaction`, `session`.
+    pub category: &'static str,
 }
 
 /// Why an event was not sent, in client-report terms.
@@ -84,6 +97,8 @@ pub enum DiscardReason {
     BeforeSend,
     /// Not picked by `sample_rate`.
     SampleRate,
+    /// Over a limit of the SDK's (a transaction's 1,000 spans).
+    BufferOverflow,
 }
 
 impl DiscardReason {
@@ -94,6 +109,7 @@ impl DiscardReason {
             DiscardReason::EventProcessor => "event_processor",
             DiscardReason::BeforeSend => "before_send",
             DiscardReason::SampleRate => "sample_rate",
+            DiscardReason::BufferOverflow => "buffer_overflow",
         }
     }
 }
@@ -205,13 +221,22 @@ impl Client {
 
     /// Counts an item dropped for `reason`, for the next client report.
     pub fn count_discard(&mut self, reason: DiscardReason, category: &'static str) {
+        self.count_discards(reason, category, 1);
+    }
+
+    /// Counts `n` items dropped for `reason` (none when `n` is 0).
+    pub fn count_discards(&mut self, reason: DiscardReason, category: &'static str, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let n = n.min(u32::MAX as usize) as u32;
         match self
             .discarded
             .iter_mut()
             .find(|(r, c, _)| *r == reason && *c == category)
         {
-            Some((_, _, n)) => *n += 1,
-            None => self.discarded.push((reason, category, 1)),
+            Some((_, _, m)) => *m = m.saturating_add(n),
+            None => self.discarded.push((reason, category, n)),
         }
     }
 
@@ -269,7 +294,7 @@ impl Client {
     pub fn capture_event(&mut self, event: Event, sample: f64, now: Timestamp) -> Option<Outgoing> {
         let event = self.prepare(event, sample)?;
         let payload = self.payload(&event)?;
-        self.envelope_for(&event.event_id, &payload, now)
+        self.envelope_for(&event.event_id, &payload, &[], now)
     }
 
     /// Fills in options and scope, scrubs, records the id, and applies `sample_rate`. `None`
@@ -321,28 +346,55 @@ impl Client {
         payload
     }
 
-    /// The envelope carrying one event payload (already JSON), ready to POST.
+    /// The envelope carrying one event payload (already JSON), ready to POST; `trace` is the
+    /// dynamic sampling context for its header (see [`Envelope::new`]), empty for none.
     pub fn envelope_for(
         &mut self,
         event_id: &str,
         payload: &str,
+        trace: &[(String, String)],
+        now: Timestamp,
+    ) -> Option<Outgoing> {
+        self.envelope(
+            Some(event_id),
+            event_id,
+            "event",
+            payload,
+            trace,
+            "error",
+            now,
+        )
+    }
+
+    /// An envelope of one item (`item_type`, its JSON `payload`) for the endpoint; `event_id`
+    /// goes in the header when the item is an event or a transaction, `id` is the delivery's.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn envelope(
+        &mut self,
+        event_id: Option<&str>,
+        id: &str,
+        item_type: &str,
+        payload: &str,
+        trace: &[(String, String)],
+        category: &'static str,
         now: Timestamp,
     ) -> Option<Outgoing> {
         let tunnel_dsn = match (&self.options.tunnel, &self.dsn) {
             (Some(t), Some(d)) if !t.is_empty() => Some(d.as_str()),
             _ => None,
         };
-        match Envelope::new(Some(event_id), now, tunnel_dsn, self.float) {
+        match Envelope::new(event_id, now, tunnel_dsn, trace, self.float) {
             Ok(mut env) => {
-                env.push_item("event", payload);
+                env.push_item(item_type, payload);
                 Some(Outgoing {
                     url: self.url.clone(),
                     body: env.into_string(),
-                    event_id: event_id.to_owned(),
+                    event_id: id.to_owned(),
+                    category,
                 })
             }
             Err(_) => {
-                self.count_discard(DiscardReason::InternalSdkError, "error");
+                self.count_discard(DiscardReason::InternalSdkError, category);
                 None
             }
         }

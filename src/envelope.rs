@@ -50,6 +50,8 @@ struct Header<'a> {
     sdk: &'a crate::protocol::SdkInfo,
     #[serde(skip_serializing_if = "Option::is_none")]
     dsn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<crate::protocol::Map<String>>,
 }
 
 /// An envelope being assembled.
@@ -59,15 +61,18 @@ pub struct Envelope {
 }
 
 impl Envelope {
-    /// Starts an envelope for `event` (if any). `dsn` goes in the header only when tunnelling.
+    /// Starts an envelope for `event` (if any). `dsn` goes in the header only when tunnelling;
+    /// `trace` is the dynamic sampling context of the trace the item belongs to (string values,
+    /// keys as Relay names them: `trace_id`, `public_key`, …), in the header when not empty.
     pub fn new(
         event_id: Option<&str>,
         sent_at: Timestamp,
         dsn: Option<&str>,
+        trace: &[(String, String)],
         float: FloatFormatter,
     ) -> Result<Self, JsonError> {
         // The header, written directly (see protocol::write): `{"event_id":…,"sent_at":…,
-        // "sdk":{…},"dsn":…}`.
+        // "sdk":{…},"dsn":…,"trace":{…}}`.
         let mut body = String::with_capacity(256);
         let mut o = Obj::open(&mut body, float);
         o.opt_str("event_id", event_id);
@@ -78,6 +83,13 @@ impl Envelope {
             s.close();
         }
         o.opt_str("dsn", dsn);
+        if !trace.is_empty() {
+            let mut t = Obj::open(o.key("trace"), float);
+            for (k, v) in trace {
+                t.member(k, v, write::string);
+            }
+            t.close();
+        }
         o.close();
         body.push('\n');
         Ok(Envelope { body })
@@ -94,7 +106,7 @@ impl Envelope {
         if payload.len() > MAX_EVENT_BYTES {
             return Err(EnvelopeError::TooLarge(payload.len()));
         }
-        let mut env = Envelope::new(Some(&event.event_id), sent_at, dsn, float)?;
+        let mut env = Envelope::new(Some(&event.event_id), sent_at, dsn, &[], float)?;
         env.push_item("event", &payload);
         Ok(env)
     }
@@ -149,11 +161,16 @@ mod tests {
     fn header_is_what_serde_writes() {
         let float: FloatFormatter = |v, out| out.push_str(&v.to_string());
         let id = "0123456789abcdef0123456789abcdef";
-        for (event_id, dsn) in [
-            (None, None),
-            (Some(id), None),
-            (None, Some("https://k@o.example/1")),
-            (Some(id), Some("https://k@o.example/\"1\n")),
+        let dsc = [
+            ("trace_id".to_owned(), id.to_owned()),
+            ("public_key".to_owned(), "k".to_owned()),
+            ("transaction".to_owned(), "GET /a?\"b\"".to_owned()),
+        ];
+        for (event_id, dsn, trace) in [
+            (None, None, &[][..]),
+            (Some(id), None, &dsc[..]),
+            (None, Some("https://k@o.example/1"), &dsc[..]),
+            (Some(id), Some("https://k@o.example/\"1\n"), &[][..]),
         ] {
             let t = Timestamp(1_764_467_362_123);
             let header = Header {
@@ -161,11 +178,14 @@ mod tests {
                 sent_at: t.to_rfc3339(),
                 sdk: &crate::protocol::SDK,
                 dsn,
+                trace: (!trace.is_empty()).then(|| trace.iter().cloned().collect()),
             };
             let mut serde = json::to_string(&header, float).unwrap();
             serde.push('\n');
             assert_eq!(
-                Envelope::new(event_id, t, dsn, float).unwrap().as_str(),
+                Envelope::new(event_id, t, dsn, trace, float)
+                    .unwrap()
+                    .as_str(),
                 serde
             );
         }

@@ -43,7 +43,7 @@ pub mod js;
 #[cfg(all(target_arch = "wasm32", feature = "std"))]
 pub use js::app::{capture_error, capture_message, configure_scope, init, with_scope, ClientGuard};
 
-pub use client::{Client, ClientOptions, DiscardReason, Outgoing, CLIENT_NAME};
+pub use client::{Client, ClientOptions, DiscardReason, Dsc, Outgoing, CLIENT_NAME, MAX_SPANS};
 pub use dsn::Dsn;
 pub use envelope::{is_event_id, uuid4_hex, Envelope, EnvelopeError, MAX_EVENT_BYTES};
 pub use error::DsnError;

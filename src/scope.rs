@@ -180,6 +180,11 @@ impl Scope {
         self.user.as_ref()
     }
 
+    /// Tags, contexts and extra: what a transaction takes from the scope besides the user.
+    pub(crate) fn data(&self) -> (&Map<String>, &Map<Value>, &Map<Value>) {
+        (&self.tags, &self.contexts, &self.extra)
+    }
+
     /// Copies the scope's data into `event`; what the event already has wins.
     pub fn apply(&self, event: &mut Event) {
         if event.user.is_none() {

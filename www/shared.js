@@ -306,8 +306,9 @@ export function heldFor(hook, args, envelopeFor) {
 }
 
 /**
- * What a capture came to (the core's outcome `{ id, url?, body?, event?, drops? }`): its envelope
- * goes to the delivery (or an invocation's lane), the drops the core counted are counted there,
+ * What a capture came to (the core's outcome `{ id, category?, url?, body?, event?, drops? }`; a
+ * transaction's or session's too): its envelope goes to the delivery (or an invocation's lane)
+ * under its rate-limit category (`error` when none is said), the drops the core counted are counted there,
  * and an event held for beforeSend goes through `held(outcome)` first (sync or async: a lane
  * waits for it, so a worker invocation does not end before its event left).
  */
@@ -315,7 +316,7 @@ export function handOver(outcome, lane, held) {
   if (!outcome) return;
   for (const [reason, category, n] of outcome.drops || []) lane.count(reason, category, n);
   if (outcome.body) {
-    lane.add({ id: outcome.id, url: outcome.url, body: outcome.body, category: 'error' });
+    lane.add({ id: outcome.id, url: outcome.url, body: outcome.body, category: outcome.category || 'error' });
   } else if (outcome.event !== undefined && held) {
     const next = held(outcome);
     if (next && typeof next.then === 'function') lane.wait(next.then((o) => handOver(o, lane)));

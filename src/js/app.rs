@@ -116,7 +116,7 @@ pub(super) fn hand_to_delivery(delivery: &JsValue, out: &Outgoing) {
     set_text(&item, "id", &out.event_id);
     set_text(&item, "url", &out.url);
     set_text(&item, "body", &out.body);
-    set_text(&item, "category", "error");
+    set_text(&item, "category", out.category);
     let _ = delivery.unchecked_ref::<Delivery>().add(&item);
 }
 
@@ -214,6 +214,7 @@ pub fn init(options: ClientOptions) -> ClientGuard {
                 ignore_errors: JsValue::UNDEFINED,
                 deny_urls: JsValue::UNDEFINED,
                 allow_urls: JsValue::UNDEFINED,
+                held_dsc: Vec::new(),
             });
         }
     });

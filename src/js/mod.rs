@@ -11,7 +11,7 @@ use crate::prelude::*;
 pub mod app;
 mod convert;
 
-use crate::client::{Client, ClientOptions, DiscardReason, Outgoing};
+use crate::client::{trace_context, Client, ClientOptions, DiscardReason, Dsc, Outgoing};
 use crate::debug_ids::{DebugIds, MAX_DEBUG_IDS};
 use crate::envelope::{is_event_id, uuid4_hex};
 use crate::error::DsnError;
@@ -68,7 +68,13 @@ struct State {
     ignore_errors: JsValue,
     deny_urls: JsValue,
     allow_urls: JsValue,
+    /// The dynamic sampling contexts of events held for `beforeSend` (by event id), for the
+    /// header of the envelope [`envelope_for`] makes; the newest few.
+    held_dsc: Vec<(String, Dsc)>,
 }
+
+/// Most held events whose trace header is remembered (one `beforeSend` drop leaves its entry).
+const HELD_DSC: usize = 16;
 
 /// A global for wasm's single thread (no std `thread_local!` in a no_std build).
 struct Local<T>(T);
@@ -101,12 +107,13 @@ fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
     STATE.with(|s| s.try_borrow_mut().ok().and_then(|mut s| s.as_mut().map(f)))
 }
 
-/// Like [`with_state`] for captures: none while tattle's own transport is running.
-fn with_capture_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
+/// Like [`with_state`] for captures (of items of `category`): none while tattle's own transport
+/// is running.
+fn with_capture_state<R>(category: &'static str, f: impl FnOnce(&mut State) -> R) -> Option<R> {
     if BUSY.with(Cell::get) {
         with_state(|st| {
             st.client
-                .count_discard(DiscardReason::InternalSdkError, "error")
+                .count_discard(DiscardReason::InternalSdkError, category)
         });
         return None;
     }
@@ -241,6 +248,8 @@ pub fn init(options: JsValue) -> bool {
             .as_f64()
             .map_or(100, |n| n.max(0.0) as usize),
         tunnel: get_string(&options, "tunnel"),
+        // Transactions are sampled in JavaScript (tracesSampleRate / tracesSampler).
+        traces_sample_rate: None,
         sample_rate: get(&options, "sampleRate")
             .as_f64()
             .map_or(1.0, |r| r.clamp(0.0, 1.0)),
@@ -259,6 +268,7 @@ pub fn init(options: JsValue) -> bool {
                         ignore_errors: get(&options, "ignoreErrors"),
                         deny_urls: get(&options, "denyUrls"),
                         allow_urls: get(&options, "allowUrls"),
+                        held_dsc: Vec::new(),
                     });
                 }
             });
@@ -401,7 +411,7 @@ fn describe_chain(value: &JsValue) -> Vec<Linked> {
 pub fn capture_exception(value: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
     let out = with_hint_scope(&hint, || exception_envelope(value, &hint, &event_id));
-    outcome(&event_id, out)
+    outcome(&event_id, out, "error")
 }
 
 fn exception_envelope(value: JsValue, hint: &JsValue, event_id: &str) -> Option<Built> {
@@ -443,7 +453,7 @@ fn exception_envelope(value: JsValue, hint: &JsValue, event_id: &str) -> Option<
         request_for(&hint),
         location,
     );
-    build(event)
+    build(event, &hint)
 }
 
 /// `captureMessage(message, level, hint)`; returns the capture's [`outcome`].
@@ -458,15 +468,12 @@ pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> JsVal
         .and_then(|l| Level::parse(&l))
         .unwrap_or(Level::Info);
     let out = with_hint_scope(&hint, || {
-        build(Client::message_event(
-            &text,
-            level,
-            event_id.clone(),
-            now(),
-            request_for(&hint),
-        ))
+        build(
+            Client::message_event(&text, level, event_id.clone(), now(), request_for(&hint)),
+            &hint,
+        )
     });
-    outcome(&event_id, out)
+    outcome(&event_id, out, "error")
 }
 
 /// `captureEvent(event, hint)`: an event the app made itself, through the same scope, scrubbing,
@@ -478,9 +485,12 @@ pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> JsVal
 pub fn capture_event(event: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
     let out = with_hint_scope(&hint, || {
-        build(event_from(&event, event_id.clone(), request_for(&hint)))
+        build(
+            event_from(&event, event_id.clone(), request_for(&hint)),
+            &hint,
+        )
     });
-    outcome(&event_id, out)
+    outcome(&event_id, out, "error")
 }
 
 fn event_from(js: &JsValue, event_id: String, request: Option<Request>) -> Event {
@@ -542,14 +552,28 @@ enum Built {
 
 /// Takes a built event through scope, scrubbing, sampling and the user's filters to its
 /// envelope (or, for a `beforeSend`, to the event it sees), or to nothing when it was dropped
-/// (the drop counted).
-fn build(event: Event) -> Option<Built> {
-    let prepared = with_capture_state(|st| {
+/// (the drop counted). A capture inside a trace links to it through its `hint`: `trace` (`{
+/// trace_id, span_id, parent_span_id? }`) becomes `contexts.trace`, `dsc` the envelope header's
+/// `trace`; either is ignored when malformed.
+fn build(event: Event, hint: &JsValue) -> Option<Built> {
+    let trace = trace_context(&to_value(&get(hint, "trace")));
+    let dsc = get(hint, "dsc");
+    let dsc = if dsc.is_object() {
+        to_value(&dsc)
+    } else {
+        Value::Null
+    };
+    let prepared = with_capture_state("error", |st| {
         let ids = st.client.debug_ids_mut();
         if !ids.covers(&event) {
             refresh_debug_ids(ids);
         }
-        let event = st.client.prepare(event, math_random().unwrap_or(0.0))?;
+        let mut event = st.client.prepare(event, math_random().unwrap_or(0.0))?;
+        // After scrubbing: the ids are not data (a run of digits in one could pass for a card).
+        if let Some(trace) = trace {
+            event.contexts.insert("trace".to_owned(), trace);
+        }
+        let dsc = st.client.dsc(&dsc);
         if filtered_out(st, &event) {
             st.client
                 .count_discard(DiscardReason::EventProcessor, "error");
@@ -557,10 +581,16 @@ fn build(event: Event) -> Option<Built> {
         }
         let payload = st.client.payload(&event)?;
         if st.hold {
+            if !dsc.is_empty() {
+                if st.held_dsc.len() >= HELD_DSC {
+                    st.held_dsc.remove(0);
+                }
+                st.held_dsc.push((event.event_id.clone(), dsc));
+            }
             return Some(Built::Held(payload));
         }
         st.client
-            .envelope_for(&event.event_id, &payload, now())
+            .envelope_for(&event.event_id, &payload, &dsc, now())
             .map(Built::Envelope)
     });
     prepared.flatten()
@@ -594,17 +624,71 @@ fn refresh_debug_ids(ids: &mut DebugIds) {
 #[wasm_bindgen(js_name = envelopeFor)]
 pub fn envelope_for(event_id: &str, payload: &str) -> JsValue {
     let out = if is_event_id(event_id) {
-        with_state(|st| st.client.envelope_for(event_id, payload, now())).flatten()
+        with_state(|st| {
+            let dsc = match st.held_dsc.iter().position(|(id, _)| id == event_id) {
+                Some(i) => st.held_dsc.remove(i).1,
+                None => Dsc::new(),
+            };
+            st.client.envelope_for(event_id, payload, &dsc, now())
+        })
+        .flatten()
     } else {
         None
     };
-    outcome(event_id, out.map(Built::Envelope))
+    outcome(event_id, out.map(Built::Envelope), "error")
+}
+
+/// `transaction(event, dsc, hint)`: the envelope for a finished transaction (TRACING.md §1).
+/// `event` is Sentry's transaction event as the JavaScript side builds it, read within
+/// [`TRANSACTION_LIMITS`](crate::client::TRANSACTION_LIMITS) (at most 1,000 spans); `dsc` the
+/// dynamic sampling context for the envelope header (`trace_id`, `public_key`, `release`,
+/// `environment`, `sample_rate`, `sampled`, `transaction`); `hint.scope` a worker's
+/// per-invocation scope. Options, scope (user, tags, contexts, extra) and scrubbing are applied
+/// here; no beforeSend. Returns the [`outcome`] with `category: "transaction"`.
+#[wasm_bindgen]
+pub fn transaction(event: JsValue, dsc: JsValue, hint: JsValue) -> JsValue {
+    let event_id = get_string(&event, "event_id")
+        .filter(|id| is_event_id(id))
+        .unwrap_or_else(new_event_id);
+    let spans = get(&event, "spans");
+    let spans_total = if convert::is_array(&spans) {
+        get(&spans, "length").as_f64().unwrap_or(0.0) as usize
+    } else {
+        0
+    };
+    let tx = crate::protocol::budget::read(&event, crate::client::TRANSACTION_LIMITS);
+    let dsc = to_value(&dsc);
+    let request = match tx.get("request") {
+        Some(Value::Object(_)) => None,
+        _ => request_for(&hint),
+    };
+    let out = with_hint_scope(&hint, || {
+        with_capture_state("transaction", |st| {
+            let dsc = st.client.dsc(&dsc);
+            st.client
+                .transaction(&tx, spans_total, &dsc, event_id.clone(), request, now())
+        })
+    });
+    outcome(&event_id, out.flatten().map(Built::Envelope), "transaction")
+}
+
+/// `session(session)`: the envelope for a session update (`{ sid, did?, init, started,
+/// timestamp, status, errors, duration?, attrs }`, item `session`) or request-mode aggregates
+/// (`{ aggregates: [{ started, exited?, errored?, crashed? }], attrs }`, item `sessions`).
+/// `attrs.release` / `attrs.environment` come from the options when missing; without a release
+/// nothing is sent. Returns the [`outcome`] with `category: "session"` (its `id` a fresh one).
+#[wasm_bindgen]
+pub fn session(session: JsValue) -> JsValue {
+    let id = new_event_id();
+    let session = to_value(&session);
+    let out = with_capture_state("session", |st| st.client.session(&session, &id, now()));
+    outcome(&id, out.flatten().map(Built::Envelope), "session")
 }
 
 /// [`build`], then hands the envelope to the Rust API's delivery (app.rs).
 #[allow(dead_code)]
 fn deliver(event: Event) {
-    if let Some(Built::Envelope(out)) = build(event) {
+    if let Some(Built::Envelope(out)) = build(event, &JsValue::UNDEFINED) {
         let delivery = with_state(|st| st.delivery.clone());
         dispatch(delivery.map(|delivery| (out, delivery)));
     }
@@ -614,13 +698,15 @@ fn set_text(target: &JsValue, key: &str, value: &str) {
     let _ = reflect_set(target, &JsValue::from_str(key), &JsValue::from_str(value));
 }
 
-/// What a capture came to, as one value for the JavaScript entry: `{ id, url?, body?, event?,
-/// drops? }` — the envelope to send when there is one (or the event for `beforeSend`), and the
-/// drops the core counted meanwhile as
-/// `[[reason, category, quantity], …]` (sampling, filters, beforeSend, internal errors).
-fn outcome(event_id: &str, built: Option<Built>) -> JsValue {
+/// What a capture came to, as one value for the JavaScript entry: `{ id, category, url?, body?,
+/// event?, drops? }` — the envelope to send when there is one (or the event for `beforeSend`),
+/// the rate-limit category of its item (`error`, `transaction`, `session`), and the drops the
+/// core counted meanwhile as `[[reason, category, quantity], …]` (sampling, filters,
+/// beforeSend, internal errors, spans over the limit).
+fn outcome(event_id: &str, built: Option<Built>, category: &str) -> JsValue {
     let result = js_object();
     set_text(&result, "id", event_id);
+    set_text(&result, "category", category);
     match built {
         Some(Built::Envelope(out)) => {
             set_text(&result, "url", &out.url);

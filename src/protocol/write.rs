@@ -62,7 +62,7 @@ impl<'a> Obj<'a> {
         }
     }
 
-    fn bool(&mut self, k: &str, v: bool) {
+    pub(crate) fn bool(&mut self, k: &str, v: bool) {
         self.key(k).push_str(if v { "true" } else { "false" });
     }
 
@@ -71,7 +71,7 @@ impl<'a> Obj<'a> {
     }
 
     /// Member `k` as an object written by `f`.
-    fn obj(&mut self, k: &str, f: impl FnOnce(&mut Obj)) {
+    pub(crate) fn obj(&mut self, k: &str, f: impl FnOnce(&mut Obj)) {
         let float = self.float;
         let mut o = Obj::open(self.key(k), float);
         f(&mut o);
@@ -100,7 +100,12 @@ impl<'a> Obj<'a> {
     }
 
     /// `"k":{…}` unless the map is empty.
-    fn map<V>(&mut self, k: &str, m: &Map<V>, write: fn(&V, &mut String, FloatFormatter)) {
+    pub(crate) fn map<V>(
+        &mut self,
+        k: &str,
+        m: &Map<V>,
+        write: fn(&V, &mut String, FloatFormatter),
+    ) {
         if m.is_empty() {
             return;
         }
@@ -113,7 +118,7 @@ impl<'a> Obj<'a> {
     }
 
     /// A member whose name is user data (escaped).
-    fn member<V>(&mut self, k: &str, v: &V, write: fn(&V, &mut String, FloatFormatter)) {
+    pub(crate) fn member<V>(&mut self, k: &str, v: &V, write: fn(&V, &mut String, FloatFormatter)) {
         if !self.first {
             self.out.push(',');
         }
@@ -130,7 +135,7 @@ impl<'a> Obj<'a> {
 
 /// `Map<String>`'s value writer (a `fn(&V, …)` with `V = String`, hence `&String`).
 #[allow(clippy::ptr_arg)]
-fn string(v: &String, out: &mut String, _: FloatFormatter) {
+pub(crate) fn string(v: &String, out: &mut String, _: FloatFormatter) {
     push_str_literal(out, v);
 }
 
@@ -215,7 +220,7 @@ fn exception(e: &Exception, o: &mut Obj) {
     }
 }
 
-fn user(u: &User, o: &mut Obj) {
+pub(crate) fn user(u: &User, o: &mut Obj) {
     o.opt_str("id", u.id.as_deref());
     o.opt_str("email", u.email.as_deref());
     o.opt_str("username", u.username.as_deref());
@@ -232,7 +237,7 @@ fn breadcrumb(b: &Breadcrumb, o: &mut Obj) {
     o.map("data", &b.data, Value::write_json);
 }
 
-fn request(r: &Request, o: &mut Obj) {
+pub(crate) fn request(r: &Request, o: &mut Obj) {
     o.opt_str("url", r.url.as_deref());
     o.opt_str("method", r.method.as_deref());
     o.map("headers", &r.headers, string);

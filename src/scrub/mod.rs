@@ -9,7 +9,7 @@ mod patterns;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::protocol::{Breadcrumb, Event, Exception, Map, Request, Value};
+use crate::protocol::{Breadcrumb, Event, Exception, Map, Request, User, Value};
 use crate::text::{find_byte, split_byte, split_byte_once};
 use patterns::Hit;
 pub use patterns::FILTERED;
@@ -246,8 +246,13 @@ impl Scrubber {
             || self.extra_keys.iter().any(|k| contains_ci(t, k.as_bytes()))
     }
 
+    /// Whether scrubbing is on.
+    pub(crate) fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     /// A free-text value: filtered whole if it is secret, else its patterns replaced.
-    fn value_text(&self, s: &mut String) {
+    pub(crate) fn value_text(&self, s: &mut String) {
         if self.is_secret_text(s) {
             *s = FILTERED.to_owned();
         } else {
@@ -312,7 +317,7 @@ impl Scrubber {
         }
     }
 
-    fn scrub_entry(&self, key: &str, value: &mut Value) {
+    pub(crate) fn scrub_entry(&self, key: &str, value: &mut Value) {
         if self.is_sensitive_key(key) && !matches!(value, Value::Null) {
             *value = Value::String(FILTERED.to_owned());
         } else {
@@ -320,11 +325,11 @@ impl Scrubber {
         }
     }
 
-    fn scrub_map(&self, map: &mut Map<Value>) {
+    pub(crate) fn scrub_map(&self, map: &mut Map<Value>) {
         map.for_each_mut(|k, v| self.scrub_entry(k, v));
     }
 
-    fn scrub_string_map(&self, map: &mut Map<String>) {
+    pub(crate) fn scrub_string_map(&self, map: &mut Map<String>) {
         map.for_each_mut(|k, v| {
             if self.is_sensitive_key(k) {
                 *v = FILTERED.to_owned();
@@ -433,7 +438,7 @@ impl Scrubber {
         }
     }
 
-    fn scrub_request(&self, request: &mut Request) {
+    pub(crate) fn scrub_request(&self, request: &mut Request) {
         if let Some(url) = request.url.as_mut() {
             *url = self.scrub_url(url);
         }
@@ -479,6 +484,14 @@ impl Scrubber {
         });
     }
 
+    /// The user: no IP address without `send_default_pii`, its other data by key and pattern.
+    pub(crate) fn scrub_user(&self, user: &mut User) {
+        if !self.send_default_pii {
+            user.ip_address = None;
+        }
+        self.scrub_map(&mut user.data);
+    }
+
     /// Scrubs every part of `event` that can carry user data.
     pub fn scrub_event(&self, event: &mut Event) {
         if !self.enabled {
@@ -506,10 +519,7 @@ impl Scrubber {
             self.scrub_request(req);
         }
         if let Some(user) = event.user.as_mut() {
-            if !self.send_default_pii {
-                user.ip_address = None;
-            }
-            self.scrub_map(&mut user.data);
+            self.scrub_user(user);
         }
         if let Some(crumbs) = event.breadcrumbs.as_mut() {
             for crumb in &mut crumbs.values {
