@@ -20,6 +20,9 @@
 //      so far arrive with the release and environment;
 //   5. every envelope passes sentry-relay;
 //   6. an answer `429 X-Sentry-Rate-Limits: 60:transaction` holds transactions; errors still arrive.
+// And per runtime, the same worker without tracesSampleRate (off means off): global fetch is the
+// runtime's own, subrequests carry no trace headers, no transaction or sessions item is sent;
+// an incoming sentry-trace still links the request's errors to the caller's trace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -70,13 +73,13 @@ const runtimes = {
   // Bundled the way wrangler does (as worker.test.mjs does it); .wasm as a CompiledWasm module.
   async workerd(bindings) {
     const out = join(work, 'workerd');
-    await build({
+    if (!runtimes.built) runtimes.built = build({
       entryPoints: [join(root, 'tests/e2e/workers/tracing_app.mjs')],
       nodePaths: [join(work, 'node_modules')],
       bundle: true, format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'],
       external: ['*.wasm', 'node:*'], outfile: join(out, 'tracing_app.mjs'), logLevel: 'warning',
-    });
-    copyFileSync(join(root, 'dist/tattle_core_bg.wasm'), join(out, 'tattle_core_bg.wasm'));
+    }).then(() => copyFileSync(join(root, 'dist/tattle_core_bg.wasm'), join(out, 'tattle_core_bg.wasm')));
+    await runtimes.built;
     const mf = new Miniflare({
       modules: true,
       scriptPath: join(out, 'tracing_app.mjs'),
@@ -99,7 +102,7 @@ const runtimes = {
     const importMap = join(work, 'import_map.json');
     writeFileSync(importMap, JSON.stringify({ imports: { 'tattle/worker': `file://${join(root, 'dist/deno.js')}` } }));
     const child = spawn(join(root, 'node_modules/.bin/deno'), [
-      'run', '--allow-net=127.0.0.1', `--allow-read=${root}`, '--allow-env=DSN,UPSTREAM', `--import-map=${importMap}`,
+      'run', '--allow-net=127.0.0.1', `--allow-read=${root}`, '--allow-env=DSN,UPSTREAM,TRACING', `--import-map=${importMap}`,
       '--no-lock', join(root, 'tests/e2e/workers/tracing_deno.mjs'),
     ], { env: { ...process.env, ...bindings, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise((r) => child.once('exit', r));
@@ -289,6 +292,51 @@ for (const [name, start] of Object.entries(runtimes)) {
       // The two transactions would leave right after their responses: give them time to arrive.
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal(receiver.items('transaction').length, txCount, 'no transaction sent while limited');
+    });
+  });
+}
+
+for (const [name, start] of Object.entries(runtimes)) {
+  describe(`${name}: tracing off`, { timeout: 120000 }, () => {
+    let receiver, upstream, app;
+    before(async () => {
+      receiver = await startReceiver();
+      upstream = await startUpstream();
+      app = await start({ DSN: receiver.dsn, UPSTREAM: upstream.url, TRACING: 'off' });
+    });
+    after(async () => {
+      await app?.stop().catch(() => {});
+      await upstream?.stop();
+      await receiver?.stop();
+    });
+
+    test(`${name}: without tracesSampleRate nothing of tracing runs or is sent; an incoming trace still links errors`, async () => {
+      const tag = uniqueWord();
+      const T = hex(16);
+      const S = hex(8);
+      const incoming = { 'sentry-trace': `${T}-${S}-1`, baggage: `sentry-trace_id=${T},sentry-public_key=upkey,sentry-release=upstream%401` };
+      const sub = await app.request(`/sub?tag=${tag}`, incoming);
+      assert.equal(sub.status, 200, sub.text);
+      assert.equal(sub.traceId, '', 'no active span');
+      const err = await app.request(`/error?tag=${tag}`, incoming);
+      await app.request(`/throw?tag=${tag}`).catch(() => {});
+      assert.equal((await app.request('/flush')).text, 'true');
+      assert.equal((await app.request('/fetch-is-native')).text, 'true', 'global fetch left alone');
+      const [ev] = await receiver.waitForItems('event', { where: (i) => i.json?.event_id === err.text.trim() });
+      assert.equal(ev.json.contexts.trace.trace_id, T, "the caller's trace");
+      assert.equal(ev.json.contexts.trace.parent_span_id, S);
+      assert.match(ev.json.contexts.trace.span_id, /^[0-9a-f]{16}$/);
+      assert.equal(ev.envelope.header.trace?.release, 'upstream@1', 'the incoming dsc in the envelope header');
+      await receiver.waitForItems('event', { where: (i) => i.json?.exception?.values?.at(-1)?.value === `traced throw ${tag}` });
+      for (const path of [`/up/${tag}/a?secret=1`, `/up/${tag}/b`]) {
+        const got = upstream.seen.find((r) => r.path === path);
+        assert.ok(got, `the upstream server got ${path}`);
+        assert.equal(got.headers['sentry-trace'], undefined, 'no sentry-trace sent on');
+        assert.equal(got.headers.baggage, path.endsWith('/b') ? 'app=1' : undefined, "only the app's own baggage");
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      const types = [...new Set(receiver.items().map((i) => i.type))].sort();
+      assert.deepEqual(types, ['event'], `only error events sent: ${types}`);
     });
   });
 }

@@ -1,10 +1,13 @@
 // The worker tests/e2e/edge_tracing.test.mjs runs in workerd (miniflare) and, through
 // tracing_deno.mjs, under Deno.serve: tracing on (tracesSampleRate 1), subrequests to the test's
 // own upstream server (env.UPSTREAM), an error captured in a request, a throw, and flush().
+// With env.TRACING = 'off' the same worker without tracesSampleRate.
 import { captureException, flush, getActiveSpan, startSpan, withTattle } from 'tattle/worker';
 
+const runtimeFetch = globalThis.fetch;
+
 export default withTattle((env) => ({
-  dsn: env.DSN, release: 'worker@1.0.0', environment: 'edge', tracesSampleRate: 1,
+  dsn: env.DSN, release: 'worker@1.0.0', environment: 'edge', tracesSampleRate: env.TRACING === 'off' ? undefined : 1,
 }), {
   async fetch(request, env) {
     const url = new URL(request.url);
@@ -27,6 +30,7 @@ export default withTattle((env) => ({
     }
     if (url.pathname === '/throw') throw new Error(`traced throw ${tag}`);
     if (url.pathname === '/missing') return new Response('no', { status: 404, headers });
+    if (url.pathname === '/fetch-is-native') return new Response(String(globalThis.fetch === runtimeFetch), { headers });
     if (url.pathname === '/flush') return new Response(String(await flush()), { headers });
     return new Response('ok', { headers });
   },

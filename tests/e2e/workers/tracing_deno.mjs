@@ -2,7 +2,7 @@
 // --import-map=… tracing_deno.mjs`; prints the port it listens on.
 import app from './tracing_app.mjs';
 
-const env = { DSN: Deno.env.get('DSN'), UPSTREAM: Deno.env.get('UPSTREAM') };
+const env = { DSN: Deno.env.get('DSN'), UPSTREAM: Deno.env.get('UPSTREAM'), TRACING: Deno.env.get('TRACING') };
 Deno.serve({
   hostname: '127.0.0.1',
   port: 0,
