@@ -138,7 +138,9 @@ const server = createServer((req, res) => {
       try {
         const item = JSON.parse(line);
         if (item.type === 'event') counts.events++;
-        else if (item.type === 'transaction' && !('event_id' in item)) counts.transactions++;
+        // A trace per request: a transaction item (tattle), or a streamed span item (span v2,
+        // what @sentry/cloudflare 11 sends by default; one item per request, its segment span).
+        else if ((item.type === 'transaction' || item.type === 'span') && !('event_id' in item)) counts.transactions++;
         else if (typeof item.type === 'string' && !('event_id' in item)) counts.other++;
         // A client report's payload: what the SDK admits it dropped, by reason.
         for (const d of Array.isArray(item.discarded_events) ? item.discarded_events : []) {
@@ -364,7 +366,7 @@ table(`per request: ${num(SEQUENTIAL)} sequential dispatchFetch after ${WARMUP} 
 table('what reached the sink (POSTs/events, median of runs; sequential phase and concurrent phase) and bundle size', [
   ['sequential POSTs/events', (s, n) => (n === BASELINE ? `${s.posts.median}/${s.events.median}` : counts(s, 'posts', 'events', SEQUENTIAL))],
   ['concurrent POSTs/events', (s, n) => (n === BASELINE ? `${s.concurrentPosts.median}/${s.concurrentEvents.median}` : counts(s, 'concurrentPosts', 'concurrentEvents', CONCURRENT))],
-  ['transactions seq/conc', (s, n) => (workers.find((w) => w.name === n).traces
+  ['transactions or span items seq/conc', (s, n) => (workers.find((w) => w.name === n).traces
     ? `${median(results[n].map((r) => r.transactions.sequential))}/${median(results[n].map((r) => r.transactions.concurrent))}` : '-')],
   ['bytes/POST', (s) => (s.posts.median ? s.bytesPerPost.median.toFixed(0) : '-')],
   ['client reports (all runs)', (s) => Object.entries(s.discarded).map(([k, v]) => `${k} ${v}`).join(', ') || '-'],
