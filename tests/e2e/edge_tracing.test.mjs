@@ -16,10 +16,12 @@
 //   2. 50 concurrent requests → 50 transactions, each with only its own spans;
 //   3. an error captured in a request carries that request's transaction's trace and span ids;
 //      a 404 answer is the transaction's status;
-//   4. a throw, then flush(): the session aggregates (exited / errored / crashed) of every request
+//   4. a scheduled and a queue invocation: a transaction each (op function / queue.process, as
+//      @sentry/cloudflare names them); not requests, so not in the session counts;
+//   5. a throw, then flush(): the session aggregates (exited / errored / crashed) of every request
 //      so far arrive with the release and environment;
-//   5. every envelope passes sentry-relay;
-//   6. an answer `429 X-Sentry-Rate-Limits: 60:transaction` holds transactions; errors still arrive.
+//   6. every envelope passes sentry-relay;
+//   7. an answer `429 X-Sentry-Rate-Limits: 60:transaction` holds transactions; errors still arrive.
 // And per runtime, the same worker without tracesSampleRate (off means off): global fetch is the
 // runtime's own, subrequests carry no trace headers, no transaction or sessions item is sent;
 // an incoming sentry-trace still links the request's errors to the caller's trace.
@@ -90,11 +92,15 @@ const runtimes = {
       bindings,
     });
     await mf.ready;
+    const worker = await mf.getWorker();
     return {
       async request(path, headers) {
         const res = await mf.dispatchFetch(`http://worker.test${path}`, { headers });
         return { status: res.status, text: await res.text(), traceId: res.headers.get('x-trace-id') };
       },
+      scheduled: async (cron) => assert.equal((await worker.scheduled({ cron, scheduledTime: new Date() })).outcome, 'ok'),
+      queue: async (queue, n) => assert.equal((await worker.queue(queue, Array.from({ length: n }, (_, i) => (
+        { id: `m${i}`, timestamp: new Date(), body: i, attempts: 1 })))).outcome, 'ok'),
       stop: () => mf.dispose(),
     };
   },
@@ -126,6 +132,12 @@ const runtimes = {
       async request(path, headers) {
         const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
         return { status: res.status, text: await res.text(), traceId: res.headers.get('x-trace-id') };
+      },
+      async scheduled(cron) {
+        assert.equal((await (await fetch(`http://127.0.0.1:${port}/__scheduled?cron=${encodeURIComponent(cron)}`)).text()), 'ok');
+      },
+      async queue(queue, n) {
+        assert.equal((await (await fetch(`http://127.0.0.1:${port}/__queue?queue=${queue}&n=${n}`)).text()), 'ok');
       },
       async stop() {
         child.kill('SIGKILL');
@@ -248,6 +260,22 @@ for (const [name, start] of Object.entries(runtimes)) {
       assert.equal(ev.contexts.trace.data['http.response.status_code'], 404);
     });
 
+    test(`${name}: scheduled and queue invocations get their own transactions (function, queue.process)`, async () => {
+      await app.scheduled('*/5 * * * *');
+      await app.queue('jobs', 2);
+      const [cron] = await receiver.waitForItems('transaction', { where: (i) => i.json?.contexts?.trace?.op === 'function' });
+      assert.equal(cron.json.transaction, 'Scheduled Cron */5 * * * *');
+      assert.equal(cron.json.transaction_info.source, 'task');
+      assert.equal(cron.json.contexts.trace.data['faas.cron'], '*/5 * * * *');
+      assert.equal(cron.json.contexts.trace.data['faas.trigger'], 'timer');
+      assert.equal(cron.json.contexts.trace.status, 'ok');
+      const [q] = await receiver.waitForItems('transaction', { where: (i) => i.json?.contexts?.trace?.op === 'queue.process' });
+      assert.equal(q.json.transaction, 'process jobs');
+      assert.equal(q.json.contexts.trace.data['messaging.batch.message_count'], 2);
+      assert.equal(q.json.contexts.trace.data['messaging.destination.name'], 'jobs');
+      assert.notEqual(q.json.contexts.trace.trace_id, cron.json.contexts.trace.trace_id, 'each its own trace');
+    });
+
     test(`${name}: session aggregates (exited / errored / crashed per request) arrive with the release at flush()`, async () => {
       const res = await app.request(`/throw?tag=${uniqueWord()}`);
       assert.equal(res.status, 500, 'the throw reaches the platform');
@@ -272,7 +300,7 @@ for (const [name, start] of Object.entries(runtimes)) {
 
     test(`${name}: every envelope passes sentry-relay`, async () => {
       const bodies = receiver.envelopes.map((e) => e.body);
-      assert.ok(receiver.items('transaction').length >= 53, `${receiver.items('transaction').length} transactions`);
+      assert.ok(receiver.items('transaction').length >= 55, `${receiver.items('transaction').length} transactions`);
       const verdict = await relayCheck(bodies);
       assert.ok(verdict.ok, formatProblems(verdict.problems));
     });
