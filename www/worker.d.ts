@@ -39,7 +39,7 @@ export interface WorkerTracingOptions {
 }
 
 /** The browser options, minus what only a page has (automatic breadcrumbs, the .wasm URL, the offline store), plus tracing. */
-export type WorkerOptions = Omit<BrowserOptions, 'breadcrumbs' | 'wasmUrl' | 'offlineStore'> & WorkerTracingOptions;
+export type WorkerOptions = Omit<BrowserOptions, 'breadcrumbs' | 'wasmUrl' | 'offlineStore' | keyof WorkerTracingOptions> & WorkerTracingOptions;
 
 /** A span's ids (`traceFlags` 1 when sampled). */
 export interface SpanContextData { traceId: string; spanId: string; traceFlags: number }
