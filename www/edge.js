@@ -12,6 +12,10 @@
 //   invocation and closes its I/O when its waitUntil promises settle, so no invocation may start
 //   or wait on another's requests. Invocations share plain data only: rate limits, backoff, drop
 //   counts, and the envelopes an earlier invocation could not deliver (retried by the next).
+// - With `tracesSampleRate` or `tracesSampler`, tracing (edge_tracing.js): a transaction per
+//   invocation, subrequest spans through the global fetch, startSpan & co. per invocation, and
+//   request-mode session counts; errors carry their invocation's trace. Without them none of it
+//   runs: only an incoming `sentry-trace` is read, to link the request's errors to that trace.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as core from './tattle_core.js';
 import { createDelivery } from './delivery.js';
