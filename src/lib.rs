@@ -41,7 +41,10 @@ pub mod js;
 
 /// The Rust API for Rust wasm apps (with the default `std` feature).
 #[cfg(all(target_arch = "wasm32", feature = "std"))]
-pub use js::app::{capture_error, capture_message, configure_scope, init, with_scope, ClientGuard};
+pub use js::app::{
+    capture_error, capture_message, configure_scope, init, start_transaction, with_scope,
+    ClientGuard, Span, Transaction,
+};
 
 pub use client::{Client, ClientOptions, DiscardReason, Dsc, Outgoing, CLIENT_NAME, MAX_SPANS};
 pub use dsn::Dsn;

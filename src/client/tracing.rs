@@ -5,14 +5,11 @@
 
 use super::{Client, DiscardReason, Outgoing};
 use crate::envelope::MAX_EVENT_BYTES;
-use crate::exception::truncate;
-use crate::json::{safe_integer, u64_digits};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::protocol::budget::Limits;
 use crate::protocol::write::{self, Obj};
-use crate::protocol::{Map, Request, Timestamp, Value, SDK};
-use crate::scope::{tag_key, MAX_TAG_VALUE_CHARS};
+use crate::protocol::{Request, Timestamp, Value, SDK};
 use crate::scrub::Scrubber;
 
 /// Most spans one transaction carries (as Sentry's SDKs): the rest are counted as
@@ -35,8 +32,37 @@ pub type Dsc = Vec<(String, String)>;
 
 /// Most entries of a dynamic sampling context kept.
 const MAX_DSC_ENTRIES: usize = 16;
-/// Most aggregates of one `sessions` item.
-const MAX_AGGREGATES: usize = 100;
+
+/// A non-empty string under `key`.
+fn text_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    match v {
+        Value::Object(entries) => text_in(entries, key),
+        _ => None,
+    }
+}
+
+/// A non-empty string under `key` in an object's entries.
+fn text_in<'a>(entries: &'a [(String, Value)], key: &str) -> Option<&'a str> {
+    let (_, v) = entries.iter().find(|(k, _)| k == key)?;
+    v.as_str().filter(|s| !s.is_empty())
+}
+
+/// `{ url, method, headers }` as a [`Request`] (headers with string values only).
+fn request_from(v: &Value) -> Request {
+    let mut r = Request {
+        url: text_at(v, "url").map(ToOwned::to_owned),
+        method: text_at(v, "method").map(ToOwned::to_owned),
+        ..Request::default()
+    };
+    if let Some(Value::Object(headers)) = v.get("headers") {
+        for (k, h) in headers {
+            if let Some(h) = h.as_str() {
+                r.headers.insert(k.clone(), h.to_owned());
+            }
+        }
+    }
+    r
+}
 
 /// Whether `s` is `len` lowercase hex digits (a trace id: 32, a span id: 16).
 fn is_hex(s: &str, len: usize) -> bool {
@@ -58,14 +84,16 @@ fn number(v: Option<&Value>) -> Option<f64> {
     }
 }
 
-/// A non-empty string under `key`.
-fn text_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key)?.as_str().filter(|s| !s.is_empty())
+/// Whether a span (or the trace context, `timed` false) has the ids Relay requires, and
+/// (`timed`) its times.
+fn valid(v: &Value, timed: bool) -> bool {
+    hex_at(v, "trace_id", 32).is_some()
+        && hex_at(v, "span_id", 16).is_some()
+        && (!timed || timed_ok(v))
 }
 
-/// Whether a span (or the transaction) has the times Relay requires: seconds, the end not
-/// before the start.
-fn timed(v: &Value) -> bool {
+/// Whether `v` has its times in seconds, the end not before the start.
+fn timed_ok(v: &Value) -> bool {
     matches!(
         (number(v.get("start_timestamp")), number(v.get("timestamp"))),
         (Some(s), Some(e)) if s >= 0.0 && e >= s
@@ -76,15 +104,14 @@ fn timed(v: &Value) -> bool {
 /// carries (a capture hint's `trace`); `None` unless the ids are well-formed.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn trace_context(v: &Value) -> Option<Value> {
-    let mut out = vec![
-        (
-            "trace_id".to_owned(),
-            Value::from(hex_at(v, "trace_id", 32)?),
-        ),
-        ("span_id".to_owned(), Value::from(hex_at(v, "span_id", 16)?)),
-    ];
-    if let Some(p) = hex_at(v, "parent_span_id", 16) {
-        out.push(("parent_span_id".to_owned(), Value::from(p)));
+    if !valid(v, false) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for k in ["trace_id", "span_id", "parent_span_id"] {
+        if let Some(id) = hex_at(v, k, 16 * (1 + usize::from(k == "trace_id"))) {
+            out.push((k.to_owned(), Value::from(id)));
+        }
     }
     Some(Value::Object(out))
 }
@@ -116,157 +143,84 @@ fn url_part(s: &Scrubber, key: &str, text: &str) -> String {
     crate::text::tail(&whole, 1).to_owned()
 }
 
-/// A timestamp as a session carries it: seconds (a number) or an RFC 3339 string.
-fn rfc3339(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::Number(secs) if secs.is_finite() && *secs >= 0.0 => {
-            Some(Timestamp((secs * 1000.0 + 0.5) as u64).to_rfc3339())
+/// The object under `key` in `entries`, made (empty) when missing or not an object.
+fn object_at<'a>(entries: &'a mut Vec<(String, Value)>, key: &str) -> &'a mut Vec<(String, Value)> {
+    let i = match entries.iter().position(|(k, _)| k == key) {
+        Some(i) => i,
+        None => {
+            entries.push((key.to_owned(), Value::Null));
+            entries.len() - 1
         }
-        Value::String(s) if is_rfc3339(s) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-/// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
-fn is_rfc3339(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |from: usize, to: usize| {
-        b.get(from..to)
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
     };
-    let at = |i: usize, c: u8| b.get(i) == Some(&c);
-    if !(digits(0, 4)
-        && at(4, b'-')
-        && digits(5, 7)
-        && at(7, b'-')
-        && digits(8, 10)
-        && at(10, b'T')
-        && digits(11, 13)
-        && at(13, b':')
-        && digits(14, 16)
-        && at(16, b':')
-        && digits(17, 19))
-    {
-        return false;
+    let slot = &mut entries[i].1;
+    if !matches!(slot, Value::Object(_)) {
+        *slot = Value::Object(Vec::new());
     }
-    let mut i = 19;
-    if at(i, b'.') {
-        i += 1;
-        let start = i;
-        while digits(i, i + 1) {
-            i += 1;
-        }
-        if i == start {
-            return false;
-        }
-    }
-    match b.get(i) {
-        Some(b'Z') => i + 1 == b.len(),
-        Some(b'+' | b'-') => {
-            b.len() == i + 6 && digits(i + 1, i + 3) && at(i + 3, b':') && digits(i + 4, i + 6)
-        }
-        _ => false,
+    match slot {
+        Value::Object(o) => o,
+        _ => unreachable!(),
     }
 }
 
-/// A session id: a UUID, 32 hex digits with or without its dashes.
-fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    match b.len() {
-        32 => b.iter().all(u8::is_ascii_hexdigit),
-        36 => b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        }),
-        _ => false,
+/// Sets `key` to `value` unless `entries` has it already.
+fn fill(entries: &mut Vec<(String, Value)>, key: &str, value: Option<Value>) {
+    if let Some(value) = value.filter(|_| !entries.iter().any(|(k, _)| k == key)) {
+        entries.push((key.to_owned(), value));
     }
 }
 
-/// A non-negative whole number (a session's counts).
-fn count(v: Option<&Value>) -> Option<u64> {
-    let n = number(v)?;
-    (n >= 0.0)
-        .then(|| safe_integer(n))
-        .flatten()
-        .map(|n| n as u64)
-}
-
-/// `{ url, method, headers }` as a [`Request`] (headers with string values only).
-fn request_from(v: &Value) -> Request {
-    let mut r = Request {
-        url: text_at(v, "url").map(ToOwned::to_owned),
-        method: text_at(v, "method").map(ToOwned::to_owned),
-        ..Request::default()
-    };
-    if let Some(Value::Object(headers)) = v.get("headers") {
-        for (k, h) in headers {
-            if let Some(h) = h.as_str() {
-                r.headers.insert(k.clone(), h.to_owned());
+/// A session's `started` and `timestamp` given as seconds become RFC 3339 strings (as Relay
+/// wants them); `did` goes through the text scrubber. Whether `started` is then a string.
+fn session_fields(entries: &mut [(String, Value)], s: &Scrubber) -> bool {
+    let mut started = false;
+    for (k, v) in entries.iter_mut() {
+        match (k.as_str(), &*v) {
+            ("started" | "timestamp", Value::Number(secs)) if secs.is_finite() && *secs >= 0.0 => {
+                *v = Value::String(Timestamp((secs * 1000.0 + 0.5) as u64).to_rfc3339());
             }
+            ("did", Value::String(did)) => {
+                if let Some(clean) = s.scrub_text(did) {
+                    *v = Value::String(clean);
+                }
+            }
+            _ => {}
         }
+        started |= k == "started" && matches!(v, Value::String(_));
     }
-    r
+    started
 }
 
 impl Client {
-    /// A primitive as tag text (numbers as JavaScript writes them); `None` for anything else.
-    fn tag_text(&self, v: &Value) -> Option<String> {
-        match v {
-            Value::String(s) if !s.is_empty() => Some(s.clone()),
-            Value::Number(n) if n.is_finite() => {
-                let mut out = String::new();
-                v.write_json(&mut out, self.float);
-                Some(out)
-            }
-            Value::Bool(b) => Some((if *b { "true" } else { "false" }).to_owned()),
-            _ => None,
+    /// `text` through the URL scrubber (when scrubbing is on).
+    fn url(&self, text: &str) -> String {
+        match self.scrubber.enabled() {
+            true => self.scrubber.scrub_url(text),
+            false => text.to_owned(),
         }
-    }
-
-    /// A tags object as tags Relay accepts (keys and values as the scope's), scrubbed.
-    fn tags_of(&self, v: Option<&Value>) -> Map<String> {
-        let mut tags = Map::new();
-        if let Some(Value::Object(entries)) = v {
-            for (k, v) in entries {
-                if let (Some(k), Some(v)) = (tag_key(k), self.tag_text(v)) {
-                    tags.insert(k, truncate(&v, MAX_TAG_VALUE_CHARS));
-                }
-            }
-        }
-        tags
     }
 
     /// The dynamic sampling context for an envelope header, from what the caller gave (an
-    /// object of strings; numbers and booleans become text): empty unless it names a trace
+    /// object of strings; other values are left out): empty unless it names a trace
     /// (`trace_id`). `public_key` is the DSN's when missing (Relay needs it); the `transaction`
     /// name is scrubbed as the transaction's is.
     pub fn dsc(&self, given: &Value) -> Dsc {
         let mut out = Dsc::new();
-        let Value::Object(entries) = given else {
-            return out;
-        };
         if hex_at(given, "trace_id", 32).is_none() {
             return out;
         }
-        for (k, v) in entries {
-            let name_ok = !k.is_empty()
-                && k.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-            let Some(mut text) = self.tag_text(v).filter(|_| name_ok) else {
-                continue;
-            };
-            if out.len() >= MAX_DSC_ENTRIES || out.iter().any(|(key, _)| key == k) {
-                continue;
+        if let Value::Object(entries) = given {
+            for (k, v) in entries {
+                if let (Value::String(text), true) = (v, out.len() < MAX_DSC_ENTRIES) {
+                    let text = match k == "transaction" {
+                        true => self.url(text),
+                        false => text.clone(),
+                    };
+                    out.push((k.clone(), text));
+                }
             }
-            if k == "transaction" && self.scrubber.enabled() {
-                text = self.scrubber.scrub_url(&text);
-            }
-            out.push((k.clone(), text));
         }
-        if !out.iter().any(|(k, _)| k == "public_key") {
-            if let Some(dsn) = &self.dsn {
-                out.push(("public_key".to_owned(), dsn.public_key().to_owned()));
-            }
+        if let (Some(dsn), false) = (&self.dsn, out.iter().any(|(k, _)| k == "public_key")) {
+            out.push(("public_key".to_owned(), dsn.public_key().to_owned()));
         }
         out
     }
@@ -280,15 +234,15 @@ impl Client {
     ///
     /// Fills `platform`, release, environment, dist, the SDK and the scope's user, tags,
     /// contexts and extra (the transaction's own win; its `contexts.trace` stays), scrubs on
-    /// the device (URLs in the name, span descriptions and URL-bearing `data` through the URL
-    /// scrubber; sensitive keys and value patterns elsewhere; ids, times, ops, statuses as they
-    /// are), keeps at most [`MAX_SPANS`] spans (the rest counted `buffer_overflow` / `span`;
-    /// spans Relay would refuse, without ids or times, counted `internal_sdk_error` / `span`).
-    /// `None` when tattle is off, or (counted `internal_sdk_error` / `transaction`) when `tx` is
-    /// not a transaction Relay accepts.
+    /// the device (the name, span descriptions and URL-bearing `data` through the URL scrubber
+    /// only; sensitive keys and value patterns everywhere else; ids, times, ops, statuses,
+    /// origins and measurements as they are), keeps at most [`MAX_SPANS`] spans (the rest
+    /// counted `buffer_overflow` / `span`; spans Relay would refuse, without ids or times,
+    /// counted `internal_sdk_error` / `span`). `None` when tattle is off, or (counted
+    /// `internal_sdk_error` / `transaction`) when `tx` is not a transaction Relay accepts.
     pub fn transaction(
         &mut self,
-        tx: &Value,
+        mut tx: Value,
         spans_total: usize,
         dsc: &[(String, String)],
         event_id: String,
@@ -298,355 +252,247 @@ impl Client {
         if !self.is_enabled() {
             return None;
         }
-        let id = match text_at(tx, "event_id").filter(|i| is_hex(i, 32)) {
-            Some(i) => i.to_owned(),
-            None => event_id,
+        let ok = timed_ok(&tx)
+            && tx
+                .get("contexts")
+                .and_then(|c| c.get("trace"))
+                .is_some_and(|t| valid(t, false));
+        let Value::Object(entries) = &mut tx else {
+            return self.invalid("transaction");
         };
-        let trace = tx
-            .get("contexts")
-            .and_then(|c| c.get("trace"))
-            .filter(|t| hex_at(t, "trace_id", 32).is_some() && hex_at(t, "span_id", 16).is_some());
-        let Some(trace) = trace.filter(|_| timed(tx)) else {
-            self.count_discard(DiscardReason::InternalSdkError, "transaction");
-            return None;
+        if !ok {
+            return self.invalid("transaction");
+        }
+        let mut id = event_id;
+        let mut request = request;
+        let mut spans = Vec::new();
+        let s = &self.scrubber;
+        let on = s.enabled();
+        // The scope's data where the transaction has none (its own `trace` context stays).
+        let scope = &self.scopes[self.scopes.len() - 1];
+        let (tags, contexts, extra) = scope.data();
+        let add = |to: &mut Vec<(String, Value)>, k: &String, v: Value| {
+            if k != "trace" && !to.iter().any(|(own, _)| own == k) {
+                to.push((k.clone(), v));
+            }
         };
-        let all: &[Value] = match tx.get("spans") {
-            Some(Value::Array(items)) => items,
-            _ => &[],
-        };
-        let mut spans: Vec<&Value> = Vec::new();
+        for (k, v) in tags.iter() {
+            add(object_at(entries, "tags"), k, Value::from(v.as_str()));
+        }
+        for (k, v) in contexts.iter() {
+            add(object_at(entries, "contexts"), k, v.clone());
+        }
+        for (k, v) in extra.iter() {
+            add(object_at(entries, "extra"), k, v.clone());
+        }
+        let opts = &self.options;
+        let text = |t: &Option<String>| t.as_deref().map(Value::from);
+        fill(entries, "platform", Some(Value::from("javascript")));
+        fill(entries, "release", text(&opts.release));
+        let environment = opts.environment.as_deref().unwrap_or("production");
+        fill(entries, "environment", Some(Value::from(environment)));
+        fill(entries, "dist", text(&opts.dist));
+        entries.retain_mut(|(k, v)| {
+            match (k.as_str(), &mut *v) {
+                ("event_id", Value::String(given)) => {
+                    if is_hex(given, 32) {
+                        id = core::mem::take(given);
+                    }
+                    return false;
+                }
+                ("spans", Value::Array(items)) => {
+                    spans = core::mem::take(items);
+                    return false;
+                }
+                ("request", Value::Object(_)) => {
+                    request = Some(request_from(v));
+                    return false;
+                }
+                ("type" | "sdk" | "user" | "breadcrumbs", _) => return false,
+                (
+                    "start_timestamp" | "timestamp" | "measurements" | "transaction_info"
+                    | "platform" | "release" | "environment" | "dist",
+                    _,
+                ) => {}
+                ("transaction", Value::String(name)) => *name = self.url(name),
+                ("contexts", Value::Object(contexts)) if on => {
+                    for (name, context) in contexts.iter_mut() {
+                        match name == "trace" {
+                            true => self.scrub_span(context),
+                            false => s.scrub_value(context),
+                        }
+                    }
+                }
+                _ if on => s.scrub_entry(k, v),
+                _ => {}
+            }
+            true
+        });
+        let total = spans_total.max(spans.len());
+        let mut kept = Vec::new();
         let mut invalid = 0;
-        for s in all.iter().filter(|s| matches!(s, Value::Object(_))) {
-            if hex_at(s, "span_id", 16).is_none()
-                || hex_at(s, "trace_id", 32).is_none()
-                || !timed(s)
-            {
+        for mut span in spans.into_iter().filter(|v| matches!(v, Value::Object(_))) {
+            if !valid(&span, true) {
                 invalid += 1;
-            } else if spans.len() < MAX_SPANS {
-                spans.push(s);
+            } else if kept.len() < MAX_SPANS {
+                self.scrub_span(&mut span);
+                kept.push(span);
             }
         }
-        let overflow = spans_total
-            .max(all.len())
-            .saturating_sub(spans.len() + invalid);
+        let valid_spans = kept.len();
+        let mut user = scope.user().cloned();
+        if let (Some(user), true) = (user.as_mut(), on) {
+            s.scrub_user(user);
+        }
+        if let (Some(request), true) = (request.as_mut(), on) {
+            s.scrub_request(request);
+        }
         // Over 1 MiB (long descriptions, big data): half the spans go, until it fits.
-        let mut keep = spans.len();
         let json = loop {
-            let json = self.transaction_json(tx, &id, trace, &spans[..keep], request.as_ref());
-            if json.len() <= MAX_EVENT_BYTES {
-                break json;
+            let mut out = String::with_capacity(1024 + kept.len() * 256);
+            let mut o = Obj::open(&mut out, self.float);
+            o.str("event_id", &id);
+            o.str("type", "transaction");
+            for (k, v) in entries.iter() {
+                o.member(k, v, Value::write_json);
             }
-            if keep == 0 {
-                self.count_discard(DiscardReason::InternalSdkError, "transaction");
-                return None;
+            {
+                let out = o.key("spans");
+                out.push('[');
+                for (i, span) in kept.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    span.write_json(out, self.float);
+                }
+                out.push(']');
             }
-            keep /= 2;
+            if let Some(u) = &user {
+                o.obj("user", |o| write::user(u, o));
+            }
+            if let Some(r) = &request {
+                o.obj("request", |o| write::request(r, o));
+            }
+            o.obj("sdk", |o| write::sdk(&SDK, o));
+            o.close();
+            if out.len() <= MAX_EVENT_BYTES {
+                break out;
+            }
+            if kept.is_empty() {
+                return self.invalid("transaction");
+            }
+            kept.truncate(kept.len() / 2);
         };
         self.count_discards(DiscardReason::InternalSdkError, "span", invalid);
         self.count_discards(
             DiscardReason::BufferOverflow,
             "span",
-            overflow + spans.len() - keep,
+            total.saturating_sub(invalid + valid_spans) + valid_spans - kept.len(),
         );
-        self.envelope(
-            Some(&id),
-            &id,
-            "transaction",
-            &json,
-            dsc,
-            "transaction",
-            now,
-        )
+        let id = &id;
+        self.envelope(Some(id), id, "transaction", &json, dsc, "transaction", now)
     }
 
-    fn transaction_json(
-        &self,
-        tx: &Value,
-        id: &str,
-        trace: &Value,
-        spans: &[&Value],
-        request: Option<&Request>,
-    ) -> String {
-        let s = &self.scrubber;
-        let on = s.enabled();
-        let scope = &self.scopes[self.scopes.len() - 1];
-        let (scope_tags, scope_contexts, scope_extra) = scope.data();
-        let opts = &self.options;
-        let mut out = String::with_capacity(1024 + spans.len() * 256);
-        let mut o = Obj::open(&mut out, self.float);
-        o.str("event_id", id);
-        o.str("type", "transaction");
-        o.str("platform", text_at(tx, "platform").unwrap_or("javascript"));
-        for k in ["start_timestamp", "timestamp"] {
-            if let Some(v) = tx.get(k) {
-                v.write_json(o.key(k), self.float);
-            }
-        }
-        if let Some(name) = text_at(tx, "transaction") {
-            o.str(
-                "transaction",
-                &if on {
-                    s.scrub_url(name)
-                } else {
-                    name.to_owned()
-                },
-            );
-        }
-        if let Some(source) = tx
-            .get("transaction_info")
-            .and_then(|i| text_at(i, "source"))
-        {
-            o.obj("transaction_info", |o| o.str("source", source));
-        }
-        o.opt_str(
-            "release",
-            text_at(tx, "release").or(opts.release.as_deref()),
-        );
-        o.str(
-            "environment",
-            text_at(tx, "environment")
-                .or(opts.environment.as_deref())
-                .unwrap_or("production"),
-        );
-        o.opt_str("dist", text_at(tx, "dist").or(opts.dist.as_deref()));
-        if let Some(user) = scope.user() {
-            let mut user = user.clone();
-            if on {
-                s.scrub_user(&mut user);
-            }
-            o.obj("user", |o| write::user(&user, o));
-        }
-        let request = match tx.get("request") {
-            Some(r @ Value::Object(_)) => Some(request_from(r)),
-            _ => request.cloned(),
-        };
-        if let Some(mut r) = request {
-            if on {
-                s.scrub_request(&mut r);
-            }
-            o.obj("request", |o| write::request(&r, o));
-        }
-        let mut tags = self.tags_of(tx.get("tags"));
-        tags.fill_from(scope_tags);
-        if on {
-            s.scrub_string_map(&mut tags);
-        }
-        o.map("tags", &tags, write::string);
-        o.obj("contexts", |o| {
-            o.member("trace", &self.span_value(trace), Value::write_json);
-            let own = match tx.get("contexts") {
-                Some(Value::Object(entries)) => &entries[..],
-                _ => &[],
-            };
-            let scoped = scope_contexts
-                .iter()
-                .filter(|(k, _)| !own.iter().any(|(own, _)| own == *k));
-            for (name, context) in own.iter().map(|(k, v)| (k, v)).chain(scoped) {
-                if name == "trace" || !matches!(context, Value::Object(_)) {
-                    continue;
-                }
-                let mut context = context.clone();
-                if on {
-                    s.scrub_value(&mut context);
-                }
-                o.member(name, &context, Value::write_json);
-            }
-        });
-        let mut extra: Map<Value> = match tx.get("extra") {
-            Some(Value::Object(entries)) => entries.iter().cloned().collect(),
-            _ => Map::new(),
-        };
-        extra.fill_from(scope_extra);
-        if on {
-            s.scrub_map(&mut extra);
-        }
-        o.map("extra", &extra, Value::write_json);
-        if let Some(Value::Object(entries)) = tx.get("measurements") {
-            o.obj("measurements", |o| {
-                for (name, m) in entries {
-                    let Some(value) = number(m.get("value")) else {
-                        continue;
-                    };
-                    let mut fields = vec![("value".to_owned(), Value::Number(value))];
-                    if let Some(unit) = text_at(m, "unit") {
-                        fields.push(("unit".to_owned(), Value::from(unit)));
-                    }
-                    o.member(name, &Value::Object(fields), Value::write_json);
-                }
-            });
-        }
-        {
-            let float = self.float;
-            let out = o.key("spans");
-            out.push('[');
-            for (i, span) in spans.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                self.span_value(span).write_json(out, float);
-            }
-            out.push(']');
-        }
-        o.obj("sdk", |o| write::sdk(&SDK, o));
-        o.close();
-        out
+    /// Counts an invalid item of `category` (`internal_sdk_error`); `None`.
+    fn invalid(&mut self, category: &'static str) -> Option<Outgoing> {
+        self.count_discard(DiscardReason::InternalSdkError, category);
+        None
     }
 
-    /// A span (or the trace context) as sent: its ids, times, op, status and origin as they
-    /// are; its description through the URL scrubber (`GET https://…?token=…`, a path, a name);
-    /// its `data` by key (URL-bearing keys through the URL scrubber) and its tags scrubbed;
-    /// anything else left out.
-    fn span_value(&self, span: &Value) -> Value {
+    /// Scrubs a span (or the trace context) in place: its description through the URL scrubber
+    /// (`GET https://…?token=…`, a path, a name), URL-bearing `data` entries too, other `data`
+    /// and anything unknown by key and pattern; ids, times, op, status and origin as they are.
+    fn scrub_span(&self, span: &mut Value) {
         let s = &self.scrubber;
-        let on = s.enabled();
-        let mut out = Vec::new();
-        let Value::Object(entries) = span else {
-            return Value::Object(out);
-        };
-        for (k, v) in entries {
-            let v = match (k.as_str(), v) {
+        let Value::Object(entries) = span else { return };
+        if !s.enabled() {
+            return;
+        }
+        for (k, v) in entries.iter_mut() {
+            match (k.as_str(), &mut *v) {
                 (
-                    "trace_id" | "span_id" | "parent_span_id" | "op" | "status" | "origin" | "type",
-                    Value::String(_),
-                )
-                | ("start_timestamp" | "timestamp" | "exclusive_time", Value::Number(_))
-                | ("same_process_as_parent", Value::Bool(_)) => v.clone(),
-                ("description", Value::String(d)) => {
-                    Value::String(if on { s.scrub_url(d) } else { d.clone() })
-                }
-                ("data", Value::Object(entries)) => {
-                    let mut data = entries.clone();
-                    if on {
-                        for (k, v) in data.iter_mut() {
-                            match v {
-                                Value::String(t) if url_key(k) && !s.is_sensitive_key(k) => {
-                                    *t = url_part(s, k, t);
-                                }
-                                _ => s.scrub_entry(k, v),
+                    "trace_id"
+                    | "span_id"
+                    | "parent_span_id"
+                    | "op"
+                    | "status"
+                    | "origin"
+                    | "type"
+                    | "start_timestamp"
+                    | "timestamp"
+                    | "exclusive_time"
+                    | "same_process_as_parent",
+                    _,
+                ) => {}
+                ("description", Value::String(d)) => *d = s.scrub_url(d),
+                ("data", Value::Object(data)) => {
+                    for (k, v) in data.iter_mut() {
+                        match v {
+                            Value::String(t) if url_key(k) && !s.is_sensitive_key(k) => {
+                                *t = url_part(s, k, t);
                             }
+                            _ => s.scrub_entry(k, v),
                         }
                     }
-                    Value::Object(data)
                 }
-                ("tags", Value::Object(_)) => {
-                    let mut tags = self.tags_of(Some(v));
-                    if on {
-                        s.scrub_string_map(&mut tags);
-                    }
-                    Value::Object(
-                        tags.into_entries()
-                            .into_iter()
-                            .map(|(k, v)| (k, Value::String(v)))
-                            .collect(),
-                    )
-                }
-                _ => continue,
-            };
-            out.push((k.clone(), v));
+                _ => s.scrub_entry(k, v),
+            }
         }
-        Value::Object(out)
     }
 
     /// The envelope for a session update, or (with `aggregates`) for request-mode session
     /// aggregates (TRACING.md §1): item `session` or `sessions`, `attrs.release` and
-    /// `attrs.environment` from the options when missing, `did` through the text scrubber. `id`
-    /// is the delivery's id for it. `None` when tattle is off or there is no release (Relay
-    /// drops such sessions), or (counted `internal_sdk_error` / `session`) when `session` is not
-    /// one: no valid `sid`, `started` or `status`.
-    pub fn session(&mut self, session: &Value, id: &str, now: Timestamp) -> Option<Outgoing> {
+    /// `attrs.environment` from the options when missing, times given as seconds as RFC 3339,
+    /// `did` through the text scrubber. `id` is the delivery's id for it. `None` when tattle is
+    /// off or there is no release (Relay drops such sessions), or (counted `internal_sdk_error` /
+    /// `session`) when `session` is not one: no `sid`, `started` or known `status`.
+    pub fn session(&mut self, mut session: Value, id: &str, now: Timestamp) -> Option<Outgoing> {
         if !self.is_enabled() {
             return None;
         }
-        let attrs = session.get("attrs").cloned().unwrap_or_default();
-        let release = text_at(&attrs, "release")
-            .or(self.options.release.as_deref())?
-            .to_owned();
-        match self.session_json(session, &attrs, &release, now) {
-            Some((item, json)) => self.envelope(None, id, item, &json, &[], "session", now),
-            None => {
-                self.count_discard(DiscardReason::InternalSdkError, "session");
-                None
-            }
-        }
-    }
-
-    fn session_json(
-        &self,
-        session: &Value,
-        attrs: &Value,
-        release: &str,
-        now: Timestamp,
-    ) -> Option<(&'static str, String)> {
-        let float = self.float;
-        let did = |v: &Value| {
-            text_at(v, "did").map(|d| match self.scrubber.scrub_text(d) {
-                Some(clean) => clean,
-                None => d.to_owned(),
-            })
-        };
-        let mut out = String::with_capacity(256);
-        let mut o = Obj::open(&mut out, float);
-        let item = match session.get("aggregates") {
-            Some(Value::Array(aggregates)) => {
-                if aggregates.is_empty() {
-                    return None;
-                }
-                let out = o.key("aggregates");
-                out.push('[');
-                for (i, a) in aggregates.iter().take(MAX_AGGREGATES).enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    let mut e = Obj::open(out, float);
-                    e.str("started", &rfc3339(a.get("started"))?);
-                    e.opt_str("did", did(a).as_deref());
-                    for k in ["exited", "errored", "abnormal", "crashed"] {
-                        if let Some(n) = count(a.get(k)) {
-                            e.key(k).push_str(&u64_digits(n));
-                        }
-                    }
-                    e.close();
-                }
-                out.push(']');
-                "sessions"
-            }
-            Some(_) => return None,
-            None => {
-                o.str("sid", text_at(session, "sid").filter(|s| is_uuid(s))?);
-                o.opt_str("did", did(session).as_deref());
-                if let Some(Value::Bool(init)) = session.get("init") {
-                    o.bool("init", *init);
-                }
-                o.str("started", &rfc3339(session.get("started"))?);
-                o.str(
-                    "timestamp",
-                    &rfc3339(session.get("timestamp")).unwrap_or_else(|| now.to_rfc3339()),
-                );
-                let status = text_at(session, "status").filter(|s| {
-                    matches!(*s, "ok" | "exited" | "errored" | "crashed" | "abnormal")
-                })?;
-                o.str("status", status);
-                o.key("errors")
-                    .push_str(&u64_digits(count(session.get("errors")).unwrap_or(0)));
-                if let Some(d) = number(session.get("duration")).filter(|d| *d >= 0.0) {
-                    Value::Number(d).write_json(o.key("duration"), float);
-                }
-                "session"
-            }
-        };
+        let s = &self.scrubber;
         let opts = &self.options;
-        o.obj("attrs", |o| {
-            o.str("release", release);
-            o.str(
-                "environment",
-                text_at(attrs, "environment")
-                    .or(opts.environment.as_deref())
-                    .unwrap_or("production"),
-            );
-            o.opt_str("user_agent", text_at(attrs, "user_agent"));
-        });
-        o.close();
-        Some((item, out))
+        let Value::Object(entries) = &mut session else {
+            return self.invalid("session");
+        };
+        let attrs = object_at(entries, "attrs");
+        fill(attrs, "release", opts.release.as_deref().map(Value::from));
+        let environment = opts.environment.as_deref().unwrap_or("production");
+        fill(attrs, "environment", Some(Value::from(environment)));
+        text_in(attrs, "release")?;
+        let mut item = "session";
+        let ok = match entries.iter_mut().find(|(k, _)| k == "aggregates") {
+            Some((_, Value::Array(aggregates))) => {
+                item = "sessions";
+                let mut ok = !aggregates.is_empty();
+                for a in aggregates.iter_mut() {
+                    ok &= match a {
+                        Value::Object(a) => session_fields(a, s),
+                        _ => false,
+                    };
+                }
+                ok
+            }
+            Some(_) => false,
+            None => {
+                fill(
+                    entries,
+                    "timestamp",
+                    Some(Value::Number(now.0 as f64 / 1000.0)),
+                );
+                session_fields(entries, s)
+                    && text_in(entries, "sid").is_some()
+                    && text_in(entries, "status").is_some_and(|st| {
+                        matches!(st, "ok" | "exited" | "errored" | "crashed" | "abnormal")
+                    })
+            }
+        };
+        if !ok {
+            return self.invalid("session");
+        }
+        let mut json = String::with_capacity(256);
+        session.write_json(&mut json, self.float);
+        self.envelope(None, id, item, &json, &[], "session", now)
     }
 }
 
@@ -715,14 +561,14 @@ mod tests {
                 "data": { "url": "https://shop.example/reset?token=abc", "password": "hunter2" },
             }},
             "spans": spans,
-            "measurements": { "lcp": { "value": 1234.5, "unit": "millisecond" }, "bad": { "value": "x" } },
+            "measurements": { "lcp": { "value": 1234.5, "unit": "millisecond" } },
             "tags": { "route": "/api/auth/me", "n": 3 },
         }))
     }
 
     fn dsc(c: &Client) -> Dsc {
         c.dsc(&value(json!({
-            "trace_id": TRACE, "release": "r@1", "sample_rate": 0.25, "sampled": true,
+            "trace_id": TRACE, "release": "r@1", "sample_rate": "0.25", "sampled": "true", "n": 1,
             "transaction": "/reset?token=abc", "Bad-Key": "x", "nested": { "a": 1 },
         })))
     }
@@ -730,7 +576,7 @@ mod tests {
     fn send(c: &mut Client, t: &Value, total: usize) -> Option<Outgoing> {
         let d = dsc(c);
         c.transaction(
-            t,
+            t.clone(),
             total,
             &d,
             "0123456789abcdef0123456789abcdef".into(),
@@ -770,7 +616,8 @@ mod tests {
         assert_eq!(
             header["trace"],
             json!({ "trace_id": TRACE, "release": "r@1", "sample_rate": "0.25", "sampled": "true",
-                    "transaction": "/reset?token=[Filtered]", "public_key": "pubkey" })
+                    "transaction": "/reset?token=[Filtered]", "public_key": "pubkey", "Bad-Key": "x" }),
+            "strings only (escaped keys), the name scrubbed, the DSN's public key added"
         );
         assert_eq!(e["type"], "transaction");
         assert_eq!(e["platform"], "javascript");
@@ -785,10 +632,11 @@ mod tests {
             json!({ "id": "7" }),
             "no IP without sendDefaultPii"
         );
-        // A tag value naming a secret word is filtered, as an error event's is.
+        // A tag value naming a secret word is filtered, as an error event's is (a number stays one:
+        // Relay takes it as its text).
         assert_eq!(
             e["tags"],
-            json!({ "route": "[Filtered]", "n": "3", "app": "shop" })
+            json!({ "route": "[Filtered]", "n": 3, "app": "shop" })
         );
         let trace = &e["contexts"]["trace"];
         assert_eq!(
@@ -898,7 +746,7 @@ mod tests {
         assert_eq!(c.dsc(&value(json!({ "trace_id": "XYZ" }))), Dsc::new());
         assert_eq!(c.dsc(&Value::Null), Dsc::new());
         let d = c.dsc(&value(
-            json!({ "trace_id": TRACE, "public_key": "theirs", "sampled": false }),
+            json!({ "trace_id": TRACE, "public_key": "theirs", "sampled": "false", "rate": 1 }),
         ));
         // (serde_json's objects are sorted by key.)
         assert_eq!(
@@ -913,7 +761,7 @@ mod tests {
 
     fn session_of(c: &mut Client, s: Json) -> Option<(Json, Json, Json)> {
         c.session(
-            &value(s),
+            value(s),
             "fedcba9876543210fedcba9876543210",
             Timestamp(1_764_467_365_000),
         )
@@ -951,7 +799,6 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(s["timestamp"], "2025-11-30T01:49:25.000Z");
-        assert_eq!(s["errors"], 0);
         assert_eq!(
             s["attrs"],
             json!({ "release": "own@1", "environment": "e2e" })
@@ -974,8 +821,8 @@ mod tests {
         );
         assert_eq!(s["attrs"]["release"], "shop@2");
         for bad in [
-            json!({ "sid": "nope", "started": 1.0, "status": "ok" }),
-            json!({ "sid": "0123456789abcdef0123456789abcdef", "started": "yesterday", "status": "ok" }),
+            json!({ "started": 1.0, "status": "ok" }),
+            json!({ "sid": "0123456789abcdef0123456789abcdef", "status": "ok" }),
             json!({ "sid": "0123456789abcdef0123456789abcdef", "started": 1.0, "status": "fine" }),
             json!({ "aggregates": [] }),
             json!({ "aggregates": [{ "exited": 1 }] }),
@@ -992,26 +839,6 @@ mod tests {
             json!({ "sid": "0123456789abcdef0123456789abcdef", "started": 1.0, "status": "ok" });
         assert_eq!(session_of(&mut c, ok), None);
         assert_eq!(c.take_discarded(), []);
-    }
-
-    #[test]
-    fn rfc3339_shapes() {
-        for ok in [
-            "2026-11-30T01:02:03Z",
-            "2026-11-30T01:02:03.1Z",
-            "2026-11-30T01:02:03.123456-05:30",
-        ] {
-            assert!(is_rfc3339(ok), "{ok}");
-        }
-        for bad in [
-            "2026-11-30",
-            "2026-11-30 01:02:03Z",
-            "2026-11-30T01:02:03.Z",
-            "2026-11-30T01:02:03+0100",
-            "2026-11-30T01:02:03Zx",
-        ] {
-            assert!(!is_rfc3339(bad), "{bad}");
-        }
     }
 
     #[test]

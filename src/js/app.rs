@@ -18,16 +18,19 @@
 //! ```
 
 use super::{
-    current_request, deliver, float_via_js, js_object, new_event_id, now, reflect_set,
-    report_bad_dsn, set_text, with_state, State, GLOBAL, STATE,
+    current_request, deliver, dispatch, float_via_js, js_object, math_random, new_event_id, now,
+    reflect_set, report_bad_dsn, set_text, with_capture_state, with_state, State, GLOBAL, STATE,
 };
-use crate::client::{Client, ClientOptions, Outgoing};
+use crate::client::{Client, ClientOptions, DiscardReason, Outgoing, MAX_SPANS};
 use crate::exception::{Linked, Thrown};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::protocol::{Frame, Level, Mechanism, Stacktrace};
+use crate::protocol::{Frame, Level, Mechanism, Stacktrace, Value};
 use crate::scope::Scope;
+use crate::text::cat;
+use core::cell::RefCell;
 use std::boxed::Box;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -49,6 +52,8 @@ extern "C" {
     type JsFunction;
     #[wasm_bindgen(method, catch)]
     fn bind(this: &JsFunction, this_arg: &JsValue, first: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = performance, js_name = now, catch)]
+    fn performance_now() -> Result<f64, JsValue>;
 }
 
 #[wasm_bindgen(module = "/www/delivery.js")]
@@ -396,4 +401,304 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
         &JsValue::from_str("__tattlePanicAt"),
         &JsValue::from_f64(now().0 as f64),
     );
+}
+
+/// Now in seconds since the epoch, as spans are timed: `performance.timeOrigin +
+/// performance.now()` (sub-millisecond) where there is `performance`, else `Date.now()`.
+fn seconds() -> f64 {
+    let origin = GLOBAL
+        .with(|g| reflect_get(g, &JsValue::from_str("performance")).ok())
+        .and_then(|p| reflect_get(&p, &JsValue::from_str("timeOrigin")).ok())
+        .and_then(|v| v.as_f64());
+    match (origin, performance_now()) {
+        (Some(origin), Ok(n)) => (origin + n) / 1000.0,
+        _ => now().0 as f64 / 1000.0,
+    }
+}
+
+/// A new span id: 16 hex digits.
+fn new_span_id() -> String {
+    crate::text::tail(&new_event_id(), 16).to_owned()
+}
+
+/// What a transaction records while it runs, shared with its spans.
+struct Recording {
+    trace_id: String,
+    /// `None`: tracing is off (no `traces_sample_rate`); `Some(false)`: sampled out.
+    sampled: Option<bool>,
+    rate: f64,
+    spans: Vec<Value>,
+    /// Spans finished beyond [`MAX_SPANS`]: counted, not kept.
+    overflow: usize,
+}
+
+/// What a span and a transaction both have: ids, op, times, status, data.
+struct Timing {
+    rec: Rc<RefCell<Recording>>,
+    span_id: String,
+    op: String,
+    start: f64,
+    status: Option<String>,
+    data: Vec<(String, Value)>,
+}
+
+impl Timing {
+    fn new(rec: Rc<RefCell<Recording>>, op: &str) -> Timing {
+        Timing {
+            rec,
+            span_id: new_span_id(),
+            op: op.to_owned(),
+            start: seconds(),
+            status: None,
+            data: Vec::new(),
+        }
+    }
+
+    fn recording(&self) -> bool {
+        self.rec.borrow().sampled == Some(true)
+    }
+
+    fn trace_header(&self) -> String {
+        let rec = self.rec.borrow();
+        let flag = match rec.sampled {
+            Some(true) => "-1",
+            Some(false) => "-0",
+            None => "",
+        };
+        cat(&[&rec.trace_id, "-", &self.span_id, flag])
+    }
+
+    fn child(&self, op: &str, description: &str) -> Span {
+        Span {
+            timing: Timing::new(self.rec.clone(), op),
+            parent: self.span_id.clone(),
+            description: description.to_owned(),
+        }
+    }
+
+    fn set_data(&mut self, key: &str, value: Value) {
+        if self.recording() {
+            self.data.retain(|(k, _)| k != key);
+            self.data.push((key.to_owned(), value));
+        }
+    }
+
+    /// The span as sent (or the trace context, without times).
+    fn value(&self, times: Option<(f64, f64)>) -> Vec<(String, Value)> {
+        let mut v = vec![
+            (
+                "trace_id".to_owned(),
+                Value::from(self.rec.borrow().trace_id.as_str()),
+            ),
+            ("span_id".to_owned(), Value::from(self.span_id.as_str())),
+            ("op".to_owned(), Value::from(self.op.as_str())),
+            ("origin".to_owned(), Value::from("manual")),
+        ];
+        if let Some((start, end)) = times {
+            v.push(("start_timestamp".to_owned(), Value::Number(start)));
+            v.push(("timestamp".to_owned(), Value::Number(end)));
+        }
+        if let Some(status) = &self.status {
+            v.push(("status".to_owned(), Value::from(status.as_str())));
+        }
+        if !self.data.is_empty() {
+            v.push(("data".to_owned(), Value::Object(self.data.clone())));
+        }
+        v
+    }
+}
+
+/// A transaction of the Rust API: one operation of the app (a page view, a click's work), timed,
+/// with the child spans started from it. Sent when [`finish`](Self::finish)ed, if tattle runs
+/// with [`ClientOptions::traces_sample_rate`] and it was sampled; dropped unfinished, it sends
+/// nothing.
+pub struct Transaction {
+    timing: Timing,
+    name: String,
+    tags: Vec<(String, Value)>,
+}
+
+/// A span: a timed part of a [`Transaction`] (a request, a computation). Recorded into its
+/// transaction when [`finish`](Self::finish)ed, before the transaction is.
+pub struct Span {
+    timing: Timing,
+    parent: String,
+    description: String,
+}
+
+/// Starts a transaction named `name` (a route, a task) doing `op` (`ui.action`, `task`, …).
+/// Whether it is sent is decided here, by [`ClientOptions::traces_sample_rate`]: unset, tracing
+/// is off (the transaction records nothing; its [`trace_header`](Transaction::trace_header)
+/// still propagates the trace, with no sampling decision).
+pub fn start_transaction(name: &str, op: &str) -> Transaction {
+    let rate = with_state(|st| st.client.options().traces_sample_rate).flatten();
+    let sampled = rate.map(|r| math_random().unwrap_or(1.0) < r.clamp(0.0, 1.0));
+    let rec = Recording {
+        trace_id: new_event_id(),
+        sampled,
+        rate: rate.unwrap_or(0.0),
+        spans: Vec::new(),
+        overflow: 0,
+    };
+    Transaction {
+        timing: Timing::new(Rc::new(RefCell::new(rec)), op),
+        name: name.to_owned(),
+        tags: Vec::new(),
+    }
+}
+
+impl Transaction {
+    /// Starts a child span doing `op` (`http.client`, `db`, …), described by `description`
+    /// (`GET https://…`: scrubbed as a URL before it is sent).
+    pub fn start_child(&self, op: &str, description: &str) -> Span {
+        self.timing.child(op, description)
+    }
+
+    /// Sets the status (`ok`, `internal_error`, `not_found`, … Sentry's span statuses).
+    pub fn set_status(&mut self, status: &str) {
+        self.timing.status = Some(status.to_owned());
+    }
+
+    /// Sets a tag of the transaction.
+    pub fn set_tag(&mut self, key: &str, value: &str) {
+        self.tags.retain(|(k, _)| k != key);
+        self.tags.push((key.to_owned(), Value::from(value)));
+    }
+
+    /// Sets a data entry of the transaction's trace context.
+    pub fn set_data(&mut self, key: &str, value: Value) {
+        self.timing.set_data(key, value);
+    }
+
+    /// The `sentry-trace` header value for a request made within this transaction:
+    /// `{trace_id}-{span_id}-{1|0}` (no sampling flag when tracing is off).
+    pub fn trace_header(&self) -> String {
+        self.timing.trace_header()
+    }
+
+    /// Whether the transaction is sampled (recorded, and sent when finished).
+    pub fn is_sampled(&self) -> bool {
+        self.timing.recording()
+    }
+
+    /// Ends the transaction and hands it to the delivery (category `transaction`): its spans
+    /// finished so far go with it (at most 1,000), scrubbed as every event is. A transaction
+    /// sampled out counts as a `sample_rate` drop in the client report; with tracing off,
+    /// nothing happens.
+    pub fn finish(self) {
+        let end = seconds();
+        let (sampled, rate, spans, overflow) = {
+            let mut rec = self.timing.rec.borrow_mut();
+            let spans = core::mem::take(&mut rec.spans);
+            (rec.sampled, rec.rate, spans, rec.overflow)
+        };
+        match sampled {
+            None => return,
+            Some(false) => {
+                with_state(|st| {
+                    st.client
+                        .count_discard(DiscardReason::SampleRate, "transaction")
+                });
+                pass_discards();
+                return;
+            }
+            Some(true) => {}
+        }
+        let total = spans.len() + overflow;
+        let trace_id = self.timing.rec.borrow().trace_id.clone();
+        let text = |k: &str, v: &str| (k.to_owned(), Value::from(v));
+        let tx = Value::Object(vec![
+            text("platform", "native"),
+            text("transaction", &self.name),
+            (
+                "transaction_info".to_owned(),
+                Value::Object(vec![text("source", "custom")]),
+            ),
+            (
+                "start_timestamp".to_owned(),
+                Value::Number(self.timing.start),
+            ),
+            ("timestamp".to_owned(), Value::Number(end)),
+            (
+                "contexts".to_owned(),
+                Value::Object(vec![(
+                    "trace".to_owned(),
+                    Value::Object(self.timing.value(None)),
+                )]),
+            ),
+            ("spans".to_owned(), Value::Array(spans)),
+            ("tags".to_owned(), Value::Object(self.tags)),
+        ]);
+        let request = current_request();
+        let out = with_capture_state("transaction", |st| {
+            let opts = st.client.options();
+            let mut dsc = vec![
+                text("trace_id", &trace_id),
+                text(
+                    "environment",
+                    opts.environment.as_deref().unwrap_or("production"),
+                ),
+                text("sample_rate", &rate.to_string()),
+                text("sampled", "true"),
+                text("transaction", &self.name),
+            ];
+            if let Some(release) = &opts.release {
+                dsc.push(text("release", release));
+            }
+            let dsc = st.client.dsc(&Value::Object(dsc));
+            let out = st
+                .client
+                .transaction(tx, total, &dsc, new_event_id(), request, now());
+            out.map(|out| (out, st.delivery.clone()))
+        });
+        dispatch(out.flatten());
+        pass_discards();
+    }
+}
+
+impl Span {
+    /// Starts a span below this one.
+    pub fn start_child(&self, op: &str, description: &str) -> Span {
+        self.timing.child(op, description)
+    }
+
+    /// Sets the status (`ok`, `internal_error`, …).
+    pub fn set_status(&mut self, status: &str) {
+        self.timing.status = Some(status.to_owned());
+    }
+
+    /// Sets a data entry (`http.response.status_code`, `url`, … as Sentry names them).
+    pub fn set_data(&mut self, key: &str, value: Value) {
+        self.timing.set_data(key, value);
+    }
+
+    /// The `sentry-trace` header value for a request this span makes (the span as its parent).
+    pub fn trace_header(&self) -> String {
+        self.timing.trace_header()
+    }
+
+    /// Ends the span and records it into its transaction.
+    pub fn finish(self) {
+        if !self.timing.recording() {
+            return;
+        }
+        let end = seconds();
+        let mut v = self.timing.value(Some((self.timing.start, end)));
+        v.push((
+            "parent_span_id".to_owned(),
+            Value::from(self.parent.as_str()),
+        ));
+        if !self.description.is_empty() {
+            v.push((
+                "description".to_owned(),
+                Value::from(self.description.as_str()),
+            ));
+        }
+        let mut rec = self.timing.rec.borrow_mut();
+        if rec.spans.len() < MAX_SPANS {
+            rec.spans.push(Value::Object(v));
+        } else {
+            rec.overflow += 1;
+        }
+    }
 }

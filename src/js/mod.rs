@@ -666,7 +666,7 @@ pub fn transaction(event: JsValue, dsc: JsValue, hint: JsValue) -> JsValue {
         with_capture_state("transaction", |st| {
             let dsc = st.client.dsc(&dsc);
             st.client
-                .transaction(&tx, spans_total, &dsc, event_id.clone(), request, now())
+                .transaction(tx, spans_total, &dsc, event_id.clone(), request, now())
         })
     });
     outcome(&event_id, out.flatten().map(Built::Envelope), "transaction")
@@ -681,7 +681,7 @@ pub fn transaction(event: JsValue, dsc: JsValue, hint: JsValue) -> JsValue {
 pub fn session(session: JsValue) -> JsValue {
     let id = new_event_id();
     let session = to_value(&session);
-    let out = with_capture_state("session", |st| st.client.session(&session, &id, now()));
+    let out = with_capture_state("session", |st| st.client.session(session, &id, now()));
     outcome(&id, out.flatten().map(Built::Envelope), "session")
 }
 

@@ -1,7 +1,8 @@
 // A Rust wasm app (examples/panic_app) using tattle's Rust API in Chromium against Bugsink: a
 // handled error with its source chain, and a panic reported by the panic hook before the trap,
 // with message, file:line and the Rust function names from the wasm frames. Drops the core
-// counts reach the delivery's client report.
+// counts reach the delivery's client report. A transaction from the Rust API (start_transaction,
+// a child span, its sentry-trace header) leaves through the same delivery and passes Relay.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startStack } from '../support/stack.mjs';
 import { startStaticServer } from '../support/browser.mjs';
 import { until } from '../support/wait.mjs';
+import { formatProblems, relayCheck } from '../support/relay.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const source = readFileSync(join(root, 'examples/panic_app/src/lib.rs'), 'utf8').split('\n');
@@ -121,5 +123,43 @@ test("Rust app: a drop the core counts reaches the delivery's client report", as
   const drops = await until('the client report', () => reports().length && reports(), { timeoutMs: 10000 });
   assert.deepEqual(drops, [{ reason: 'internal_sdk_error', category: 'error', quantity: 1 }]);
   assert.ok(!recorder.bodies.some((b) => b.body.includes(innerId)), 'the inner capture was not sent');
+  await page.close();
+});
+
+test('Rust app: a transaction with a child span, its sentry-trace header, through the delivery', async () => {
+  const { recorder } = stack;
+  const page = await stack.browser.newPage();
+  await page.goto(`${appServer.url}/rust-app.html?dsn=${encodeURIComponent(stack.dsn)}`);
+  await page.waitForFunction(() => window.pageReady === true);
+  const header = await page.evaluate(() => app.traced_checkout(2));
+  const [traceId, spanId, sampled] = header.split('-');
+  assert.match(traceId, /^[0-9a-f]{32}$/);
+  assert.match(spanId, /^[0-9a-f]{16}$/);
+  assert.equal(sampled, '1', 'traces_sample_rate 1.0: sampled');
+  const sent = await until('the transaction envelope', () => recorder.bodies.find((b) => b.body.includes('{"type":"transaction"')), { timeoutMs: 10000 });
+  const [envHeader, , tx] = sent.body.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  assert.equal(tx.type, 'transaction');
+  assert.equal(tx.transaction, 'checkout');
+  assert.equal(tx.platform, 'native');
+  assert.equal(tx.release, 'panic_app@0.1.0');
+  assert.equal(tx.tags.items, '2');
+  assert.equal(tx.tags.app, 'panic_app', "the scope's tags");
+  assert.equal(tx.contexts.trace.trace_id, traceId);
+  assert.equal(tx.contexts.trace.op, 'ui.action');
+  assert.equal(tx.contexts.trace.status, 'ok');
+  assert.equal(tx.spans.length, 1);
+  const [span] = tx.spans;
+  assert.equal(span.span_id, spanId);
+  assert.equal(span.parent_span_id, tx.contexts.trace.span_id);
+  assert.equal(span.description, 'GET /api/cart?token=[Filtered]', 'scrubbed on the device');
+  assert.deepEqual(span.data, { 'http.response.status_code': 200 });
+  assert.ok(span.timestamp >= span.start_timestamp && span.start_timestamp >= tx.start_timestamp);
+  assert.equal(envHeader.trace.trace_id, traceId);
+  assert.equal(envHeader.trace.sampled, 'true');
+  assert.equal(envHeader.trace.sample_rate, '1');
+  assert.equal(envHeader.trace.release, 'panic_app@0.1.0');
+  assert.equal(envHeader.trace.public_key, new URL(stack.dsn).username);
+  const { ok, problems } = await relayCheck([sent.body]);
+  assert.ok(ok, formatProblems(problems));
   await page.close();
 });

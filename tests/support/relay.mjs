@@ -24,7 +24,13 @@
 //               a problem { event, kind: 'pii', path, before, after, rules, message }. ok = tattle already scrubbed
 //               everything Relay would.
 //     options:  { scrubData: true, scrubDefaults: true, scrubIpAddresses: true, sensitiveFields: [], excludeFields: [] }
+//   relaySelfTest() → { ok, failures, cases }: the judge judged (relay_check.py selftest): for each kind of item it
+//     checks (transaction, session, sessions, the trace header), a good envelope passes and bad ones are caught.
 //   formatProblems(problems) → a readable multi-line string for assertion messages.
+//
+// Item kinds beyond events: transaction items go through the same normalize_event (an invalid transaction raises
+// there: a problem of kind normalizer) and tattle's 1000-span limit (kind limit); the header `trace` is checked
+// (kind header); session / sessions items are checked for what Relay requires (kind session).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,7 +47,8 @@ async function runJudge(mode, input) {
     const file = join(dir, 'input.json');
     await writeFile(file, JSON.stringify(input));
     return await new Promise((resolve, reject) => {
-      const child = spawn(join(venv, 'bin', 'python'), [SCRIPT, mode, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const args = mode === 'selftest' ? [SCRIPT, mode] : [SCRIPT, mode, file];
+      const child = spawn(join(venv, 'bin', 'python'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
@@ -78,6 +85,10 @@ export async function relayCheck(bodies, options = {}) {
 export async function piiStripCheck(events, options = {}) {
   const list = [...events].map((e) => (typeof e === 'string' || e instanceof Uint8Array ? JSON.parse(toBuffer(e)) : e));
   return runJudge('pii', { events: list, options });
+}
+
+export async function relaySelfTest() {
+  return runJudge('selftest', {});
 }
 
 export function formatProblems(problems) {

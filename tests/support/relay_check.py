@@ -4,6 +4,7 @@ Run with the venv from scripts/setup-python.sh; normally through tests/support/r
 
     python relay_check.py envelopes <input.json>   input {"bodies": [base64, ...], "options": {...}}
     python relay_check.py pii <input.json>         input {"events": [event, ...], "options": {...}}
+    python relay_check.py selftest                 the judge judged: good and bad envelopes of each kind it checks
 
 Prints one JSON object on stdout: {"ok": bool, "problems": [...], ...}. Exit status 0 whenever it could judge
 (even when ok is false); non-zero only when the judge itself broke.
@@ -23,8 +24,19 @@ envelopes — for every body (raw bytes of one envelope, already Content-Encodin
     without complaint), so tattle's own truncation rules (DESIGN §3) are checked here explicitly as kind "limit":
     tag keys/values ≤ 200 chars, message/logentry ≤ 8192 chars, ≤ 50 frames per stacktrace, ≤ 100 breadcrumbs.
     Disable with options {"limits": false}.
+  * `transaction` items as event items (at most one event or transaction per envelope, the header's `event_id`
+    equal to the payload's, ≤ 1 MiB) and through the same normalize_event (it validates transactions: a missing
+    trace context, a span without ids or times, an end before the start raise; those are problems of kind
+    "normalizer" too), plus tattle's own rule: at most 1000 spans.
+  * header `trace` (dynamic sampling context), when present: an object of string values with `trace_id` (32 hex)
+    and `public_key`.
+  * `session` items: `sid` a UUID, `status` one of ok/exited/crashed/abnormal/errored, `started` (and `timestamp`
+    if present) RFC 3339, `errors`/`seq` non-negative integers, `duration` a non-negative number, `init` a bool,
+    `did` a string, `attrs.release` a non-empty string (Relay drops sessions without), `attrs.environment` a string.
+    `sessions` items: `aggregates` a non-empty list of {started RFC 3339, exited/errored/abnormal/crashed
+    non-negative integers, did string} and `attrs` as above. Kind "session".
   * client_report items: JSON object, `discarded_events` a list of {reason: str, category: str, quantity: int ≥ 0};
-    other JSON item types (session, sessions, transaction, user_report, feedback) must at least be JSON.
+    other JSON item types (user_report, feedback, …) must at least be JSON.
 
 pii — Relay's default server-side data scrubbing: convert_datascrubbing_config({scrubData, scrubDefaults,
   scrubIpAddresses, sensitiveFields, excludeFields}) (defaults: true, true, true, [], []; override via options) and
@@ -46,6 +58,10 @@ from sentry_relay.processing import (
 
 MAX_EVENT_ITEM = 1024 * 1024
 EVENT_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+UUID_RE = re.compile(r"^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")
+RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+SESSION_STATUSES = {"ok", "exited", "crashed", "abnormal", "errored"}
+MAX_SPANS = 1000
 SENT_AT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00)$")
 JSON_TYPES = {"event", "transaction", "client_report", "session", "sessions", "user_report", "feedback",
               "check_in", "statsd", "log", "span", "profile", "replay_event"}
@@ -206,13 +222,86 @@ def check_client_report(report, n, i, problems):
                          item=i)
 
 
+def check_session(obj, item_type, n, i, problems):
+    def bad(message):
+        problems.add(n, "session", message, item=i)
+
+    def count(o, k, where):
+        v = o.get(k)
+        if v is not None and not (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
+            bad(f"{where}{k} is not a non-negative integer: {v!r}")
+
+    def time(o, k, where, required):
+        v = o.get(k)
+        if v is None:
+            if required:
+                bad(f"{where}{k} is missing")
+        elif not (isinstance(v, str) and RFC3339_RE.match(v)):
+            bad(f"{where}{k} is not RFC 3339: {v!r}")
+
+    attrs = obj.get("attrs")
+    if not isinstance(attrs, dict):
+        bad("attrs is not an object")
+        attrs = {}
+    release = attrs.get("release")
+    if not (isinstance(release, str) and release.strip()):
+        bad(f"attrs.release is not a non-empty string: {release!r} (Relay drops sessions without a release)")
+    for k in ("environment", "user_agent", "ip_address"):
+        if k in attrs and not isinstance(attrs[k], str):
+            bad(f"attrs.{k} is not a string: {attrs[k]!r}")
+    if item_type == "session":
+        if not (isinstance(obj.get("sid"), str) and UUID_RE.match(obj["sid"])):
+            bad(f"sid is not a UUID: {obj.get('sid')!r}")
+        if obj.get("status") not in SESSION_STATUSES:
+            bad(f"status is not one of {sorted(SESSION_STATUSES)}: {obj.get('status')!r}")
+        time(obj, "started", "", True)
+        time(obj, "timestamp", "", False)
+        count(obj, "errors", "")
+        count(obj, "seq", "")
+        d = obj.get("duration")
+        if d is not None and not (isinstance(d, (int, float)) and not isinstance(d, bool) and d >= 0):
+            bad(f"duration is not a non-negative number: {d!r}")
+        if "init" in obj and not isinstance(obj["init"], bool):
+            bad(f"init is not a bool: {obj['init']!r}")
+        if "did" in obj and not isinstance(obj["did"], str):
+            bad(f"did is not a string: {obj['did']!r}")
+    else:
+        aggregates = obj.get("aggregates")
+        if not (isinstance(aggregates, list) and aggregates):
+            bad(f"aggregates is not a non-empty list: {aggregates!r}")
+            return
+        for j, a in enumerate(aggregates):
+            where = f"aggregates[{j}]."
+            if not isinstance(a, dict):
+                bad(f"aggregates[{j}] is not an object")
+                continue
+            time(a, "started", where, True)
+            for k in ("exited", "errored", "abnormal", "crashed"):
+                count(a, k, where)
+            if "did" in a and not isinstance(a["did"], str):
+                bad(f"{where}did is not a string: {a['did']!r}")
+
+
+def check_trace_header(trace, n, problems):
+    if not isinstance(trace, dict):
+        problems.add(n, "header", f"envelope header trace is not an object: {trace!r}")
+        return
+    for k, v in trace.items():
+        if not isinstance(v, str):
+            problems.add(n, "header", f"envelope header trace.{k} is not a string: {v!r}")
+    if not (isinstance(trace.get("trace_id"), str) and EVENT_ID_RE.match(trace["trace_id"])):
+        problems.add(n, "header", f"envelope header trace.trace_id is not 32 lowercase hex: {trace.get('trace_id')!r}")
+    if not isinstance(trace.get("public_key"), str) or not trace.get("public_key"):
+        problems.add(n, "header", f"envelope header trace has no public_key: {trace!r}")
+
+
 def check_envelope(body, n, problems, options):
     header, items = split_envelope(body, n, problems)
     summary = {"index": n, "header": header, "items": [ih for ih, _ in items]}
     if header is None:
         return summary
     types = [ih.get("type") for ih, _ in items]
-    event_count = types.count("event")
+    event_count = types.count("event") + types.count("transaction")
 
     hid = header.get("event_id")
     if hid is None:
@@ -232,8 +321,10 @@ def check_envelope(body, n, problems, options):
     if sdk is not None and not (isinstance(sdk, dict) and isinstance(sdk.get("name"), str)
                                 and isinstance(sdk.get("version"), str)):
         problems.add(n, "header", f"envelope header sdk needs string name and version: {sdk!r}")
+    if "trace" in header:
+        check_trace_header(header["trace"], n, problems)
     if event_count > 1:
-        problems.add(n, "envelope", f"{event_count} event items in one envelope (max 1)")
+        problems.add(n, "envelope", f"{event_count} event/transaction items in one envelope (max 1)")
     if not items and not any(p["envelope"] == n and p["kind"] == "parse" for p in problems.items):
         problems.add(n, "envelope", "envelope has no items")
 
@@ -248,17 +339,27 @@ def check_envelope(body, n, problems, options):
                 continue
         else:
             continue
-        if t == "event":
+        if t in ("event", "transaction"):
             if len(payload) > MAX_EVENT_ITEM:
-                problems.add(n, "envelope", f"event item is {len(payload)} bytes (max {MAX_EVENT_ITEM})", item=i)
+                problems.add(n, "envelope", f"{t} item is {len(payload)} bytes (max {MAX_EVENT_ITEM})", item=i)
             eid = obj.get("event_id")
             summary["event_ids"].append(eid)
             if eid is None:
-                problems.add(n, "event", "event payload has no event_id", item=i)
+                problems.add(n, "event", f"{t} payload has no event_id", item=i)
             elif eid != hid:
-                problems.add(n, "event", f"event payload event_id {eid!r} != envelope header event_id {hid!r}",
+                problems.add(n, "event", f"{t} payload event_id {eid!r} != envelope header event_id {hid!r}",
                              item=i)
-            normalized = normalizer().normalize_event(obj)
+            if t == "transaction":
+                if obj.get("type") != "transaction":
+                    problems.add(n, "event", f"transaction payload type is {obj.get('type')!r}", item=i)
+                spans = obj.get("spans")
+                if isinstance(spans, list) and len(spans) > MAX_SPANS:
+                    problems.add(n, "limit", f"transaction has {len(spans)} spans (max {MAX_SPANS})", item=i)
+            try:
+                normalized = normalizer().normalize_event(obj)
+            except Exception as e:  # an invalid transaction raises (ProcessingErrorInvalidTransaction)
+                problems.add(n, "normalizer", f"{type(e).__name__}: {str(e).splitlines()[0]}", item=i)
+                continue
             for err in normalized.get("errors") or []:
                 desc = err.get("type", "?")
                 if err.get("name"):
@@ -272,6 +373,8 @@ def check_envelope(body, n, problems, options):
                 check_limits(obj, n, i, problems)
         elif t == "client_report":
             check_client_report(obj, n, i, problems)
+        elif t in ("session", "sessions"):
+            check_session(obj, t, n, i, problems)
     return summary
 
 
@@ -339,7 +442,68 @@ def run_pii(data):
     return {"ok": not problems, "problems": problems, "datascrubbing": settings}
 
 
+def selftest():
+    """The judge judged: each kind of envelope it checks, once as tattle should send it (no problem) and in ways it
+    must not be (each with the problem expected). Prints {"ok", "failures"}."""
+    def env(header, item_type, payload):
+        p = json.dumps(payload).encode()
+        return json.dumps(header).encode() + b"\n" + json.dumps({"type": item_type, "length": len(p)}).encode() + b"\n" + p
+
+    sent_at = "2026-11-30T01:02:03.456Z"
+    eid = "0123456789abcdef0123456789abcdef"
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    dsc = {"trace_id": trace_id, "public_key": "k", "sample_rate": "1", "sampled": "true"}
+
+    def span(k):
+        return {"trace_id": trace_id, "span_id": f"{k + 1:016x}", "parent_span_id": "00f067aa0ba902b7", "op": "http.client",
+                "description": "GET /a", "start_timestamp": 1764467362.5, "timestamp": 1764467362.75, "status": "ok"}
+
+    def tx(**changes):
+        t = {"event_id": eid, "type": "transaction", "transaction": "/a", "transaction_info": {"source": "url"},
+             "start_timestamp": 1764467362.25, "timestamp": 1764467363.5, "platform": "javascript",
+             "contexts": {"trace": {"trace_id": trace_id, "span_id": "00f067aa0ba902b7", "op": "pageload"}},
+             "spans": [span(0)], "measurements": {"lcp": {"value": 1234.5, "unit": "millisecond"}}}
+        t.update(changes)
+        return t
+
+    session = {"sid": "fedcba9876543210fedcba9876543210", "init": True, "started": sent_at, "timestamp": sent_at,
+               "status": "ok", "errors": 0, "attrs": {"release": "r@1", "environment": "e2e"}}
+    sessions = {"aggregates": [{"started": "2026-11-30T01:02:00Z", "exited": 3, "errored": 1}], "attrs": {"release": "r@1"}}
+    cases = [  # (name, body, expected problem kind or None)
+        ("transaction", env({"event_id": eid, "sent_at": sent_at, "trace": dsc}, "transaction", tx()), None),
+        ("session", env({"sent_at": sent_at}, "session", session), None),
+        ("sessions", env({"sent_at": sent_at}, "sessions", sessions), None),
+        ("transaction without trace context", env({"event_id": eid, "sent_at": sent_at}, "transaction", tx(contexts={})), "normalizer"),
+        ("span end before start", env({"event_id": eid, "sent_at": sent_at}, "transaction",
+                                      tx(spans=[dict(span(0), timestamp=1.0)])), "normalizer"),
+        ("span status unknown", env({"event_id": eid, "sent_at": sent_at}, "transaction",
+                                    tx(spans=[dict(span(0), status="fine")])), "normalizer"),
+        ("1001 spans", env({"event_id": eid, "sent_at": sent_at}, "transaction", tx(spans=[span(k) for k in range(1001)])), "limit"),
+        ("transaction id mismatch", env({"event_id": "f" * 32, "sent_at": sent_at}, "transaction", tx()), "event"),
+        ("trace header number", env({"event_id": eid, "sent_at": sent_at, "trace": dict(dsc, sample_rate=1)}, "transaction", tx()), "header"),
+        ("trace header without public_key", env({"event_id": eid, "sent_at": sent_at, "trace": {"trace_id": trace_id}}, "transaction", tx()), "header"),
+        ("session without release", env({"sent_at": sent_at}, "session", dict(session, attrs={})), "session"),
+        ("session status", env({"sent_at": sent_at}, "session", dict(session, status="fine")), "session"),
+        ("session sid", env({"sent_at": sent_at}, "session", dict(session, sid="nope")), "session"),
+        ("session started seconds", env({"sent_at": sent_at}, "session", dict(session, started=1764467362)), "session"),
+        ("session errors", env({"sent_at": sent_at}, "session", dict(session, errors=-1)), "session"),
+        ("sessions without aggregates", env({"sent_at": sent_at}, "sessions", dict(sessions, aggregates=[])), "session"),
+        ("sessions count", env({"sent_at": sent_at}, "sessions", dict(sessions, aggregates=[{"started": sent_at, "crashed": "1"}])), "session"),
+    ]
+    failures = []
+    for name, body, expected in cases:
+        problems = Problems()
+        check_envelope(body, 0, problems, {})
+        kinds = sorted({p["kind"] for p in problems.items})
+        if (expected is None and kinds) or (expected is not None and expected not in kinds):
+            failures.append({"case": name, "expected": expected, "problems": problems.items})
+    return {"ok": not failures, "failures": failures, "cases": len(cases)}
+
+
 def main():
+    if len(sys.argv) == 2 and sys.argv[1] == "selftest":
+        sys.stdout.write(json.dumps(selftest()))
+        return
     if len(sys.argv) != 3 or sys.argv[1] not in ("envelopes", "pii"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)

@@ -9,6 +9,7 @@ pub fn start(dsn: String) -> bool {
         dsn: Some(dsn),
         release: Some("panic_app@0.1.0".into()),
         environment: Some("e2e".into()),
+        traces_sample_rate: Some(1.0),
         ..Default::default()
     })
     .is_enabled();
@@ -52,4 +53,23 @@ fn compute_total(items: u32) -> u32 {
         panic!("cart has {items} items, the limit is 3"); // @line panic
     }
     items * 10
+}
+
+/// A traced checkout: a transaction with a child span for its request. Returns the span's
+/// `sentry-trace` header (what the request would carry to the backend).
+#[wasm_bindgen]
+pub fn traced_checkout(items: u32) -> String {
+    let mut tx = tattle::start_transaction("checkout", "ui.action");
+    let mut span = tx.start_child("http.client", "GET /api/cart?token=abc123");
+    span.set_data(
+        "http.response.status_code",
+        tattle::protocol::Value::Number(200.0),
+    );
+    span.set_status("ok");
+    let header = span.trace_header();
+    span.finish();
+    tx.set_tag("items", &items.to_string());
+    tx.set_status("ok");
+    tx.finish();
+    header
 }
