@@ -113,6 +113,29 @@ describe('edge tracing hooks', () => {
     assert.equal(txOf(sent).length, 0);
   });
 
+  test('session counts: only with a release, not with autoSessionTracking false; all buckets in one item when due', async () => {
+    const ok = () => new Response('ok');
+    for (const [options, expected] of [[{}, 0], [{ release: 'r@1', autoSessionTracking: false }, 0], [{ release: 'r@1' }, 1]]) {
+      const { invoke, sent, t } = isolate({ tracesSampleRate: 1, ...options });
+      await invoke(new Request('https://w.example/a'), async () => ok());
+      await invoke(new Request('https://w.example/b'), async (_, scope) => { scope.invocation.errored = true; return ok(); });
+      assert.equal(sent.filter((s) => s.name === 'session').length, 0, 'not due before 60 s');
+      t.sendSessions({ wait() {} }, true);
+      const sessions = sent.filter((s) => s.name === 'session');
+      assert.equal(sessions.length, expected, JSON.stringify(options));
+      if (expected) {
+        const [{ aggregates, attrs }] = sessions[0].args;
+        assert.deepEqual(attrs, {});
+        assert.equal(aggregates.length, 1);
+        assert.equal(aggregates[0].exited, 1);
+        assert.equal(aggregates[0].errored, 1);
+        assert.equal(aggregates[0].crashed, undefined);
+        t.sendSessions({ wait() {} }, true);
+        assert.equal(sent.filter((s) => s.name === 'session').length, 1, 'nothing new, nothing sent');
+      }
+    }
+  });
+
   test('startSpan outside an invocation is a transaction of its own; nested spans go under it', async () => {
     const { t, sent } = isolate({ tracesSampleRate: 1 });
     const result = await t.spanApi.startSpan({ name: 'boot', op: 'task' }, async (root) => {
