@@ -157,11 +157,14 @@ export function edgeTracing({ options, scopes, child, send, laneNow, log }) {
   };
 
   // ---- subrequests ----
-  // The global fetch while tattle runs: outside an invocation's trace, the runtime's own.
+  // The global fetch while tattle runs: outside an invocation's trace, the runtime's own. After
+  // the transaction ended (the app's own waitUntil work) a subrequest gets no span, but still the
+  // trace headers (of the span that was active).
   function tracedFetch(input, init) {
     const store = scopes.getStore();
     const parent = activeIn(store);
-    if (!parent || !parent.tx || parent.tx.root.t1 !== undefined) return rawFetch(input, init);
+    if (!parent || !parent.tx) return rawFetch(input, init);
+    const late = parent.tx.root.t1 !== undefined;
     let span;
     let args = [input, init];
     try {
@@ -177,11 +180,12 @@ export function edgeTracing({ options, scopes, child, send, laneNow, log }) {
         if (u.port) attributes['server.port'] = Number(u.port);
       } catch { /* a URL the runtime will refuse: named as given */ }
       attributes.url = where;
-      span = spanUnder(parent, { name: `${method} ${where}`, op: 'http.client', origin: 'auto.http.fetch', attributes });
+      if (!late) span = spanUnder(parent, { name: `${method} ${where}`, op: 'http.client', origin: 'auto.http.fetch', attributes });
       if (targets === undefined || propagates(url, targets)) {
         const headers = new Headers(init && init.headers !== undefined ? init.headers : isRequest ? input.headers : undefined);
         if (!headers.has('sentry-trace')) {
-          headers.set('sentry-trace', sentryTrace(span.traceId, span.spanId, span.sampled));
+          const from = span || parent;
+          headers.set('sentry-trace', sentryTrace(from.traceId, from.spanId, from.sampled));
           const baggage = mergeBaggage(headers.get('baggage') || undefined, parent.tx.dsc);
           if (baggage) headers.set('baggage', baggage);
           args = [input, { ...init, headers }];
@@ -191,6 +195,7 @@ export function edgeTracing({ options, scopes, child, send, laneNow, log }) {
       log('could not trace a subrequest', e);
       if (!span) return rawFetch(input, init);
     }
+    if (!span) return rawFetch(...args);
     return rawFetch(...args).then((res) => {
       try {
         span.setAttribute('http.response.status_code', res.status);

@@ -83,6 +83,23 @@ describe('edge tracing hooks', () => {
     assert.equal(missing.data['http.response.status_code'], 404);
   });
 
+  test('a subrequest after the transaction ended gets no span, but still the trace headers', async () => {
+    const { invoke, sent, scopes, t } = isolate({ tracesSampleRate: 1 });
+    let late;
+    await invoke(new Request('https://w.example/p'), async (tr, scope) => {
+      late = scopes.run(scope, async () => {
+        await new Promise((r) => setTimeout(r, 20)); // after the response, as waitUntil work
+        return (await tr.fetch(`${base}/late`)).text();
+      });
+      return new Response('ok');
+    });
+    await late;
+    const [tx] = txOf(sent);
+    assert.equal(tx.spans.length, 0);
+    assert.equal(seen.find((s) => s.path === '/late').headers['sentry-trace'], `${tx.contexts.trace.trace_id}-${tx.contexts.trace.span_id}-1`);
+    assert.equal(t.traceOf(undefined), undefined);
+  });
+
   test("tracesSampler sees the request and decides; unsampled, errors still get the trace's ids", async () => {
     const asked = [];
     const { invoke, sent, t, scopes } = isolate({ tracesSampler: (ctx) => { asked.push(ctx); return !ctx.name.includes('/health'); } });
