@@ -3,7 +3,7 @@
 // (it records what would be built and sent); tests/e2e/edge_tracing.test.mjs runs the whole path
 // in workerd and Deno. Here: what the e2e worker does not vary — tracePropagationTargets, a
 // tracesSampler's context and decision, an incoming `-0`, a span outside any invocation.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer } from 'node:http';
@@ -150,6 +150,27 @@ describe('edge tracing hooks', () => {
         t.sendSessions({ wait() {} }, true);
         assert.equal(sent.filter((s) => s.name === 'session').length, 1, 'nothing new, nothing sent');
       }
+    }
+  });
+
+  test('session counts leave by themselves from the first invocation that ends 60 s after the last sent (a mocked clock)', async () => {
+    mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-01-01T10:00:30Z') });
+    try {
+      const { invoke, sent } = isolate({ tracesSampleRate: 1, release: 'r@1' });
+      const sessions = () => sent.filter((s) => s.name === 'session').map((s) => s.args[0].aggregates);
+      const ok = async () => new Response('ok');
+      await invoke(new Request('https://w.example/a'), ok);
+      mock.timers.setTime(Date.parse('2026-01-01T10:01:29Z'));
+      await invoke(new Request('https://w.example/b'), ok);
+      assert.deepEqual(sessions(), [], '59 s after the first: not yet');
+      mock.timers.setTime(Date.parse('2026-01-01T10:01:31Z'));
+      await invoke(new Request('https://w.example/d'), ok);
+      assert.deepEqual(sessions(), [[
+        { started: '2026-01-01T10:00:00.000Z', exited: 1 },
+        { started: '2026-01-01T10:01:00.000Z', exited: 2 },
+      ]], 'one item with both minutes, from the first invocation ending 60 s on');
+    } finally {
+      mock.timers.reset();
     }
   });
 
