@@ -2,7 +2,8 @@
 # Installs what tattle's build, tests and demo need, idempotently, and says what it is doing.
 #   scripts/setup.sh build   Rust wasm target, wasm-bindgen-cli (pinned to Cargo.toml), npm deps
 #   scripts/setup.sh all     build + the test-only npm tools (tests/bundlers, tests/sourcemaps, tests/types) +
-#                            Debian chromium/chromium-driver/firefox-esr + the Python venv (Bugsink, sentry-relay)
+#                            Debian chromium/chromium-driver/firefox-esr + the Python venv (Bugsink, sentry-relay,
+#                            Django + sentry-sdk for the test backend tests/support/django_backend)
 # Slow things are cached: cargo install in ~/.cargo/bin, npm ci only when a package-lock.json changed,
 # the venv under ${TATTLE_CACHE:-~/.cache/tattle}.
 set -euo pipefail

@@ -10,11 +10,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startDjango } from '../support/django.mjs';
-import { startReceiver } from '../support/receiver.mjs';
-import { ensureVenv } from '../support/bugsink.mjs';
+import { parseEnvelope, startReceiver } from '../support/receiver.mjs';
+import { ensureVenv, startBugsink } from '../support/bugsink.mjs';
+import { dsnVia, startRecorder } from '../support/recorder.mjs';
 import { formatProblems, relayCheck } from '../support/relay.mjs';
 import { launchChromium, startStaticServer } from '../support/browser.mjs';
-import { uniqueWord } from '../support/wait.mjs';
+import { uniqueWord, until } from '../support/wait.mjs';
 
 const hex = (bytes) => randomBytes(bytes).toString('hex');
 const baggageOf = (dsc) => Object.entries(dsc).map(([k, v]) => `sentry-${k}=${encodeURIComponent(v)}`).join(',');
@@ -204,7 +205,7 @@ describe('Django + sentry-sdk backend', { timeout: 120000 }, () => {
 
   test('Chromium: a page on the allowed origin sends sentry-trace + baggage cross-origin and the view continues '
     + 'the trace; another origin is refused', async () => {
-    browser = await launchChromium();
+    browser ??= await launchChromium();
     const traceId = hex(16);
     const parentSpanId = hex(8);
     const baggage = baggageOf({ trace_id: traceId, public_key: hex(16), sample_rate: '1', sampled: 'true' });
@@ -233,5 +234,141 @@ describe('Django + sentry-sdk backend', { timeout: 120000 }, () => {
 
     const refused = await call(otherPage.url);
     assert.match(refused.error ?? '', /TypeError|Failed to fetch/, JSON.stringify(refused));
+  });
+});
+
+const discarded = (bodies) => bodies.flatMap((b) => parseEnvelope(b).items)
+  .filter((i) => i.type === 'client_report').flatMap((i) => i.json.discarded_events ?? []);
+const itemTypes = (buf) => parseEnvelope(buf).items.map((i) => i.type);
+
+describe('the receiver, and why it exists', { timeout: 120000 }, () => {
+  let bugsink;
+  before(async () => {
+    bugsink = await startBugsink();
+  });
+  after(async () => {
+    await bugsink?.stop();
+  });
+
+  test('Bugsink as the server: it drops transactions and answers 86400:transaction, so sentry-sdk stops sending '
+    + 'them (client report ratelimit_backoff); errors are stored', async () => {
+    const rec = await startRecorder(bugsink.url);
+    const backend = await startDjango({ dsn: dsnVia(bugsink.dsn, rec) });
+    try {
+      const tag = uniqueWord();
+      await fetch(`${backend.url}/api/ping`);
+      await rec.waitFor(1);
+      await fetch(`${backend.url}/api/ping`);
+      await fetch(`${backend.url}/api/boom?tag=${tag}`);
+      await until('the error envelope', () => rec.bodies.some((b) => itemTypes(b.body).includes('event')), { timeoutMs: 15000 });
+      await backend.stop(); // sentry-sdk flushes its client report at exit
+      await until('a client report', () => discarded(rec.bodies.map((b) => b.body)).length > 0, { timeoutMs: 10000 });
+      await Promise.all(rec.bodies.map((b) => b.response));
+
+      const first = rec.bodies[0];
+      assert.deepEqual(itemTypes(first.body), ['transaction']);
+      assert.equal(first.status, 200);
+      assert.match(first.responseHeaders['x-sentry-rate-limits'], /^86400:transaction;span:organization$/);
+      const txPosts = rec.bodies.filter((b) => itemTypes(b.body).includes('transaction'));
+      assert.equal(txPosts.length, 1, 'only the first transaction was sent');
+      const held = discarded(rec.bodies.map((b) => b.body))
+        .filter((d) => d.reason === 'ratelimit_backoff' && d.category === 'transaction');
+      assert.equal(held.reduce((n, d) => n + d.quantity, 0), 2, JSON.stringify(held));
+      const events = await bugsink.listEvents();
+      assert.equal(events.length, 1, 'Bugsink stored the error and nothing for the transaction');
+      assert.match((await bugsink.findEvent(events[0].event_id)).data.exception.values.at(-1).value, new RegExp(tag));
+      assert.ok(bugsink.logTail(200).includes('skipping non-supported envelope item: transaction'));
+    } finally {
+      await backend.stop();
+      await rec.stop();
+    }
+  });
+
+  test('forward mode: the receiver records every transaction, Bugsink stores the error, and Bugsink\'s rate limit '
+    + 'never reaches sentry-sdk', async () => {
+    const fwd = await startReceiver({ forward: bugsink.url });
+    const backend = await startDjango({ dsn: dsnVia(bugsink.dsn, fwd) });
+    try {
+      const [a, b, c] = [hex(16), hex(16), hex(16)];
+      const tag = uniqueWord();
+      for (const [id, path] of [[a, '/api/ping'], [b, '/api/ping'], [c, `/api/boom?tag=${tag}`]]) {
+        await fetch(`${backend.url}${path}`, { headers: { 'sentry-trace': `${id}-${hex(8)}-1` } });
+      }
+      await fwd.waitForItems('transaction', { where: txOf(c, '/api/boom') });
+      for (const id of [a, b]) assert.equal(fwd.items('transaction').filter(txOf(id, '/api/ping')).length, 1);
+      const [ev] = fwd.items('event');
+      assert.equal(ev.json.contexts.trace.trace_id, c);
+      assert.equal(ev.envelope.request.answered.status, 200);
+      assert.equal(ev.envelope.request.answered.headers['x-sentry-rate-limits'], undefined);
+      const upstream = await ev.envelope.request.forwarded;
+      assert.equal(upstream.status, 200, JSON.stringify(upstream));
+      assert.match(upstream.headers['x-sentry-rate-limits'], /transaction/);
+      const stored = await bugsink.findEvent(ev.envelope.header.event_id);
+      assert.equal(stored.data.contexts.trace.trace_id, c);
+    } finally {
+      await backend.stop();
+      await fwd.stop();
+    }
+  });
+
+  test('respond: a 429 with X-Sentry-Rate-Limits: 60:transaction holds sentry-sdk\'s transactions back, not its errors',
+    async () => {
+      const limited = await startReceiver({
+        respond: (req) => (req.envelope?.items.some((i) => i.type === 'transaction')
+          ? { status: 429, headers: { 'X-Sentry-Rate-Limits': '60:transaction' } } : undefined),
+      });
+      const backend = await startDjango({ dsn: limited.dsn });
+      try {
+        const [a, b] = [hex(16), hex(16)];
+        const tag = uniqueWord();
+        await fetch(`${backend.url}/api/ping`, { headers: { 'sentry-trace': `${a}-${hex(8)}-1` } });
+        const [first] = await limited.waitForItems('transaction', { where: txOf(a, '/api/ping') });
+        assert.equal(first.envelope.request.answered.status, 429);
+        await fetch(`${backend.url}/api/ping`, { headers: { 'sentry-trace': `${b}-${hex(8)}-1` } });
+        await fetch(`${backend.url}/api/boom?tag=${tag}`, { headers: { 'sentry-trace': `${b}-${hex(8)}-1` } });
+        const [ev] = await limited.waitForItems('event');
+        assert.equal(ev.envelope.request.answered.status, 200);
+        assert.equal(ev.json.contexts.trace.trace_id, b);
+        await backend.stop();
+        await until('a client report', () => discarded(limited.envelopes.map((e) => e.body)).length > 0, { timeoutMs: 10000 });
+        assert.deepEqual(limited.items('transaction').map((i) => i.json.contexts.trace.trace_id), [a]);
+        const held = discarded(limited.envelopes.map((e) => e.body))
+          .filter((d) => d.reason === 'ratelimit_backoff' && d.category === 'transaction');
+        assert.equal(held.reduce((n, d) => n + d.quantity, 0), 2, JSON.stringify(held));
+      } finally {
+        await backend.stop();
+        await limited.stop();
+      }
+    });
+
+  test('CORS: a page on any origin posts an envelope and can read the status and X-Sentry-Rate-Limits', async () => {
+    browser ??= await launchChromium();
+    const open = await startReceiver({ respond: { status: 429, headers: { 'X-Sentry-Rate-Limits': '60:transaction' } } });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(`${page.url}/page.html`);
+      const eventId = hex(16);
+      const envelope = `${JSON.stringify({ event_id: eventId, sent_at: new Date().toISOString() })}\n`
+        + `${JSON.stringify({ type: 'transaction' })}\n${JSON.stringify({ event_id: eventId, type: 'transaction' })}\n`;
+      // as tattle's delivery posts: text/plain, gzip (Content-Encoding is not CORS-safelisted: a preflight)
+      const got = await tab.evaluate(async ([url, text]) => {
+        const body = await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+        const r = await fetch(url, {
+          method: 'POST', body, headers: { 'Content-Type': 'text/plain;charset=UTF-8', 'Content-Encoding': 'gzip' },
+        });
+        return { status: r.status, limits: r.headers.get('x-sentry-rate-limits') };
+      }, [`${open.url}/api/1/envelope/?sentry_key=${open.publicKey}`, envelope]);
+      assert.deepEqual(got, { status: 429, limits: '60:transaction' });
+      assert.ok(open.requests.some((r) => r.method === 'OPTIONS'), 'Content-Encoding made a preflight');
+      const post = open.requests.find((r) => r.method === 'POST');
+      assert.equal(post.headers['content-encoding'], 'gzip');
+      assert.ok(!post.rawBody.equals(post.body), 'the body was decoded');
+      const [tx] = open.items('transaction');
+      assert.equal(tx.envelope.header.event_id, eventId);
+      assert.equal(tx.json.event_id, eventId);
+    } finally {
+      await tab.close();
+      await open.stop();
+    }
   });
 });

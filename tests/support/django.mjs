@@ -96,8 +96,9 @@ async function launch({ python, port, env, readyTimeoutMs, onLine, tail }) {
   const bindRace = Boolean(exited) && tail.some((l) => /already in use/i.test(l));
   if (!exited) await kill(child, exitPromise);
   live.delete(child.pid);
-  const err = new Error(`Django backend did not answer HEAD http://127.0.0.1:${port}/api/ping within ${readyTimeoutMs} ms`
-    + `${exited ? ` (exited ${JSON.stringify(exited)})` : ''}\ncommand: ${python} ${join(BACKEND, 'serve.py')} ${port}`
+  const err = new Error(`Django backend ${exited ? `exited ${JSON.stringify(exited)} before it answered`
+    : `did not answer within ${readyTimeoutMs} ms`} HEAD http://127.0.0.1:${port}/api/ping`
+    + `\ncommand: ${python} ${join(BACKEND, 'serve.py')} ${port}`
     + `\noutput tail:\n${tail.slice(-30).join('\n')}`);
   err.bindRace = bindRace;
   throw err;
