@@ -47,7 +47,7 @@ pub struct ClientOptions {
     pub scrubber: Option<Scrubber>,
     /// Share of error events sent, from 0 to 1.
     pub sample_rate: f64,
-    /// Share of transactions the Rust API's [`start_transaction`](crate::start_transaction)
+    /// Share of transactions the Rust API's `start_transaction`
     /// records and sends, from 0 to 1; `None` (the default) turns tracing off: nothing of it is
     /// sent. (The npm entry samples in JavaScript: `tracesSampleRate` / `tracesSampler`.)
     pub traces_sample_rate: Option<f64>,

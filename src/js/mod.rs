@@ -582,8 +582,9 @@ fn build(event: Event, hint: &JsValue) -> Option<Built> {
         let payload = st.client.payload(&event)?;
         if st.hold {
             if !dsc.is_empty() {
+                // Bounded: a beforeSend that dropped events left theirs; start afresh.
                 if st.held_dsc.len() >= HELD_DSC {
-                    st.held_dsc.remove(0);
+                    st.held_dsc.clear();
                 }
                 st.held_dsc.push((event.event_id.clone(), dsc));
             }
@@ -626,7 +627,7 @@ pub fn envelope_for(event_id: &str, payload: &str) -> JsValue {
     let out = if is_event_id(event_id) {
         with_state(|st| {
             let dsc = match st.held_dsc.iter().position(|(id, _)| id == event_id) {
-                Some(i) => st.held_dsc.remove(i).1,
+                Some(i) => st.held_dsc.swap_remove(i).1,
                 None => Dsc::new(),
             };
             st.client.envelope_for(event_id, payload, &dsc, now())

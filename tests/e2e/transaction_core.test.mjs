@@ -1,7 +1,8 @@
 // The wasm core's tracing exports, called directly in Node on the built package (`node scripts/build.mjs`:
 // pkg/tattle_core.js, wasm-bindgen's glue, with dist/tattle_core_bg.wasm, the shipped module; TATTLE_PKG /
 // TATTLE_DIST pick other builds): transaction(event, dsc, hint), session(session), and error captures linked to a
-// trace (hint.trace, hint.dsc). Every envelope they make goes through sentry-relay's normalizer
+// trace (hint.trace, hint.dsc). (The glue and the module must come from one build: its import and export names are
+// minified per build, so TATTLE_DIST=…/dist-test takes …/pkg-test's glue.) Every envelope they make goes through sentry-relay's normalizer
 // (tests/support/relay.mjs), whose checks of transactions and sessions are themselves checked first (selftest).
 // Then the outcomes go through www/shared.js handOver to the real delivery (www/delivery.js) and a local
 // envelope receiver that answers with X-Sentry-Rate-Limits for transactions: errors still leave.
@@ -10,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatProblems, relayCheck, relaySelfTest } from '../support/relay.mjs';
 import { handOver } from '../../www/shared.js';
@@ -18,8 +19,8 @@ import { pageDelivery } from '../../www/delivery.js';
 import { memoryStore } from '../../www/store.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PKG = process.env.TATTLE_PKG || join(root, 'pkg');
 const DIST = process.env.TATTLE_DIST || join(root, 'dist');
+const PKG = process.env.TATTLE_PKG || join(dirname(DIST), basename(DIST).replace(/^dist/, 'pkg'));
 const TRACE = '4111111111111111abcdefabcdef0123'; // a Luhn-valid card number inside: ids are not data
 const ROOT_SPAN = '4242424242424242';
 const T0 = 1764467362.125;

@@ -24,6 +24,10 @@ Sentry.init({ beforeSend: () => 'drop' });
 const name: string = Sentry.getCurrentScope().getUser();
 // @ts-expect-error: the worker has no page breadcrumbs option
 Worker.withTattle({ breadcrumbs: { console: false } }, {});
+// @ts-expect-error: a sample rate is a number
+Worker.withTattle({ tracesSampleRate: '1' }, {});
+// @ts-expect-error: startSpan needs a name
+Worker.startInactiveSpan({ op: 'db' });
 // @ts-expect-error: captureEvent takes an event object
 Worker.captureEvent('message');
 void name;
