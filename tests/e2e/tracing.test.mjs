@@ -477,3 +477,12 @@ describe('X-Sentry-Rate-Limits: 60:transaction', () => {
     }
   });
 });
+
+describe('all of it', () => {
+  test("every envelope this file's pages sent passes sentry-relay's normalizer (transactions, sessions, errors, reports)", async (t) => {
+    const types = new Set(receiver.envelopes.flatMap((e) => e.items.map((i) => i.type)));
+    t.diagnostic(`${receiver.envelopes.length} envelopes: ${[...types].join(', ')}`);
+    for (const type of ['transaction', 'session', 'event', 'client_report']) assert.ok(types.has(type), `a ${type} among them`);
+    await judge(receiver.envelopes);
+  });
+});
