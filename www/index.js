@@ -9,6 +9,8 @@
 //   only this file until it is idle, and the first error starts both downloads at once;
 // - captures held when the page goes before the core is ready are kept in localStorage
 //   (keepEarly) and sent by the next page;
+// - with tracing on (tracesSampleRate, tracesSampler or browserTracingIntegration), tracing.js comes
+//   at init (see "tracing: the part on the critical path" below); without, nothing of it runs;
 // - it never throws into the page: any failure inside tattle is caught (and logged with debug).
 import { createGuard } from './guard.js';
 import {
