@@ -145,7 +145,7 @@ export function start(t, wasm, wasmUrl, compiled) {
 
   // Release health, as @sentry/browser's: the page's session (from init's time, user as `did`),
   // sent once the core is up, and again when a capture of this page changes its status: the
-  // first handled exception makes it errored, an unhandled one (mechanism handled false) crashed.
+  // first handled exception counts (errors: 1), an unhandled one (mechanism handled false) crashes it.
   let session;
   function sendSession() {
     let did;

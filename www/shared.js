@@ -235,16 +235,16 @@ export const browserSessionIntegration = integration('BrowserSession');
 
 /**
  * Release health: what a captured exception does to the page's session (@sentry/browser's
- * rules): counted; the first handled one makes it `errored`, an unhandled one (mechanism handled
- * false) `crashed`, which is final. True when the session changed status (its update is sent).
+ * rules): counted; the first one sends an update (`errors: 1`, status still `ok`: the server
+ * counts the session as errored, and `errored` would be a final status, as Relay reads it), an
+ * unhandled one (mechanism handled false) makes it `crashed`, which is final. True when an
+ * update is due.
  */
 export function sessionAfterError(session, handled) {
   if (session.status === 'crashed') return false;
   session.errors++;
-  const status = handled === false ? 'crashed' : 'errored';
-  if (status === session.status) return false;
-  session.status = status;
-  return true;
+  if (handled === false) session.status = 'crashed';
+  return handled === false || session.errors === 1;
 }
 
 /**
