@@ -16,6 +16,9 @@
 //   baseline           creates `new Error('bench ' + n)` per request, reports nothing
 //   toucan-js          `new Toucan({ dsn, context: ctx, request })` per request + captureException
 //   @sentry/cloudflare withSentry((env) => ({ dsn }), handler) + captureException
+//   … +tracing         the same two with tracesSampleRate: 1 (@sentry/cloudflare and tattle; toucan-js
+//                      has no tracing): an http.server transaction per request besides the error,
+//                      counted at the sink; their overhead minus the plain one is what tracing costs
 //   tattle             withTattle((env) => ({ dsn, stormGuard: false }), handler) + a handled
 //                      captureException, from 'tattle/worker' (the package's own exports entry →
 //                      dist/worker.js), delivery defaults (an envelope leaves when built, from the
@@ -54,11 +57,14 @@ const pkgVersion = (name) => JSON.parse(readFileSync(join(root, 'node_modules', 
 
 const BASELINE = 'baseline';
 const TATTLE = 'tattle';
+const tattleVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const workers = [
   { name: BASELINE, src: 'baseline.js', sends: false },
   { name: 'toucan-js', src: 'toucan.js', sends: true, version: pkgVersion('toucan-js') },
   { name: '@sentry/cloudflare', src: 'sentry-cloudflare.js', sends: true, version: pkgVersion('@sentry/cloudflare') },
-  { name: TATTLE, src: 'tattle.js', sends: true, version: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version },
+  { name: '@sentry/cloudflare +tracing', src: 'sentry-cloudflare-tracing.js', sends: true, traces: true },
+  { name: TATTLE, src: 'tattle.js', sends: true, version: tattleVersion },
+  { name: 'tattle +tracing', src: 'tattle-tracing.js', sends: true, traces: true, tattle: true },
 ].filter((w) => !ONLY || ONLY.includes(w.name));
 
 // ---- bundles --------------------------------------------------------------------------------
@@ -109,7 +115,7 @@ const SINK = `
 const { createServer } = require('node:http');
 const { gunzipSync } = require('node:zlib');
 const { parentPort } = require('node:worker_threads');
-const fresh = () => ({ posts: 0, events: 0, other: 0, bytes: 0, discarded: {} });
+const fresh = () => ({ posts: 0, events: 0, transactions: 0, other: 0, bytes: 0, discarded: {} });
 const byProject = {}; // the DSN's project id (the path's /api/<id>/envelope/) → counts
 
 const server = createServer((req, res) => {
@@ -132,6 +138,9 @@ const server = createServer((req, res) => {
       try {
         const item = JSON.parse(line);
         if (item.type === 'event') counts.events++;
+        // A trace per request: a transaction item (tattle), or a streamed span item (span v2,
+        // what @sentry/cloudflare 11 sends by default; one item per request, its segment span).
+        else if ((item.type === 'transaction' || item.type === 'span') && !('event_id' in item)) counts.transactions++;
         else if (typeof item.type === 'string' && !('event_id' in item)) counts.other++;
         // A client report's payload: what the SDK admits it dropped, by reason.
         for (const d of Array.isArray(item.discarded_events) ? item.discarded_events : []) {
@@ -169,13 +178,13 @@ async function startSink() {
 
 // After a phase the SDKs' ctx.waitUntil sends may still be under way: wait until the sink has the
 // expected events, or its counts stopped growing for 1 s (at most 20 s).
-async function settle(sink, project, expected) {
+async function settle(sink, project, expected, traces) {
   const deadline = Date.now() + 20000;
   let last = -1, since = Date.now(), c;
   while (Date.now() < deadline) {
     c = await sink.counts(project);
-    if (c.events >= expected) break;
-    const now = c.posts + c.events;
+    if (c.events >= expected && (!traces || c.transactions >= expected)) break;
+    const now = c.posts + c.events + c.transactions;
     if (now !== last) { last = now; since = Date.now(); } else if (Date.now() - since > 1000) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -225,7 +234,7 @@ async function measureRun(run) {
       for (const s of started) await sink.reset(s.project);
       await body();
       const out = {};
-      for (const s of started) out[s.w.name] = await settle(sink, s.project, s.w.sends ? expected : 0);
+      for (const s of started) out[s.w.name] = await settle(sink, s.project, s.w.sends ? expected : 0, s.w.traces);
       return out;
     };
     say(`run ${run}/${RUNS}: ${WARMUP} warm-up requests each`);
@@ -268,6 +277,7 @@ async function measureRun(run) {
         p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1],
         concurrentRps: CONCURRENT / (s.conWall / 1000), concurrentWallMs: s.conWall,
         warmupPosts: wa.posts, warmupEvents: wa.events,
+        transactions: { warmup: wa.transactions, sequential: sq.transactions, concurrent: co.transactions },
         posts: sq.posts, events: sq.events, otherItems: sq.other, bytesPerPost: sq.posts ? sq.bytes / sq.posts : 0,
         concurrentPosts: co.posts, concurrentEvents: co.events, concurrentOtherItems: co.other,
         discarded: { warmup: wa.discarded, sequential: sq.discarded, concurrent: co.discarded },
@@ -284,7 +294,7 @@ const load = [loadavg()];
 mkdirSync(outDir, { recursive: true });
 const bundles = {};
 for (const w of workers) {
-  if (w.name === TATTLE && !existsSync(join(dist, 'worker.js'))) {
+  if ((w.name === TATTLE || w.tattle) && !existsSync(join(dist, 'worker.js'))) {
     say(`skipping tattle: ${join(dist, 'worker.js')} does not exist (node scripts/build.mjs builds it)`);
     w.skip = true;
     continue;
@@ -356,16 +366,24 @@ table(`per request: ${num(SEQUENTIAL)} sequential dispatchFetch after ${WARMUP} 
 table('what reached the sink (POSTs/events, median of runs; sequential phase and concurrent phase) and bundle size', [
   ['sequential POSTs/events', (s, n) => (n === BASELINE ? `${s.posts.median}/${s.events.median}` : counts(s, 'posts', 'events', SEQUENTIAL))],
   ['concurrent POSTs/events', (s, n) => (n === BASELINE ? `${s.concurrentPosts.median}/${s.concurrentEvents.median}` : counts(s, 'concurrentPosts', 'concurrentEvents', CONCURRENT))],
+  ['transactions or span items seq/conc', (s, n) => (workers.find((w) => w.name === n).traces
+    ? `${median(results[n].map((r) => r.transactions.sequential))}/${median(results[n].map((r) => r.transactions.concurrent))}` : '-')],
   ['bytes/POST', (s) => (s.posts.median ? s.bytesPerPost.median.toFixed(0) : '-')],
   ['client reports (all runs)', (s) => Object.entries(s.discarded).map(([k, v]) => `${k} ${v}`).join(', ') || '-'],
   ['bundle gzip B', (s) => (s.size.wasmGzip ? `${num(s.size.totalGzip)} (js ${num(s.size.jsGzip)} + wasm ${num(s.size.wasmGzip)})` : num(s.size.totalGzip))],
   ['bundle raw B', (s) => num(s.size.jsRaw + s.size.wasmRaw)],
 ]);
-// Every event of every phase of every run must have reached the sink.
+// Every event (and, with tracing, every transaction) of every phase of every run must have reached the sink.
 const missing = [];
 for (const [name, runs] of Object.entries(results)) {
-  if (!workers.find((w) => w.name === name).sends) continue;
+  const w = workers.find((x) => x.name === name);
+  if (!w.sends) continue;
   runs.forEach((r, i) => {
+    if (w.traces) {
+      for (const [phase, of] of [['warmup', WARMUP], ['sequential', SEQUENTIAL], ['concurrent', CONCURRENT]]) {
+        if (r.transactions[phase] !== of) missing.push(`${name} run ${i + 1} ${phase}: ${r.transactions[phase]} of ${of} transactions`);
+      }
+    }
     for (const [phase, got, of] of [['warm-up', r.warmupEvents, WARMUP], ['sequential', r.events, SEQUENTIAL],
       ['concurrent', r.concurrentEvents, CONCURRENT]]) {
       if (got !== of) missing.push(`${name} run ${i + 1} ${phase}: ${got} of ${of}`);
@@ -373,7 +391,8 @@ for (const [name, runs] of Object.entries(results)) {
   });
 }
 console.log(missing.length ? `\nNOT every event reached the sink:\n  ${missing.join('\n  ')}`
-  : `\nevery event of every SDK reached the sink (${num(WARMUP + SEQUENTIAL + CONCURRENT)} per SDK per run, ${RUNS} runs)`);
+  : `\nevery event of every SDK reached the sink (${num(WARMUP + SEQUENTIAL + CONCURRENT)} per SDK per run, ${RUNS} runs), `
+    + 'and with tracing every transaction too');
 if (workers.some((w) => w.skip)) console.log(`\n(tattle not measured: no ${join(dist, 'worker.js')})`);
 say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 

@@ -115,11 +115,12 @@ const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'Cargo.toml')
 // the store, minimal mode) with tattle_core_bg.wasm, or, when tracing is on at init, lazy_tr.js
 // with tattle_core_tr_bg.wasm. lazy_tr.js is www/lazy.js bundled against the tracing glue (the
 // alias below): the same source. Separate bundles (no esbuild splitting): no third, shared chunk on
-// the critical path; they share no state but what index.js hands lazy.js.
+// the critical path; they share no state but what index.js hands lazy.js. tracing.js (spans,
+// transactions, web vitals) is another such bundle, imported at init only when tracing is on.
 const lazyExternal = {
   name: 'lazy-external',
   setup(b) {
-    b.onResolve({ filter: /^\.\/lazy(_tr)?\.js$/ }, (a) => ({ path: a.path, external: true }));
+    b.onResolve({ filter: /^\.\/(lazy|lazy_tr|tracing)\.js$/ }, (a) => ({ path: a.path, external: true }));
   },
 };
 // `./tattle_core.js` (lazy.js's and edge.js's import of the glue) → the tracing build's glue.
@@ -145,6 +146,7 @@ const entries = [
   ['index.js', 'index.js', [lazyExternal]],
   ['lazy.js', 'lazy.js', []],
   ['lazy.js', 'lazy_tr.js', [trGlue]],
+  ['tracing.js', 'tracing.js', []],
   ['worker.js', 'worker.js', [trGlue]],
   ['deno.js', 'deno.js', [trGlue]],
 ];
@@ -153,7 +155,8 @@ const entries = [
 // for bundlers that do not copy `new URL(…, import.meta.url)` assets (esbuild, Rollup). Over the wire
 // (gzip) it costs about what the separate .wasm does: base64 of gzip data gzips back to nearly its size.
 // It is the tracing build (one file cannot choose at init without carrying both): both of
-// index.js's imports of the rest are lazy.js against the tracing glue, one module.
+// index.js's imports of the rest are lazy.js against the tracing glue, one module; tracing.js is
+// inside too.
 const trGluePath = join(pkg, 'tattle_core_tr.js');
 const glueUrl = "new URL('tattle_core_tr_bg.wasm', import.meta.url)";
 if (!readFileSync(trGluePath, 'utf8').includes(glueUrl)) throw new Error(`wasm-bindgen glue changed shape (no "${glueUrl}"): update tattle/inline in scripts/build.mjs`);

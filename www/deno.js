@@ -10,5 +10,5 @@ const api = edgeApi(() => initSync({ module }));
 export const {
   withTattle, captureException, captureMessage, captureEvent, setUser, setTag, setTags, setContext, setExtra,
   setExtras, addBreadcrumb, withScope, getCurrentScope, getIsolationScope, getGlobalScope, lastEventId, flush,
-  dedupeIntegration,
+  close, dedupeIntegration, startSpan, startInactiveSpan, getActiveSpan,
 } = api;

@@ -12,11 +12,17 @@
 //   invocation and closes its I/O when its waitUntil promises settle, so no invocation may start
 //   or wait on another's requests. Invocations share plain data only: rate limits, backoff, drop
 //   counts, and the envelopes an earlier invocation could not deliver (retried by the next).
+// - With `tracesSampleRate` or `tracesSampler`, tracing (edge_tracing.js): a transaction per
+//   invocation, subrequest spans through the global fetch, startSpan & co. per invocation, and
+//   request-mode session counts; errors carry their invocation's trace. Without them none of it
+//   runs: only an incoming `sentry-trace` is read, to link the request's errors to that trace.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as core from './tattle_core.js';
 import { createDelivery } from './delivery.js';
 import { createGuard } from './guard.js';
 import { memoryStore } from './store.js';
+import { edgeTracing, incomingTrace, tracingOn } from './edge_tracing.js';
+import { createSpan, spanId } from './trace.js';
 import {
   applyContext, beforeSendOf, busyInBeforeSend, captureKey, coreOptions, dedupeIntegration, eventContext, eventHint, guarded,
   handOver, heldFor, hintOf, integrationsOf, newId, tunnelDsnOf, withSynthetic,
@@ -43,6 +49,7 @@ export function edgeApi(instantiate) {
   let delivery;
   let admit; // the storm guard, when on
   let lastId;
+  let tracing; // edge_tracing.js's hooks, when tracesSampleRate or tracesSampler is set
 
   const log = (...args) => { if (options.debug) console.warn('tattle:', ...args); };
   // The lane of the invocation running now; outside any (module top level), the isolate's own.
@@ -69,8 +76,14 @@ export function edgeApi(instantiate) {
       instantiate();
       if (!core.init(coreOptions(options))) return false;
       sendHook = beforeSendOf(options);
+      const traced = tracingOn(options);
       delivery = createDelivery({
-        fetch: (url, init) => fetch(url, init),
+        // With tracing on, global fetch is tattle's (subrequest spans): its own envelopes go
+        // through the runtime's fetch, untraced.
+        fetch: (url, init) => {
+          const f = tracing ? tracing.rawFetch : fetch;
+          return f(url, init);
+        },
         store: memoryStore(1000),
         now: Date.now,
         setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -90,6 +103,10 @@ export function edgeApi(instantiate) {
       const dedupe = integrationsOf(options, ['Dedupe'], log).Dedupe;
       if (options.stormGuard !== false) {
         admit = createGuard({ maxPerMinute: 0, ...options.stormGuard, ...(dedupe ? {} : { dedupeWindowMs: 0 }) }, Date.now);
+      }
+      if (traced) {
+        tracing = edgeTracing({ options, scopes, child, send: (name, args, lane) => handOver(call(name, args), lane), laneNow, log });
+        globalThis.fetch = tracing.fetch;
       }
       state = 2;
     } catch (e) {
@@ -121,9 +138,23 @@ export function edgeApi(instantiate) {
       return id;
     }
     const scope = scopes.getStore();
-    const args = [value, ...rest, withSynthetic(sendHook, name, value, { ...hint, event_id: id, request: scope && scope.request, scope })];
+    // Release health: a request that captured an error (not a message) counts as errored.
+    if (scope && scope.invocation && (name === 'captureException' || (name === 'captureEvent' && value && value.exception))) {
+      scope.invocation.errored = true;
+    }
+    const args = [value, ...rest, withSynthetic(sendHook, name, value, { ...hint, event_id: id, request: scope && scope.request, scope, ...traceHint(scope) })];
     deliver(call(name, args), args);
     return id;
+  }
+
+  // What links a capture to its trace (hint.trace, hint.dsc): the active span of the invocation's
+  // transaction; with tracing off, the caller's trace from an incoming sentry-trace.
+  function traceHint(scope) {
+    if (tracing) return tracing.traceOf(scope);
+    const light = scope && scope.invocation && scope.invocation.light;
+    if (!light) return undefined;
+    light.spanId = light.spanId || spanId();
+    return { trace: { trace_id: light.incoming.traceId, span_id: light.spanId, parent_span_id: light.incoming.parentSpanId }, dsc: light.dsc };
   }
 
   // A capture with a captureContext runs in a child scope made for it.
@@ -145,6 +176,7 @@ export function edgeApi(instantiate) {
     transactionName: parent && parent.transactionName,
     request: parent && parent.request,
     lane: parent && parent.lane,
+    span: parent && parent.span, // the active span (startSpan's), when tracing
     // { ended, ctx, root }: shared by the invocation's scopes; `root` is its own (Sentry's
     // isolation scope for a request).
     invocation: parent && parent.invocation,
@@ -163,7 +195,7 @@ export function edgeApi(instantiate) {
     setFingerprint: (s, fingerprint) => { s.fingerprint = fingerprint; },
     setTransactionName: (s, name) => { s.transactionName = name; },
     clear: (s) => {
-      Object.assign(s, child(), { request: s.request, lane: s.lane, invocation: s.invocation });
+      Object.assign(s, child(), { request: s.request, lane: s.lane, invocation: s.invocation, span: s.span });
     },
     addBreadcrumb: (s, c) => {
       s.breadcrumbs.push(c);
@@ -262,9 +294,27 @@ export function edgeApi(instantiate) {
       if (state === 3 && options.dsn && options.enabled !== false) return Promise.resolve(false);
       if (state !== 2) return Promise.resolve(true);
       const lane = laneNow();
+      if (tracing) safely(() => tracing.sendSessions(lane, true));
       const done = lane === delivery ? delivery.flush(true) : lane.done();
       return Promise.race([done, new Promise((r) => setTimeout(r, timeout, false))]);
     },
+    /** flush(), then tattle is off in this isolate (global fetch is the runtime's again). */
+    close(timeout = BUDGET_MS) {
+      return api.flush(timeout).then((ok) => {
+        if (tracing && globalThis.fetch === tracing.fetch) globalThis.fetch = tracing.rawFetch;
+        tracing = undefined;
+        if (state === 2) state = 3;
+        return ok;
+      });
+    },
+    /** Sentry's Span API: a span under the active one (or the invocation's transaction), active in `callback`, ended after it. */
+    startSpan(opts, callback) {
+      return tracing ? tracing.spanApi.startSpan(opts, callback) : callback(idle(opts));
+    },
+    /** A span under the active one, not made active; end() it yourself. */
+    startInactiveSpan: guarded((opts) => (tracing ? tracing.spanApi.startInactiveSpan(opts) : idle(opts)), idle, log),
+    /** The span active now (startSpan's, else the invocation's transaction); undefined with tracing off. */
+    getActiveSpan: guarded(() => (tracing ? tracing.spanApi.getActiveSpan() : undefined), () => undefined, log),
     /** Wraps a module worker: `export default withTattle(options | (env) => options, { fetch, scheduled, queue })`. */
     withTattle(opts, handler) {
       const wrapped = { ...handler };
@@ -292,8 +342,12 @@ export function edgeApi(instantiate) {
             || (ctx && typeof ctx.waitUntil === 'function' ? BUDGET_MS : NO_CTX_BUDGET_MS);
           if (state === 2) scope.lane = delivery.lane(Date.now() + budget);
           scope.invocation = { ended: false, ctx: undefined, root: scope };
-          const done = () => {
+          if (state === 2 && tracing) safely(() => tracing.begin(kind, event, scope));
+          else if (state === 2 && kind === 'fetch') scope.invocation.light = safely(() => incomingTrace(event));
+          const done = (response, threw) => {
             if (state !== 2 || !scope.lane) return;
+            // The transaction ends here and leaves after the response (the lane waits for it).
+            if (tracing && !scope.invocation.ended) safely(() => tracing.finish(kind, scope, response, threw));
             scope.invocation.ended = true;
             if (ctx && typeof ctx.waitUntil === 'function') {
               scope.invocation.ctx = ctx;
@@ -303,7 +357,7 @@ export function edgeApi(instantiate) {
           };
           const fail = (e) => {
             capture('captureException', e, [], { mechanism: kind, handled: false });
-            done();
+            done(undefined, true);
             throw e;
           };
           return scopes.run(scope, () => {
@@ -314,9 +368,9 @@ export function edgeApi(instantiate) {
               fail(e);
             }
             if (result && typeof result.then === 'function') {
-              return result.then((value) => { done(); return value; }, fail);
+              return result.then((value) => { done(value); return value; }, fail);
             }
-            done();
+            done(result);
             return result;
           });
         };
@@ -324,6 +378,15 @@ export function edgeApi(instantiate) {
       return wrapped;
     },
   };
+
+  // With tracing off, the span startSpan & co. hand out: ids, the Span API, nothing recorded.
+  function idle(opts) {
+    let name;
+    try {
+      name = opts && opts.name;
+    } catch { /* a hostile options object */ }
+    return createSpan({ name, sampled: false });
+  }
 
   function safely(fn) {
     try {

@@ -131,8 +131,9 @@ export interface ScopeContext {
 export type CaptureContext = Scope | Partial<ScopeContext> | ((scope: Scope) => Scope | Partial<ScopeContext>);
 
 /**
- * An integration, by Sentry's name. tattle has `GlobalHandlers`, `Breadcrumbs`, `Console` and
- * `Dedupe` (and their factories below); another is ignored (with `debug`, logged).
+ * An integration, by Sentry's name. tattle has `GlobalHandlers`, `Breadcrumbs`, `Console`,
+ * `Dedupe`, `BrowserSession` (the defaults) and `BrowserTracing` (and their factories below);
+ * another is ignored (with `debug`, logged).
  */
 export interface Integration {
   name: string;
@@ -230,6 +231,73 @@ export interface BrowserOptions {
   stormGuard?: false | { maxPerMinute?: number; dedupeWindowMs?: number };
   /** Events that could not be sent wait in IndexedDB (at most `maxEvents`, 1,000); `false`: memory only. */
   offlineStore?: false | { maxEvents?: number };
+  /**
+   * Share of traces whose transactions are sent, 0 to 1. Setting it (or `tracesSampler`, or
+   * adding `browserTracingIntegration()`) turns tracing on; unset, no tracing code is loaded.
+   */
+  tracesSampleRate?: number;
+  /** Decides per root span (pageload, navigation, a startSpan without parent): a rate or a boolean; wins over `tracesSampleRate`. */
+  tracesSampler?: (samplingContext: SamplingContext) => number | boolean;
+  /**
+   * Requests whose URL contains one of these strings or matches one of these RegExps get the
+   * `sentry-trace` and `baggage` headers (with browserTracingIntegration). Default: the page's origin.
+   */
+  tracePropagationTargets?: Array<string | RegExp>;
+  /** `false`: no session (release health); sessions are on by default when `release` is set. */
+  autoSessionTracking?: boolean;
+}
+
+/** What `tracesSampler` gets. */
+export interface SamplingContext {
+  name: string;
+  attributes?: SpanAttributes;
+  parentSampled?: boolean;
+  /** The parent's decision when there is one, else `rate`. */
+  inheritOrSampleWith: (rate: number) => number;
+  [key: string]: unknown;
+}
+
+export type SpanAttributeValue = string | number | boolean | Array<string> | Array<number> | Array<boolean>;
+export type SpanAttributes = Partial<Record<string, SpanAttributeValue | undefined>>;
+/** A span's time: seconds or milliseconds since the epoch, a Date, or [seconds, nanoseconds]. */
+export type SpanTimeInput = number | Date | [number, number];
+
+/** `code` 0 unset, 1 ok, 2 error (`message`: Sentry's status, e.g. `not_found`, `internal_error`). */
+export interface SpanStatus {
+  code: 0 | 1 | 2;
+  message?: string;
+}
+
+export interface SpanContextData {
+  traceId: string;
+  spanId: string;
+  traceFlags: number;
+}
+
+/** A span, with @sentry/browser's (v8+) Span API. One that is not recording has ids and ignores the rest. */
+export interface Span {
+  spanContext(): SpanContextData;
+  setAttribute(key: string, value: SpanAttributeValue | undefined): this;
+  setAttributes(attributes: SpanAttributes): this;
+  setStatus(status: SpanStatus): this;
+  updateName(name: string): this;
+  /** Ends it (now, or at `endTime`); a second end does nothing. */
+  end(endTime?: SpanTimeInput): void;
+  isRecording(): boolean;
+}
+
+/** What startSpan & co. take. */
+export interface StartSpanOptions {
+  name: string;
+  op?: string;
+  attributes?: SpanAttributes;
+  startTime?: SpanTimeInput;
+  /** The parent (default: the active span); `null` makes a root span (its own transaction). */
+  parentSpan?: Span | null;
+  /** Only a child: without a parent, the span records nothing. */
+  onlyIfParent?: boolean;
+  /** A root span (its own transaction) even inside another one. */
+  forceTransaction?: boolean;
 }
 
 /** @sentry/browser's name for the options. */
@@ -265,6 +333,30 @@ export function consoleIntegration(options?: { levels?: Array<'debug' | 'info' |
 /** Identical errors within 10 s are sent once (the storm guard's window); without it, none is dropped as a duplicate. */
 export function dedupeIntegration(): Integration;
 export function lastEventId(): string | undefined;
+/**
+ * Turns tracing on: a `pageload` transaction and `navigation` ones on history changes, with
+ * Navigation/Resource Timing, fetch/XHR and web vitals; `sentry-trace`/`baggage` on requests to
+ * `tracePropagationTargets`. Ends them about 1 s after their last activity (at most 30 s).
+ */
+export function browserTracingIntegration(options?: {
+  instrumentPageLoad?: boolean;
+  instrumentNavigation?: boolean;
+  [key: string]: unknown;
+}): Integration;
+/** Release health: one session per page load (on by default with a `release`); filter it out of `integrations` to turn it off. */
+export function browserSessionIntegration(): Integration;
+/**
+ * Runs `callback(span)` with `span` active; it ends when the callback returns or its promise
+ * settles. What the callback returns (or throws) comes back unchanged. Before tracing's code has
+ * loaded (just after init) and without tracing, the span records nothing.
+ */
+export function startSpan<T>(options: StartSpanOptions, callback: (span: Span) => T): T;
+/** As startSpan, but the span ends when you call `span.end()` or `finish()`. */
+export function startSpanManual<T>(options: StartSpanOptions, callback: (span: Span, finish: () => void) => T): T;
+/** A span that is not made active; end it yourself. */
+export function startInactiveSpan(options: StartSpanOptions): Span;
+/** The span new spans and requests are children of now: startSpan's inside its callback, else the pageload or navigation, if any. */
+export function getActiveSpan(): Span | undefined;
 /** True when every event captured since the last flush was accepted by the server (or dropped by a filter you set); false when one was lost, waits in the offline store, the .wasm never loaded, or `timeout` ms passed first. */
 export function flush(timeout?: number): Promise<boolean>;
 /** Flushes, then turns tattle off. */

@@ -9,6 +9,8 @@
 //   only this file until it is idle, and the first error starts both downloads at once;
 // - captures held when the page goes before the core is ready are kept in localStorage
 //   (keepEarly) and sent by the next page;
+// - with tracing on (tracesSampleRate, tracesSampler or browserTracingIntegration), tracing.js comes
+//   at init (see "tracing: the part on the critical path" below); without, nothing of it runs;
 // - it never throws into the page: any failure inside tattle is caught (and logged with debug).
 import { createGuard } from './guard.js';
 import {
@@ -16,7 +18,10 @@ import {
   withSynthetic,
 } from './shared.js';
 
-export { breadcrumbsIntegration, consoleIntegration, dedupeIntegration, globalHandlersIntegration } from './shared.js';
+export {
+  breadcrumbsIntegration, browserSessionIntegration, browserTracingIntegration, consoleIntegration, dedupeIntegration,
+  globalHandlersIntegration,
+} from './shared.js';
 
 let state = 0; // 0 idle, 1 until the core is ready (or failed), 2 ready, 3 failed or closed
 let on = false; // init took a DSN: captures are kept for delivery
@@ -28,7 +33,7 @@ let lastId;
 let admit; // the storm guard, when on
 let impl; // the rest (lazy.js), once its core is ready or failed
 let idle; // cancels the scheduled load
-const counts = {}; // drops counted before the rest is there: reason → n (all of the `error` category)
+const counts = {}; // drops counted before the rest is there: "reason category" → n
 const MAX_EARLY = 100; // captures held while the core loads; beyond, dropped and counted
 const MAX_QUEUED = 1000; // all calls held meanwhile (scope setters, breadcrumbs); beyond, dropped
 const IDLE_MS = 3000; // the latest the rest loads without a capture: requestIdleCallback's timeout
@@ -50,13 +55,16 @@ const frames = [newFrame()];
 // root gets it when the outermost withScope ends.
 const pending = [];
 
-// What the rest (lazy.js) shares with this file: see the top of lazy.js.
+// What the rest (lazy.js) and tracing.js share with this file: see the top of each.
 const t = {
   log, frames, pending, counts,
   queue: () => queue.splice(0),
   left: () => left,
   setHandlers: (v) => setHandlers(v),
   settle: (s, rest) => { impl = rest; state = closed ? 3 : s; },
+  // A transaction (tracing.js) to the core's `transaction` export, as a capture goes.
+  send: (event, dsc) => { run('transaction', [event, dsc]); load(); },
+  drop: (reason, category) => count(reason, category),
 };
 
 // Calls the core, or queues the call until the core is ready.
@@ -84,12 +92,16 @@ function capture(name, value, rest, hint) {
   } else if (state === 1 && ++early > MAX_EARLY) {
     count('queue_overflow');
   } else {
-    run(name, [value, ...rest, withSynthetic(sendHook, name, value, { ...hint, event_id: id })]);
+    run(name, [value, ...rest, withSynthetic(sendHook, name, value, traced({ ...hint, event_id: id }))]);
   }
   load(); // the first capture brings the rest now, if idle has not yet
   return id;
 }
-const count = (reason) => (impl ? impl.count(reason, 'error') : (counts[reason] = (counts[reason] || 0) + 1));
+const count = (reason, category = 'error') => {
+  if (impl) return impl.count(reason, category);
+  const key = `${reason} ${category}`;
+  counts[key] = (counts[key] || 0) + 1;
+};
 
 // The user's beforeSend (and scrubbing patterns), run on each event in JavaScript (by lazy.js).
 let sendHook;
@@ -107,12 +119,12 @@ function run(name, args) {
 function load() {
   if (loading || state !== 1) return loading;
   if (idle) idle();
-  // Tracing on at init: the core's tracing build (lazy_tr.js, tattle_core_tr_bg.wasm: the
-  // `transaction` export), else the base one, ~2.6 KB gz smaller. Both literal, for bundlers.
-  const withTracing = options.tracesSampleRate !== undefined || options.tracesSampler || integrations.BrowserTracing;
+  // Tracing on at init (`prop`, see startTracing): the core's tracing build (lazy_tr.js,
+  // tattle_core_tr_bg.wasm: the `transaction` export), else the base one, ~2.7 KB gz smaller.
+  // Both spelled out in full, so that bundlers see and emit both.
   // eslint-disable-next-line no-undef
   const wasmUrl = TATTLE_WASM ? undefined : options.wasmUrl
-    || (withTracing ? new URL('./tattle_core_tr_bg.wasm', import.meta.url) : new URL('./tattle_core_bg.wasm', import.meta.url));
+    || (prop ? new URL('./tattle_core_tr_bg.wasm', import.meta.url) : new URL('./tattle_core_bg.wasm', import.meta.url));
   let wasm;
   try {
     // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
@@ -130,7 +142,7 @@ function load() {
   // lazy.js reports a failure; never the page's unhandledrejection.
   wasm.catch(() => {});
   compiled.catch(() => {});
-  loading = (withTracing ? import('./lazy_tr.js') : import('./lazy.js'))
+  loading = (prop ? import('./lazy_tr.js') : import('./lazy.js'))
     .then((rest) => rest.start(t, wasm, wasmUrl, compiled))
     .catch((e) => {
       // lazy.js itself did not load (a file the server or the bundler lost): calls stay held as
@@ -171,11 +183,13 @@ function keepEarly() {
   localStorage.setItem(EARLY_KEY, text);
 }
 const MAX_KEPT = 3000;
-const captured = (calls) => calls.some(([name]) => name.startsWith('capture'));
+// (A transaction that ended as the page went, tracing.js's, is kept as a capture is.)
+const captured = (calls) => calls.some(([name]) => name.startsWith('capture') || name === 'transaction');
 // The page's own listener, from init (the delivery's comes later, with lazy.js): a listener that
 // threw would land in the page's `error` handler.
 const onPageHide = () => {
   try {
+    if (tr) tr.hide(); // the pageload or navigation ends: its transaction goes (or is kept) with the rest
     keepEarly();
   } catch (e) {
     log('could not keep the early captures', e);
@@ -208,7 +222,8 @@ function onRejection(ev) {
   }
 }
 
-// The integrations in effect (Sentry's names): GlobalHandlers, Breadcrumbs, Console, Dedupe.
+// The integrations in effect (Sentry's names): GlobalHandlers, Breadcrumbs, Console, Dedupe,
+// BrowserSession (defaults), BrowserTracing (only when given).
 let integrations = {};
 function setHandlers(v) {
   if (typeof addEventListener !== 'function') return;
@@ -218,6 +233,68 @@ function setHandlers(v) {
   if (handlers && handlers.options.onunhandledrejection !== false) method('unhandledrejection', onRejection);
   method('pagehide', onPageHide);
 }
+
+// ---- tracing: the part on the critical path ----
+// Off (no tracesSampleRate, tracesSampler or browserTracingIntegration): none of this runs and
+// tracing.js is never fetched. On: init makes the propagation context (`prop`: the trace id and
+// the span id the pageload root will have) and imports tracing.js at once. Until it is there,
+// errors are linked to the trace (its ids), the app's fetches wait for it (to carry the trace
+// headers), at most WAIT_MS (then, or when the import failed, they go as they are), XHRs go
+// without headers, and startSpan & co. give spans that record nothing. tracing.js moves `prop` on (a navigation starts a new trace)
+// and adds the sampling decision and the dsc.
+let prop;
+let tr; // tracing.js's api, once it is there
+let waiting; // the import of tracing.js while it loads (with browserTracingIntegration)
+const WAIT_MS = 500; // the longest an app's fetch waits for it
+function startTracing() {
+  prop = { traceId: newId(), spanId: newId().slice(16) };
+  const auto = integrations.BrowserTracing;
+  Object.assign(t, { prop, auto: auto && auto.options });
+  const done = () => { waiting = undefined; };
+  const loading = import('./tracing.js')
+    .then((m) => { if (!closed) tr = m.start(t); })
+    .catch((e) => log('could not load tracing.js; spans are not recorded', e))
+    .then(done);
+  if (auto) waiting = Promise.race([loading, new Promise((resolve) => setTimeout(resolve, WAIT_MS))]).then(done);
+}
+
+// An error's link to the trace (the core's hint.trace / hint.dsc): the active span, else the root.
+function traced(hint) {
+  if (!prop) return hint;
+  const a = tr && tr.active();
+  return { ...hint, trace: { trace_id: a ? a.traceId : prop.traceId, span_id: a ? a.spanId : prop.spanId }, dsc: prop.dsc };
+}
+// A request's span ends with its response (never throwing inside the app's promise chain).
+const settleSpan = (span, status) => {
+  try {
+    if (span) tr.done(span, status);
+  } catch (e) {
+    log('could not end a request span', e);
+  }
+};
+
+// Before tracing.js is there (or without tracing): a span that records nothing. It has ids, the
+// propagation context's trace id, so what reads them (a header of the app's own) stays valid.
+function noSpan() {
+  const span = {
+    spanContext: () => ({ traceId: prop ? prop.traceId : newId(), spanId: newId().slice(16), traceFlags: 0 }),
+    isRecording: () => false,
+  };
+  for (const m of ['end', 'setAttribute', 'setAttributes', 'setStatus', 'updateName']) span[m] = () => span;
+  return span;
+}
+/** Runs `callback(span)` in a span that ends when it returns (or its promise settles). */
+export function startSpan(ctx, callback) {
+  return tr ? tr.startSpan(ctx, callback) : callback(noSpan());
+}
+/** Runs `callback(span, finish)` in a span that ends when you end it. */
+export function startSpanManual(ctx, callback) {
+  return tr ? tr.startSpanManual(ctx, callback) : callback(noSpan(), () => {});
+}
+/** A span that is not made active: end it yourself. */
+export const startInactiveSpan = (ctx) => (tr ? tr.startInactiveSpan(ctx) : noSpan());
+/** The span children start in now (the pageload or navigation root, or startSpan's), if any. */
+export const getActiveSpan = () => (tr ? tr.active() : undefined);
 
 /** Starts tattle. Never throws; an invalid DSN logs one console error and disables tattle. */
 export function init(opts) {
@@ -230,10 +307,13 @@ export function init(opts) {
     }
     state = 1;
     on = true;
-    integrations = integrationsOf(options, ['GlobalHandlers', 'Breadcrumbs', 'Console', 'Dedupe'], log);
+    integrations = integrationsOf(options, ['GlobalHandlers', 'Breadcrumbs', 'Console', 'Dedupe', 'BrowserSession'], log, ['BrowserTracing']);
     sendHook = beforeSendOf(options);
     rawFetch = globalThis.fetch;
-    Object.assign(t, { options, rawFetch, sendHook });
+    // Release health (lazy.js sends it): one session per page, from now; Relay needs a release.
+    const session = !!integrations.BrowserSession && options.autoSessionTracking !== false && !!options.release;
+    Object.assign(t, { options, rawFetch, sendHook, session, started: Date.now() });
+    if (options.tracesSampleRate !== undefined || options.tracesSampler || integrations.BrowserTracing) startTracing();
     if (options.stormGuard !== false) {
       admit = createGuard({ ...options.stormGuard, ...(integrations.Dedupe ? {} : { dedupeWindowMs: 0 }) }, Date.now);
     }
@@ -411,20 +491,41 @@ function instrument() {
       };
     }
   }
-  if (on('fetch') && typeof rawFetch === 'function') {
-    // The app's call goes to the real fetch untouched: same result, same rejection.
-    g.fetch = function (input, init) {
+  const crumbs = on('fetch');
+  if ((crumbs || prop) && typeof rawFetch === 'function') {
+    // The app's call goes to the real fetch untouched (same result, same rejection); with
+    // tracing, tracing.js adds the trace headers to a propagation target's (in a copy of the
+    // app's own) and makes its http.client span.
+    g.fetch = function tracedFetch(input, init) {
+      if (waiting) return waiting.then(() => tracedFetch.apply(this, arguments));
       const startTimestamp = Date.now();
-      const result = rawFetch.apply(this, arguments);
+      let args = arguments;
+      let method;
+      let url;
+      let span;
       try {
-        const method = safeText((init && init.method) || (input && input.method) || 'GET').toUpperCase();
-        const url = typeof input === 'string' ? input : safeText((input && input.url) || input);
+        method = safeText((init && init.method) || (input && input.method) || 'GET').toUpperCase();
+        url = typeof input === 'string' ? input : safeText((input && input.url) || input);
+        if (tr) [args, span] = tr.fetch(args, method, url);
+      } catch { /* never break the host */ }
+      const result = rawFetch.apply(this, args);
+      try {
         if (result && typeof result.then === 'function') {
           result.then(
-            (response) => crumb({ type: 'http', category: 'fetch', data: { method, url, status_code: response.status } },
-              { input: [input, init], response, startTimestamp, endTimestamp: Date.now() }),
-            (error) => crumb({ type: 'http', category: 'fetch', level: 'error', data: { method, url } },
-              { input: [input, init], error, startTimestamp, endTimestamp: Date.now() }),
+            (response) => {
+              settleSpan(span, response.status);
+              if (crumbs) {
+                crumb({ type: 'http', category: 'fetch', data: { method, url, status_code: response.status } },
+                  { input: [input, init], response, startTimestamp, endTimestamp: Date.now() });
+              }
+            },
+            (error) => {
+              settleSpan(span);
+              if (crumbs) {
+                crumb({ type: 'http', category: 'fetch', level: 'error', data: { method, url } },
+                  { input: [input, init], error, startTimestamp, endTimestamp: Date.now() });
+              }
+            },
           );
         }
       } catch { /* never break the host */ }
@@ -432,7 +533,8 @@ function instrument() {
     };
   }
   const xhr = g.XMLHttpRequest && g.XMLHttpRequest.prototype;
-  if (on('xhr') && xhr) {
+  const xhrCrumbs = on('xhr');
+  if ((xhrCrumbs || prop) && xhr) {
     const open = xhr.open;
     const sendXhr = xhr.send;
     xhr.open = function (method, url) {
@@ -446,8 +548,11 @@ function instrument() {
         const info = this.__tattle;
         if (info) {
           const body = arguments[0];
-          this.addEventListener('loadend', () => crumb({ type: 'http', category: 'xhr', data: { ...info, status_code: this.status } },
-            { xhr: this, input: body }));
+          const span = tr && tr.xhr(this, info.method, info.url);
+          this.addEventListener('loadend', () => {
+            settleSpan(span, this.status || undefined);
+            if (xhrCrumbs) crumb({ type: 'http', category: 'xhr', data: { ...info, status_code: this.status } }, { xhr: this, input: body });
+          });
         }
       } catch { /* never break the host */ }
       return sendXhr.apply(this, arguments);

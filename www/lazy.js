@@ -3,13 +3,14 @@
 // shim: the API, the queue, the global handlers, breadcrumbs) loads it with a dynamic import() at
 // idle or at the first capture, whichever comes first, and hands it `t`, what it shares:
 //   t.options, t.log, t.rawFetch, t.sendHook, t.frames, t.pending, t.queue() (the calls held so
-//   far, emptied), t.left() (pagehide came meanwhile), t.counts (drops counted meanwhile: reason → n),
-//   t.setHandlers(on), t.settle(state, impl).
+//   far, emptied), t.left() (pagehide came meanwhile), t.counts (drops counted meanwhile:
+//   "reason category" → n), t.setHandlers(on), t.settle(state, impl), t.session (release health
+//   on), t.started (init's time, ms).
 // It shares no module with the shim (each file bundles its own copy of what it uses), so any
 // state both need goes through `t`.
 import loadCore, * as core from './tattle_core.js';
 import { pageDelivery } from './delivery.js';
-import { busyInBeforeSend, handOver, heldFor, tunnelDsnOf } from './shared.js';
+import { busyInBeforeSend, handOver, heldFor, newId, sessionAfterError, tunnelDsnOf } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 import { endpointOf, envelopeOf, minimalEvent, whyNoWasm } from './minimal.js';
 
@@ -38,9 +39,10 @@ export function start(t, wasm, wasmUrl, compiled) {
   // The fetch from before tattle wrapped it for breadcrumbs: its own sends are not the app's.
   // keepEarly runs on pagehide from the shim's own listener (set at init), before this one.
   const delivery = pageDelivery(store, options.transportOptions, log, { fetch: t.rawFetch, tunnelDsn: tunnelDsnOf(options) });
-  for (const [reason, n] of Object.entries(t.counts)) {
-    delivery.count(reason, 'error', n);
-    delete t.counts[reason];
+  for (const [key, n] of Object.entries(t.counts)) {
+    const [reason, category] = key.split(' ');
+    delivery.count(reason, category, n);
+    delete t.counts[key];
   }
 
   // Calls the core while it is ready.
@@ -138,12 +140,42 @@ export function start(t, wasm, wasmUrl, compiled) {
   }
   const replay = () => {
     replayEarly();
-    for (const [name, args] of t.queue()) run(name, args);
+    for (const [name, args] of t.queue()) runHere(name, args);
   };
+
+  // Release health, as @sentry/browser's: the page's session (from init's time, user as `did`),
+  // sent once the core is up, and again when a capture of this page changes its status: the
+  // first handled exception counts (errors: 1), an unhandled one (mechanism handled false) crashes it.
+  let session;
+  function sendSession() {
+    let did;
+    try {
+      const user = t.frames[0].user; // the app's object as it was set: read with care
+      did = user && (user.id || user.email || user.username);
+      did = did ? String(did) : undefined;
+    } catch { /* a hostile user: no did */ }
+    try {
+      const update = { ...session, timestamp: new Date().toISOString() };
+      if (did) update.did = did;
+      handOver(call('session', [update]), delivery);
+    } catch (e) {
+      log('could not send the session', e);
+    }
+    session.init = false;
+  }
+  function runHere(name, args) {
+    try {
+      const hint = args[args.length - 1];
+      if (session && name === 'captureException' && sessionAfterError(session, hint && hint.handled)) sendSession();
+    } catch (e) {
+      log('could not update the session', e);
+    }
+    run(name, args);
+  }
 
   const impl = {
     call,
-    run,
+    run: runHere,
     count: (reason, category) => delivery.count(reason, category),
     busy: busyInBeforeSend,
     async flush() {
@@ -175,6 +207,13 @@ export function start(t, wasm, wasmUrl, compiled) {
       t.settle(state, impl);
       if (ok) {
         delivery.url = core.endpoint();
+        if (t.session) {
+          session = {
+            sid: newId(), init: true, started: new Date(t.started).toISOString(), status: 'ok', errors: 0,
+            attrs: { release: options.release, environment: options.environment, user_agent: globalThis.navigator && navigator.userAgent },
+          };
+          sendSession();
+        }
         replay();
       } else {
         broken = true;

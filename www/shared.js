@@ -228,8 +228,30 @@ export const breadcrumbsIntegration = integration('Breadcrumbs');
 export const consoleIntegration = integration('Console');
 export const dedupeIntegration = integration('Dedupe');
 
-/** The integrations in effect, by name (each `{ name, options }`), from the `integrations` option. */
-export function integrationsOf(options, own, log) {
+// The browser's tracing and release health (index.js): browserTracingIntegration() turns
+// tracing on; BrowserSession is one of the browser's defaults (filtering it out turns sessions off).
+export const browserTracingIntegration = integration('BrowserTracing');
+export const browserSessionIntegration = integration('BrowserSession');
+
+/**
+ * Release health: what a captured exception does to the page's session (@sentry/browser's
+ * rules): counted; the first one sends an update (`errors: 1`, status still `ok`: the server
+ * counts the session as errored, and `errored` would be a final status, as Relay reads it), an
+ * unhandled one (mechanism handled false) makes it `crashed`, which is final. True when an
+ * update is due.
+ */
+export function sessionAfterError(session, handled) {
+  if (session.status === 'crashed') return false;
+  session.errors++;
+  if (handled === false) session.status = 'crashed';
+  return handled === false || session.errors === 1;
+}
+
+/**
+ * The integrations in effect, by name (each `{ name, options }`), from the `integrations` option.
+ * `own`: the defaults; `more`: names also known, only when given.
+ */
+export function integrationsOf(options, own, log, more = []) {
   const defaults = options.defaultIntegrations === false ? [] : own.map((name) => ({ name, options: {}, isDefaultInstance: true }));
   const given = options.integrations;
   let list = defaults;
@@ -243,7 +265,7 @@ export function integrationsOf(options, own, log) {
   for (const i of list) {
     const name = i && i.name;
     if (typeof name !== 'string') continue;
-    if (!own.includes(name)) log(`integration ${name} is not part of tattle; ignored`);
+    if (!own.includes(name) && !more.includes(name)) log(`integration ${name} is not part of tattle; ignored`);
     else if (!(byName[name] && !byName[name].isDefaultInstance && i.isDefaultInstance)) byName[name] = { name, options: { ...i.options } };
   }
   return byName;

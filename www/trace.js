@@ -175,8 +175,14 @@ function toSeconds(t) {
 
 const cleanData = (data) => (Object.keys(data).length ? data : undefined);
 
+// Members left undefined are left out (the core would read them as null).
+const compact = (o) => {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+};
+
 /** A child span as the transaction's `spans` entry. */
-export const spanJson = (s) => ({
+export const spanJson = (s) => compact({
   trace_id: s.traceId,
   span_id: s.spanId,
   parent_span_id: s.parentSpanId,
@@ -194,14 +200,14 @@ export const spanJson = (s) => ({
  * sdk, and scrubs). `extra`: `{ source, measurements, request, tags }`.
  */
 export function transactionEvent(root, children, extra = {}) {
-  return {
+  return compact({
     type: 'transaction',
     transaction: root.name,
     transaction_info: { source: extra.source || root.data['sentry.source'] || 'custom' },
     start_timestamp: root.t0,
     timestamp: root.t1,
     contexts: {
-      trace: {
+      trace: compact({
         trace_id: root.traceId,
         span_id: root.spanId,
         parent_span_id: root.parentSpanId,
@@ -209,13 +215,13 @@ export function transactionEvent(root, children, extra = {}) {
         status: root.status || 'ok',
         origin: root.origin,
         data: cleanData(root.data),
-      },
+      }),
     },
     spans: children.filter((s) => s.t1 !== undefined).map(spanJson),
     measurements: extra.measurements,
     request: extra.request,
     tags: extra.tags,
-  };
+  });
 }
 
 /** The dynamic sampling context: what the `baggage` header and the envelope's `trace` header say. */

@@ -9,8 +9,65 @@ export type {
   Integration, Mechanism, Primitive, Scope, ScopeContext, SeverityLevel, StackFrame, User,
 } from './index.js';
 
-/** The browser options, minus what only a page has (automatic breadcrumbs, the .wasm URL, the offline store). */
-export type WorkerOptions = Omit<BrowserOptions, 'breadcrumbs' | 'wasmUrl' | 'offlineStore'>;
+/** What `tracesSampler` is asked about a new transaction (Sentry's SamplingContext). */
+export interface SamplingContext {
+  /** `GET /path` for a request, `Scheduled Cron …` / `process <queue>` for the other handlers, or startSpan's name. */
+  name: string;
+  attributes?: { [key: string]: unknown };
+  /** The incoming trace's decision (`sentry-trace`'s `-1` / `-0`), when there was one. */
+  parentSampled?: boolean;
+  parentSampleRate?: number;
+  /** The request, for a fetch invocation: url, method and the allowlisted headers. */
+  normalizedRequest?: { url?: string; method?: string; headers?: { [key: string]: string } };
+  /** The parent's decision when there is one, else `rate`. */
+  inheritOrSampleWith(rate: number): number;
+}
+
+/**
+ * Tracing (off unless `tracesSampleRate` or `tracesSampler` is set: then nothing of it runs and
+ * global fetch is left alone) and request-mode release health.
+ */
+export interface WorkerTracingOptions {
+  /** Share of invocations traced (a transaction sent), 0 to 1. Setting it turns tracing on. */
+  tracesSampleRate?: number;
+  /** Decides per transaction (a rate 0 to 1, or a boolean); wins over tracesSampleRate and over the incoming decision. */
+  tracesSampler?: (context: SamplingContext) => number | boolean;
+  /** Which subrequests carry `sentry-trace` and `baggage`: strings (found in the URL) and RegExps. Default: every one (as Sentry's server SDKs). */
+  tracePropagationTargets?: Array<string | RegExp>;
+  /** With tracing on and a release set, per-minute counts of requests exited / errored / crashed are sent; `false` turns that off. */
+  autoSessionTracking?: boolean;
+}
+
+/** The browser options, minus what only a page has (automatic breadcrumbs, the .wasm URL, the offline store), plus tracing. */
+export type WorkerOptions = Omit<BrowserOptions, 'breadcrumbs' | 'wasmUrl' | 'offlineStore' | keyof WorkerTracingOptions> & WorkerTracingOptions;
+
+/** A span's ids (`traceFlags` 1 when sampled). */
+export interface SpanContextData { traceId: string; spanId: string; traceFlags: number }
+/** Sentry's span status: code 1 ok, 2 error (`message` a Sentry status such as `not_found`). */
+export interface SpanStatus { code: 0 | 1 | 2; message?: string }
+export type SpanAttributeValue = string | number | boolean | Array<string | number | boolean> | undefined;
+/** A span with Sentry's (v8+) Span API. */
+export interface Span {
+  spanContext(): SpanContextData;
+  setAttribute(key: string, value: SpanAttributeValue): this;
+  setAttributes(attributes: { [key: string]: SpanAttributeValue }): this;
+  setStatus(status: SpanStatus): this;
+  updateName(name: string): this;
+  /** Ends the span (seconds, milliseconds or a Date; default now). Only the first call counts. */
+  end(endTime?: number | Date | [number, number]): void;
+  /** True while the span is sampled and not ended. */
+  isRecording(): boolean;
+}
+export interface StartSpanOptions {
+  name: string;
+  op?: string;
+  attributes?: { [key: string]: SpanAttributeValue };
+  startTime?: number | Date | [number, number];
+  /** The parent (default: the active span, else the invocation's transaction); `null`: a new transaction. */
+  parentSpan?: Span | null;
+  /** Without a parent, a non-recording span instead of a new transaction. */
+  onlyIfParent?: boolean;
+}
 /** @sentry's name for the options. Of the integrations a worker has Dedupe; others are ignored. */
 export type Options = WorkerOptions;
 
@@ -47,6 +104,17 @@ export function getIsolationScope(): Scope;
 /** The isolate's scope, which every invocation's events carry. */
 export function getGlobalScope(): Scope;
 export function dedupeIntegration(): Integration;
+/**
+ * Runs `callback` with a new span active (nested spans and subrequests go under it), ended when the
+ * callback returns or its promise settles (status error when it throws or rejects).
+ */
+export function startSpan<T>(options: StartSpanOptions, callback: (span: Span) => T): T;
+/** A new span under the active one, not made active: end() it yourself. */
+export function startInactiveSpan(options: StartSpanOptions): Span;
+/** The active span: startSpan's inside its callback, else the invocation's transaction; undefined with tracing off or outside one. */
+export function getActiveSpan(): Span | undefined;
 export function lastEventId(): string | undefined;
 /** True once everything this invocation captured was accepted by the server (or dropped by a filter you set). */
 export function flush(timeout?: number): Promise<boolean>;
+/** flush(), then tattle is off in this isolate (and global fetch the runtime's own again). */
+export function close(timeout?: number): Promise<boolean>;

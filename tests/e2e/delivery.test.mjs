@@ -58,7 +58,8 @@ describe('delivery', { timeout: 240000 }, () => {
     const page = await browser.newPage();
     try {
       await bugsink.stop();
-      const opts = { stormGuard: { maxPerMinute: 1000 }, transportOptions: { maxRetryDelay: 2000 } };
+      // No session (release health): the store and Bugsink count the 500 error envelopes only.
+      const opts = { stormGuard: { maxPerMinute: 1000 }, transportOptions: { maxRetryDelay: 2000 }, autoSessionTracking: false };
       await page.goto(pageUrl(server, dsnVia(bugsink.dsn, recorder), opts));
       await page.waitForFunction(() => window.pageReady === true);
       // The .wasm is up first: while it loads only 100 captures are held (the rest are counted

@@ -155,7 +155,7 @@ describe('e2e harness', { timeout: 120000 }, () => {
     assert.ok(verdict.problems.some((p) => p.envelope === 1 && p.kind === 'normalizer' && p.error?.name === 'level'));
     assert.ok(verdict.problems.some((p) => p.envelope === 1 && p.error?.name === 'user.ip_address'));
     assert.ok(kinds(2).includes('header') && kinds(2).includes('event'), formatProblems(verdict.problems));
-    assert.ok(verdict.problems.some((p) => p.envelope === 3 && /2 event items/.test(p.message)));
+    assert.ok(verdict.problems.some((p) => p.envelope === 3 && /2 event\/transaction items/.test(p.message)));
 
     // ... and Bugsink agrees the wrong length is malformed
     const res = await fetch(envelopeUrl + query, { method: 'POST', body: wrongLength });

@@ -39,7 +39,7 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   npm(['install', '--offline', join(work, tarball)], app);
   const pkg = join(app, 'node_modules', 'tattle');
-  for (const f of ['dist/index.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/index.d.ts', 'dist/tattle_core_bg.wasm',
+  for (const f of ['dist/index.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/tracing.js', 'dist/index.d.ts', 'dist/tattle_core_bg.wasm',
     'dist/tattle_core_tr_bg.wasm', 'dist/worker.js', 'dist/deno.js',
     'dist/worker.d.ts', 'dist/inline.js', 'dist/inline.d.ts', 'package.json', 'README.md']) {
     assert.ok(existsSync(join(pkg, f)), `${f} is in the package`);
@@ -48,7 +48,7 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   assert.ok(!existsSync(join(pkg, 'dist-test')), 'the test build is not shipped');
   // tattle's own test hooks (a wasm export that traps on purpose, delivery stats) stay out of
   // every shipped entry and of the .wasm.
-  for (const f of ['dist/index.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/inline.js', 'dist/worker.js', 'dist/deno.js']) {
+  for (const f of ['dist/index.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/tracing.js', 'dist/inline.js', 'dist/worker.js', 'dist/deno.js']) {
     const text = readFileSync(join(pkg, f), 'utf8');
     assert.ok(!/testTrap|__tattleTest|__testTrap|__stats/.test(text), `${f} has no test hooks`);
   }
@@ -57,7 +57,7 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   }
   // Nothing but what is listed here ships (a stray build file would be paid by every install).
   assert.deepEqual(readdirSync(join(pkg, 'dist')).sort(), ['deno.js', 'index.d.ts', 'index.js', 'inline.d.ts', 'inline.js', 'lazy.js',
-    'lazy_tr.js', 'tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm', 'worker.d.ts', 'worker.js']);
+    'lazy_tr.js', 'tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm', 'tracing.js', 'worker.d.ts', 'worker.js']);
   // The `exports` map resolves the bare specifier: under `browser` with `production` or `development` (the
   // bundlers that copy `new URL(…, import.meta.url)` assets) to the entry that fetches the .wasm beside it,
   // otherwise (Node, esbuild, Rollup's node-resolve) to tattle/inline, which has it inside

@@ -191,7 +191,7 @@ describe('browser: @sentry/browser calls with the import swapped', () => {
     assert.ok(!crumbs.includes(`informed ${word}`), 'console.info not (levels: warn)');
     const sent = stack.recorder.bodies.slice(before).map((b) => b.body.toString());
     assert.ok(!sent.some((b) => b.includes(`unhandled ${word}`)), 'the unhandled rejection was not reported');
-    assert.ok(console.messages.some((m) => m.text.includes('integration BrowserTracing is not part of tattle; ignored')),
+    assert.ok(console.messages.some((m) => m.text.includes('integration Replay is not part of tattle; ignored')),
       `the debug message: ${console.text()}`);
     // The uncaught error handler is still on.
     const prev = await page.evaluate(() => Sentry.lastEventId());

@@ -46,6 +46,49 @@ Sentry.init({
   },
 });
 
+// Tracing and release health as @sentry/browser sets them up.
+Sentry.init({
+  dsn: 'https://public@o0.ingest.example.com/1',
+  release: 'shop@1.4.2',
+  tracesSampleRate: 0.2,
+  tracesSampler: (ctx) => (ctx.name.startsWith('/health') ? 0 : ctx.inheritOrSampleWith(0.5)),
+  tracePropagationTargets: ['localhost', /^https:\/\/api\.example\.com/],
+  integrations: [Sentry.browserTracingIntegration(), Sentry.browserSessionIntegration()],
+});
+Sentry.init({
+  dsn: 'https://public@o0.ingest.example.com/1',
+  release: 'shop@1.4.2',
+  integrations: (defaults) => defaults.filter((integration) => integration.name !== 'BrowserSession'),
+});
+
+const total: number = Sentry.startSpan({ name: 'checkout', op: 'ui.action', attributes: { items: 3 } }, (span) => {
+  span.setAttribute('paid', true);
+  span.setAttributes({ currency: 'EUR', amount: 59.9 });
+  return 42;
+});
+const loaded: Promise<string> = Sentry.startSpan({ name: 'load cart', op: 'http' }, async () => {
+  const response = await fetch('/api/cart');
+  return response.text();
+});
+Sentry.startSpanManual({ name: 'upload', op: 'task' }, (span, finish) => {
+  setTimeout(() => {
+    span.setStatus({ code: 2, message: 'internal_error' });
+    span.end();
+    finish();
+  }, 10);
+});
+const background = Sentry.startInactiveSpan({ name: 'prefetch', op: 'resource', startTime: Date.now() / 1000 });
+background.updateName('prefetch images');
+background.end();
+const active = Sentry.getActiveSpan();
+if (active && active.isRecording()) {
+  const { traceId, spanId } = active.spanContext();
+  active.setAttribute('ids', `${traceId}-${spanId}`);
+}
+Sentry.startSpan({ name: 'root', forceTransaction: true, parentSpan: null }, () => undefined);
+void total;
+void loaded;
+
 const user: User = { id: 42, email: 'jane@example.com', username: 'jane' };
 Sentry.setUser(user);
 Sentry.setUser(null);

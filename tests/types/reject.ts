@@ -12,8 +12,10 @@ Sentry.captureMessage(42);
 Sentry.captureException(new Error('x'), { tags: ['a', 'b'] });
 // @ts-expect-error: fingerprints are strings
 Sentry.getCurrentScope().setFingerprint([1, 2]);
-// @ts-expect-error: tattle has no tracing
-Sentry.init({ dsn: '', tracesSampleRate: 1 });
+// @ts-expect-error: a sample rate is a number
+Sentry.init({ dsn: '', tracesSampleRate: 'all' });
+// @ts-expect-error: startSpan needs a name
+Sentry.startSpan({ op: 'x' }, () => 1);
 // @ts-expect-error: an integration has a name
 Sentry.init({ integrations: [{}] });
 // @ts-expect-error: beforeSend returns an event or null
@@ -22,6 +24,10 @@ Sentry.init({ beforeSend: () => 'drop' });
 const name: string = Sentry.getCurrentScope().getUser();
 // @ts-expect-error: the worker has no page breadcrumbs option
 Worker.withTattle({ breadcrumbs: { console: false } }, {});
+// @ts-expect-error: a sample rate is a number
+Worker.withTattle({ tracesSampleRate: '1' }, {});
+// @ts-expect-error: startSpan needs a name
+Worker.startInactiveSpan({ op: 'db' });
 // @ts-expect-error: captureEvent takes an event object
 Worker.captureEvent('message');
 void name;

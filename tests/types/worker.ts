@@ -1,12 +1,18 @@
 // A Cloudflare worker written the way Sentry's API is used, with tattle/worker.
-import { captureEvent, captureException, captureMessage, getCurrentScope, getIsolationScope, setTag, withScope, withTattle } from 'tattle/worker';
-import type { ErrorEvent, EventHint, Scope } from 'tattle/worker';
+import {
+  captureEvent, captureException, captureMessage, getActiveSpan, getCurrentScope, getIsolationScope, setTag, startInactiveSpan, startSpan,
+  withScope, withTattle,
+} from 'tattle/worker';
+import type { ErrorEvent, EventHint, Scope, Span } from 'tattle/worker';
 
 interface Env { SENTRY_DSN: string }
 
 export default withTattle((env: Env) => ({
   dsn: env.SENTRY_DSN,
   release: 'worker@1.0.0',
+  tracesSampleRate: 0.2,
+  tracesSampler: (ctx) => (ctx.name.startsWith('GET /health') ? 0 : ctx.inheritOrSampleWith(0.2)),
+  tracePropagationTargets: ['api.example.com', /^https:\/\/internal\./],
   beforeSend(event: ErrorEvent, hint: EventHint) {
     if (hint.originalException instanceof TypeError) event.tags = { ...event.tags, kind: 'type' };
     return event;
@@ -31,6 +37,13 @@ export default withTattle((env: Env) => ({
       s.setTag('inner', '1');
       return captureException(new Error('inner'));
     });
-    return new Response(id);
+    const traceId: string | undefined = getActiveSpan()?.spanContext().traceId;
+    const body = await startSpan({ name: 'load', op: 'db', attributes: { rows: 3 } }, async (span: Span) => {
+      span.setAttribute('cache', false).setStatus({ code: 1 });
+      return fetch('https://api.example.com/x').then((r) => r.text());
+    });
+    const timer = startInactiveSpan({ name: 'render', op: 'template' });
+    timer.end();
+    return new Response(`${id} ${traceId} ${body.length}`);
   },
 });
