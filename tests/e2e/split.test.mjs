@@ -116,4 +116,29 @@ describe('Chromium: which build a page fetches', () => {
       assert.match(tx.body, /"transaction":"\/checkout"/);
     });
   }
+
+  // The tracing build's glue got the same trap hook (scripts/build.mjs): a trap, a fresh instance,
+  // the root scope back, and its transaction export still there.
+  test('dist-test, tracing on: a trap in the tracing core is contained', async () => {
+    const page = await stack.browser.newPage();
+    const log = collectConsole(page);
+    try {
+      await page.goto(`${stack.pageUrl('split.html')}&build=test&tracing=1`);
+      await page.waitForFunction(() => window.pageReady === true);
+      const [id, tx] = await page.evaluate(async ([event, trace]) => {
+        Tattle.setTag('phase', 'before-trap');
+        await Tattle.flush(); // the core is loaded
+        __tattleTest.trap();
+        const captured = Tattle.captureException(new Error('after the trap, tracing build'));
+        await Tattle.flush(5000);
+        return [captured, __tattleTest.core('transaction', [event, { trace_id: trace }])];
+      }, [txEvent(), TRACE]);
+      const { data: ev } = await stack.bugsink.findEvent(id);
+      assert.equal(ev.exception.values[0].value, 'after the trap, tracing build');
+      assert.equal(ev.tags.phase, 'before-trap');
+      assert.equal(tx?.category, 'transaction', log.dump());
+    } finally {
+      await page.close();
+    }
+  });
 });
