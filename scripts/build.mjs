@@ -1,7 +1,7 @@
 // npm run build: Rust → wasm (release, size-tuned) → wasm-bindgen (--target web) → wasm-opt
 // (npm binaryen; never Debian's, which corrupts wasm-bindgen output) → dist/ (ESM entry bundled
 // and minified with esbuild, the .wasm beside it, TypeScript types).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,30 +41,32 @@ const variants = [
   { name: 'tattle_core', features: [] },
   { name: 'tattle_core_tr', features: ['tracing'] },
 ];
-// --no-default-features: the no_std build (a panic is a plain trap; no core::fmt in the wasm).
-// One after the other (the two share cargo's target dir and its lock; the dependencies are
-// built once); the artifact is taken by wasm-bindgen before the next build replaces it.
-for (const v of variants) {
+const runAsync = (cmd, args) => new Promise((resolve, reject) => {
+  const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('error', reject);
+  child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}`))));
+});
+// Each variant: cargo (--no-default-features: the no_std build, where a panic is a plain trap and
+// no core::fmt is in the wasm), wasm-bindgen, short names, wasm-opt. The cargo builds go one after
+// the other (they share cargo's target dir and its lock, and the artifact's path: wasm-bindgen
+// takes it before the next build replaces it); the base's wasm-opt runs while the tracing build
+// compiles.
+let cargoTurn = Promise.resolve();
+await Promise.all(variants.map(async (v) => {
   const features = [...v.features, ...(hooks ? ['test-hooks'] : [])];
   const args = ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--no-default-features',
     ...(features.length ? ['--features', features.join(',')] : [])];
-  say(`cargo ${args.join(' ')}`);
-  await timed(`cargo ${v.name}`, () => run('cargo', args));
-  say(`wasm-bindgen --target web --out-name ${v.name}`);
-  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, '--out-name', v.name,
-    join(root, 'target/wasm32-unknown-unknown/release/tattle.wasm')]);
-}
-
-// Per variant: the imports' and exports' long generated names, in the .wasm and the glue, become
-// one or two letters (scripts/minify-imports.mjs); then wasm-opt (both at once: two processes).
-const runAsync = (cmd, args) => new Promise((resolve, reject) => {
-  execFile(cmd, args, { cwd: root }, (err, stdout, stderr) => {
-    process.stderr.write(stdout + stderr);
-    if (err) reject(err);
-    else resolve();
+  const compiled = cargoTurn.then(async () => {
+    say(`cargo ${args.join(' ')}`);
+    await timed(`cargo ${v.name}`, () => runAsync('cargo', args));
+    say(`wasm-bindgen --target web --out-name ${v.name}`);
+    run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', pkg, '--out-name', v.name,
+      join(root, 'target/wasm32-unknown-unknown/release/tattle.wasm')]);
   });
-});
-await timed('wasm-opt (both)', () => Promise.all(variants.map(async (v) => {
+  cargoTurn = compiled.catch(() => {});
+  await compiled;
+  // The imports' and exports' long generated names, in the .wasm and the glue, become one or two
+  // letters (scripts/minify-imports.mjs).
   const wasmPath = join(pkg, `${v.name}_bg.wasm`);
   const gluePath = join(pkg, `${v.name}.js`);
   const min = minifyImports(readFileSync(wasmPath), readFileSync(gluePath, 'utf8'), `./${v.name}_bg.js`);
@@ -78,11 +80,11 @@ await timed('wasm-opt (both)', () => Promise.all(variants.map(async (v) => {
   // `node scripts/size.mjs`: 10 to 30 are within 40 B of each other, 0 and unlimited are worse.
   // -Oz twice: the second pass finds ~60 B gz more (a third, or --converge, nothing more).
   say(`wasm-opt -Oz ${v.name}_bg.wasm (binaryen from npm)`);
-  await runAsync(process.execPath, [join(root, 'node_modules/binaryen/bin/wasm-opt'), '-Oz', '-Oz', '--one-caller-inline-max-function-size=20', '--strip-debug', '--strip-producers', '--strip-target-features',
+  await timed(`wasm-opt ${v.name}`, () => runAsync(process.execPath, [join(root, 'node_modules/binaryen/bin/wasm-opt'), '-Oz', '-Oz', '--one-caller-inline-max-function-size=20', '--strip-debug', '--strip-producers', '--strip-target-features',
     '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
     '--enable-multivalue', '--enable-mutable-globals',
-    wasmPath, '-o', join(dist, `${v.name}_bg.wasm`)]);
-})));
+    wasmPath, '-o', join(dist, `${v.name}_bg.wasm`)]));
+}));
 
 // Trap containment: a wasm trap (a Rust panic is one in the no_std build) leaves the instance's
 // state unusable, and the glue refuses a second init. Add one export that drops the dead

@@ -231,7 +231,7 @@ export function start(t, wasm, wasmUrl, compiled) {
       // Cut short by the page going: what it kept is the next page's to send.
       if (t.left()) return;
       // (The tracing build's glue is the one with the `transaction` export.)
-      const why = whyNoWasm(e, wasmUrl, response, core.transaction ? 'tattle_core_tr_bg.wasm' : 'tattle_core_bg.wasm');
+      const why = whyNoWasm(e, wasmUrl, response, 'transaction' in core ? 'tattle_core_tr_bg.wasm' : 'tattle_core_bg.wasm');
       let url;
       try {
         url = endpointOf(options, VERSION); // where minimal events and client reports go
