@@ -1,7 +1,9 @@
 // npm run size: raw / gzip / brotli bytes of tattle's wasm, JS and total, beside @sentry/browser
 // bundled by esbuild in the same run (init + capture + scope setters kept by tree-shaking).
 // tattle's JS is two files: index.js is on the page's critical path (loaded before the app
-// runs); lazy.js comes with the .wasm at idle or at the first capture.
+// runs); lazy.js comes with the .wasm at idle or at the first capture. With tracing on at init
+// the page loads lazy_tr.js and tattle_core_tr_bg.wasm (the core's tracing build) in their place:
+// "with tracing" is that total (index.js + lazy_tr.js + tracing.js, imported at init, + the tracing .wasm).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -16,21 +18,26 @@ const measure = (bytes) => ({
 const wasm = measure(readFileSync(join(dist, 'tattle_core_bg.wasm')));
 const critical = measure(readFileSync(join(dist, 'index.js')));
 const lazy = measure(readFileSync(join(dist, 'lazy.js')));
-// With tracing on only (imported at init), so not in the totals: a page without tracing never loads it.
+const wasmTr = measure(readFileSync(join(dist, 'tattle_core_tr_bg.wasm')));
+const lazyTr = measure(readFileSync(join(dist, 'lazy_tr.js')));
+// With tracing on only (imported at init), so not in the base total: a page without tracing never loads it.
 const tracing = measure(readFileSync(join(dist, 'tracing.js')));
 const sum = (...ms) => Object.fromEntries(['raw', 'gzip', 'brotli'].map((k) => [k, ms.reduce((n, m) => n + m[k], 0)]));
 const js = sum(critical, lazy);
 const total = sum(wasm, js);
+const totalTr = sum(critical, lazyTr, tracing, wasmTr);
 const sentry = measure(readFileSync(await bundleSentry()));
 
-const rows = [['tattle wasm', wasm], ['js critical path', critical], ['js lazy', lazy], ['tattle js', js], ['js tracing (opt.)', tracing],
-  ['tattle total', total], ['@sentry/browser', sentry]];
+const rows = [['tattle wasm', wasm], ['js critical path', critical], ['js lazy', lazy], ['tattle js', js],
+  ['tattle total', total], ['tracing wasm', wasmTr], ['js lazy_tr', lazyTr], ['js tracing', tracing],
+  ['total with tracing', totalTr], ['@sentry/browser', sentry]];
 console.log('bytes                   raw      gzip    brotli');
 for (const [name, m] of rows) {
   console.log(`${name.padEnd(20)}${String(m.raw).padStart(8)}${String(m.gzip).padStart(10)}${String(m.brotli).padStart(10)}`);
 }
 console.log(`critical path (index.js) ${critical.gzip} B gz; at idle or the first capture: lazy.js + .wasm ${lazy.gzip + wasm.gzip} B gz`);
-console.log(`with tracing on, also tracing.js at init: ${tracing.gzip} B gz`);
+console.log(`with tracing on: tracing.js at init ${tracing.gzip} B gz, and lazy_tr.js + tracing .wasm ${lazyTr.gzip + wasmTr.gzip} B gz `
+  + `in place of lazy.js + .wasm (${lazyTr.gzip + wasmTr.gzip - lazy.gzip - wasm.gzip} B gz more); in all ${totalTr.gzip} B gz`);
 console.log(`tattle / @sentry/browser (gzip): ${(total.gzip / sentry.gzip).toFixed(2)}`);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results', 'size.json'), JSON.stringify({ wasm, critical, lazy, tracing, js, total, sentry }, null, 2));
+writeFileSync(join(root, 'bench', 'results', 'size.json'), JSON.stringify({ wasm, critical, lazy, js, total, wasmTr, lazyTr, tracing, totalTr, sentry }, null, 2));

@@ -12,6 +12,7 @@ cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features tracing --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p panic_app --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p yew_app --quiet -- -D warnings
 

@@ -19,7 +19,9 @@ use crate::scrub::Scrubber;
 
 mod tracing;
 #[allow(unused_imports)]
-pub(crate) use tracing::{trace_context, TRANSACTION_LIMITS};
+pub(crate) use tracing::trace_context;
+#[cfg(all(feature = "tracing", target_arch = "wasm32"))]
+pub(crate) use tracing::TRANSACTION_LIMITS;
 pub use tracing::{Dsc, MAX_SPANS};
 
 /// Options, with Sentry's names.

@@ -181,6 +181,7 @@ impl Scope {
     }
 
     /// Tags, contexts and extra: what a transaction takes from the scope besides the user.
+    #[cfg(feature = "tracing")]
     pub(crate) fn data(&self) -> (&Map<String>, &Map<Value>, &Map<Value>) {
         (&self.tags, &self.contexts, &self.extra)
     }

@@ -119,8 +119,12 @@ function run(name, args) {
 function load() {
   if (loading || state !== 1) return loading;
   if (idle) idle();
+  // Tracing on at init (`prop`, see startTracing): the core's tracing build (lazy_tr.js,
+  // tattle_core_tr_bg.wasm: the `transaction` export), else the base one, ~2.7 KB gz smaller.
+  // Both spelled out in full, so that bundlers see and emit both.
   // eslint-disable-next-line no-undef
-  const wasmUrl = TATTLE_WASM ? undefined : options.wasmUrl || new URL('./tattle_core_bg.wasm', import.meta.url);
+  const wasmUrl = TATTLE_WASM ? undefined : options.wasmUrl
+    || (prop ? new URL('./tattle_core_tr_bg.wasm', import.meta.url) : new URL('./tattle_core_bg.wasm', import.meta.url));
   let wasm;
   try {
     // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
@@ -138,7 +142,7 @@ function load() {
   // lazy.js reports a failure; never the page's unhandledrejection.
   wasm.catch(() => {});
   compiled.catch(() => {});
-  loading = import('./lazy.js')
+  loading = (prop ? import('./lazy_tr.js') : import('./lazy.js'))
     .then((rest) => rest.start(t, wasm, wasmUrl, compiled))
     .catch((e) => {
       // lazy.js itself did not load (a file the server or the bundler lost): calls stay held as
@@ -627,11 +631,13 @@ export function withScope(callback) {
 // Hooks for tattle's own tests, only in the build they use (dist-test/: scripts/build.mjs
 // --test-hooks defines TATTLE_TEST_HOOKS true); the shipped build drops this block whole.
 // trap(): makes the wasm core trap, as a Rust panic would; stats(): what the delivery holds and
-// the wasm memory size (none until lazy.js is there).
+// the wasm memory size (none until lazy.js is there); core(name, args): calls the core's export
+// `name` once it is ready (undefined when that build has no such export).
 // eslint-disable-next-line no-undef
 if (TATTLE_TEST_HOOKS) {
   globalThis.__tattleTest = {
     trap: () => call('testTrap', []),
+    core: (name, args) => call(name, args),
     stats: () => (impl ? impl.stats() : { wasmMemoryBytes: 0 }),
   };
 }

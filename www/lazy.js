@@ -230,7 +230,8 @@ export function start(t, wasm, wasmUrl, compiled) {
       t.settle(3, impl);
       // Cut short by the page going: what it kept is the next page's to send.
       if (t.left()) return;
-      const why = whyNoWasm(e, wasmUrl, response);
+      // (The tracing build's glue is the one with the `transaction` export.)
+      const why = whyNoWasm(e, wasmUrl, response, 'transaction' in core ? 'tattle_core_tr_bg.wasm' : 'tattle_core_bg.wasm');
       let url;
       try {
         url = endpointOf(options, VERSION); // where minimal events and client reports go

@@ -19,13 +19,14 @@ import { safeText } from './shared.js';
  * Why a .wasm that failed with `error` cannot run (`response`: what its URL answered, if it did),
  * and the fix: the console error says it, and each minimal event. A CSP is told from the engine's
  * own error, which names it in Chromium and WebKit ("Content Security Policy") and Firefox ("CSP").
+ * `file`: the package's .wasm the page needs (the tracing build's when tracing is on).
  */
-export function whyNoWasm(error, url, response) {
+export function whyNoWasm(error, url, response, file = 'tattle_core_bg.wasm') {
   const text = String(error);
   return /CSP|Content.Security.Policy/i.test(text)
     ? "the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to its script-src"
     : !url ? `could not run its inlined WebAssembly (${text})` // tattle/inline
-    : `could not load ${String(response?.url || url).replace(/[?#].*/, '')} (${response?.ok === false ? `HTTP ${response.status}` : text}): copy tattle_core_bg.wasm there or set the wasmUrl option`;
+    : `could not load ${String(response?.url || url).replace(/[?#].*/, '')} (${response?.ok === false ? `HTTP ${response.status}` : text}): copy ${file} there or set the wasmUrl option`;
 }
 
 // A frame as sent: its URL (as @sentry/browser sends it) without query or fragment (tokens ride

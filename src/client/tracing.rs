@@ -4,18 +4,23 @@
 //! their envelopes. No serde: the protocol writer and [`Value`] do it (size: see README).
 
 use super::{Client, DiscardReason, Outgoing};
-use crate::envelope::MAX_EVENT_BYTES;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::protocol::budget::Limits;
-use crate::protocol::write::{self, Obj};
-use crate::protocol::{Request, Timestamp, Value, SDK};
+use crate::protocol::{Timestamp, Value};
 use crate::scrub::Scrubber;
+#[cfg(feature = "tracing")]
+use crate::{
+    envelope::MAX_EVENT_BYTES,
+    protocol::budget::Limits,
+    protocol::write::{self, Obj},
+    protocol::{Request, SDK},
+};
 
 /// Most spans one transaction carries (as Sentry's SDKs): the rest are counted as
 /// `buffer_overflow` / `span`.
 pub const MAX_SPANS: usize = 1000;
 
+#[cfg(feature = "tracing")]
 /// How a transaction is read from JavaScript: five levels (the event, `spans`, a span, its
 /// `data`, a value there), [`MAX_SPANS`] entries per object or array, 2,048 characters per
 /// string (URLs), 768 KiB in all (the event must stay under 1 MiB).
@@ -33,6 +38,7 @@ pub type Dsc = Vec<(String, String)>;
 /// Most entries of a dynamic sampling context kept.
 const MAX_DSC_ENTRIES: usize = 16;
 
+#[cfg(feature = "tracing")]
 /// A non-empty string under `key`.
 fn text_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     match v {
@@ -47,6 +53,7 @@ fn text_in<'a>(entries: &'a [(String, Value)], key: &str) -> Option<&'a str> {
     v.as_str().filter(|s| !s.is_empty())
 }
 
+#[cfg(feature = "tracing")]
 /// `{ url, method, headers }` as a [`Request`] (headers with string values only).
 fn request_from(v: &Value) -> Request {
     let mut r = Request {
@@ -76,6 +83,7 @@ fn hex_at<'a>(v: &'a Value, key: &str, len: usize) -> Option<&'a str> {
     v.get(key)?.as_str().filter(|s| is_hex(s, len))
 }
 
+#[cfg(feature = "tracing")]
 /// A finite number.
 fn number(v: Option<&Value>) -> Option<f64> {
     match v {
@@ -84,14 +92,12 @@ fn number(v: Option<&Value>) -> Option<f64> {
     }
 }
 
-/// Whether a span (or the trace context, `timed` false) has the ids Relay requires, and
-/// (`timed`) its times.
-fn valid(v: &Value, timed: bool) -> bool {
-    hex_at(v, "trace_id", 32).is_some()
-        && hex_at(v, "span_id", 16).is_some()
-        && (!timed || timed_ok(v))
+/// Whether a span (or the trace context) has the ids Relay requires.
+fn valid(v: &Value) -> bool {
+    hex_at(v, "trace_id", 32).is_some() && hex_at(v, "span_id", 16).is_some()
 }
 
+#[cfg(feature = "tracing")]
 /// Whether `v` has its times in seconds, the end not before the start.
 fn timed_ok(v: &Value) -> bool {
     matches!(
@@ -104,7 +110,7 @@ fn timed_ok(v: &Value) -> bool {
 /// carries (a capture hint's `trace`); `None` unless the ids are well-formed.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn trace_context(v: &Value) -> Option<Value> {
-    if !valid(v, false) {
+    if !valid(v) {
         return None;
     }
     let mut out = Vec::new();
@@ -116,6 +122,7 @@ pub(crate) fn trace_context(v: &Value) -> Option<Value> {
     Some(Value::Object(out))
 }
 
+#[cfg(feature = "tracing")]
 /// Whether a `data` key holds a URL or a part of one (OpenTelemetry's and Sentry's names).
 fn url_key(k: &str) -> bool {
     k == "url"
@@ -126,6 +133,7 @@ fn url_key(k: &str) -> bool {
         || k.ends_with("fragment")
 }
 
+#[cfg(feature = "tracing")]
 /// A URL or a part of one (`http.query` without its `?`, `http.fragment` without its `#`)
 /// through the URL scrubber only: "GET /api/auth/me" keeps its path.
 fn url_part(s: &Scrubber, key: &str, text: &str) -> String {
@@ -225,6 +233,7 @@ impl Client {
         out
     }
 
+    #[cfg(feature = "tracing")]
     /// The envelope for a transaction: `tx` is Sentry's transaction event as JavaScript builds
     /// it (TRACING.md §1: `transaction`, `transaction_info`, `start_timestamp`, `timestamp`,
     /// `contexts.trace`, `spans`, `measurements`, `tags`, `extra`, `request`). `spans_total` is
@@ -256,7 +265,7 @@ impl Client {
             && tx
                 .get("contexts")
                 .and_then(|c| c.get("trace"))
-                .is_some_and(|t| valid(t, false));
+                .is_some_and(valid);
         let Value::Object(entries) = &mut tx else {
             return self.invalid("transaction");
         };
@@ -332,7 +341,7 @@ impl Client {
         let mut kept = Vec::new();
         let mut invalid = 0;
         for mut span in spans.into_iter().filter(|v| matches!(v, Value::Object(_))) {
-            if !valid(&span, true) {
+            if !valid(&span) || !timed_ok(&span) {
                 invalid += 1;
             } else if kept.len() < MAX_SPANS {
                 self.scrub_span(&mut span);
@@ -399,6 +408,7 @@ impl Client {
         None
     }
 
+    #[cfg(feature = "tracing")]
     /// Scrubs a span (or the trace context) in place: its description through the URL scrubber
     /// (`GET https://…?token=…`, a path, a name), URL-bearing `data` entries too, other `data`
     /// and anything unknown by key and pattern; ids, times, op, status and origin as they are.

@@ -646,6 +646,8 @@ pub fn envelope_for(event_id: &str, payload: &str) -> JsValue {
 /// `environment`, `sample_rate`, `sampled`, `transaction`); `hint.scope` a worker's
 /// per-invocation scope. Options, scope (user, tags, contexts, extra) and scrubbing are applied
 /// here; no beforeSend. Returns the [`outcome`] with `category: "transaction"`.
+/// Only in builds with the `tracing` feature (the npm package's tattle_core_tr_bg.wasm, the Rust API).
+#[cfg(feature = "tracing")]
 #[wasm_bindgen]
 pub fn transaction(event: JsValue, dsc: JsValue, hint: JsValue) -> JsValue {
     let event_id = get_string(&event, "event_id")

@@ -73,9 +73,11 @@ export async function parcel(dir, out, cacheDir) {
   await bundler.run();
 }
 
-/** README: "copy node_modules/tattle/dist/tattle_core_bg.wasm beside the bundle". */
+/** README: "copy node_modules/tattle/dist/*.wasm beside the bundle" (the base and the tracing build). */
 export function copyWasm(appRoot, out) {
-  const from = join(appRoot, 'node_modules', 'tattle', 'dist', 'tattle_core_bg.wasm');
-  readFileSync(from); // fail clearly if the package has no .wasm
-  copyFileSync(from, join(out, 'tattle_core_bg.wasm'));
+  for (const f of ['tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm']) {
+    const from = join(appRoot, 'node_modules', 'tattle', 'dist', f);
+    readFileSync(from); // fail clearly if the package has no .wasm
+    copyFileSync(from, join(out, f));
+  }
 }

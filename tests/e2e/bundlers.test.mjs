@@ -69,15 +69,23 @@ setTimeout(checkout);
 }
 
 const wasmFiles = (dir) => readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.wasm'));
+// The package's two .wasm (the base and the tracing build), told apart by their bytes: bundlers
+// rename assets (webpack to a bare hash).
+const builds = ['tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm'];
+const buildOf = (file) => builds.find((b) => readFileSync(join(app, 'node_modules', 'tattle', 'dist', b)).equals(readFileSync(file)));
 
 /**
- * Serves `out`, opens its index.html, and checks the uncaught error reached Bugsink. `wasm`: 'file' (the
- * .wasm is its own file in `out`, fetched by the page) or 'inline' (no .wasm anywhere: it is in the bundle).
+ * Serves `out`, opens its index.html, and checks the uncaught error reached Bugsink. `wasm`: 'file' (both
+ * .wasm are their own files in `out`; the page fetches the base one, or with tracing on at init
+ * (`options.tracesSampleRate`) the tracing one) or 'inline' (no .wasm anywhere: it is in the bundle).
  */
-async function runsAndReports(t, name, out, wasm) {
+async function runsAndReports(t, name, out, wasm, options = {}) {
   const files = wasmFiles(out);
-  if (wasm === 'file') assert.equal(files.length, 1, `the build emitted the .wasm: ${readdirSync(out, { recursive: true }).join(', ')}`);
-  else assert.deepEqual(files, [], 'no .wasm file: it is inside the bundle');
+  const wanted = options.tracesSampleRate !== undefined ? 'tattle_core_tr_bg.wasm' : 'tattle_core_bg.wasm';
+  if (wasm === 'file') {
+    assert.deepEqual(files.map((f) => buildOf(join(out, f))).sort(), builds,
+      `the build emitted both .wasm (the base and the tracing build): ${readdirSync(out, { recursive: true }).join(', ')}`);
+  } else assert.deepEqual(files, [], 'no .wasm file: it is inside the bundle');
   const server = await startStaticServer(out);
   const page = await browser.newPage();
   const log = collectConsole(page);
@@ -89,14 +97,15 @@ async function runsAndReports(t, name, out, wasm) {
     // The page's only error is the one it throws on purpose (no 404, no "could not load its WebAssembly").
     assert.deepEqual(log.errors.filter((e) => !e.includes(own)), [], log.dump());
     const wasmRequests = server.requests.filter((r) => r.path.endsWith('.wasm')).map((r) => r.path);
-    assert.deepEqual(wasmRequests, wasm === 'file' ? [`/${files[0]}`] : [], 'what the page fetched');
+    const fetched = wasm === 'file' ? [`/${files.find((f) => buildOf(join(out, f)) === wanted)}`] : [];
+    assert.deepEqual(wasmRequests, fetched, `what the page fetched (${wasm === 'file' ? wanted : 'nothing'})`);
     const id = await page.evaluate(() => Sentry.lastEventId());
     const { data: ev } = await bugsink.findEvent(id);
     assert.equal(ev.exception.values[0].value, own);
     assert.deepEqual(ev.exception.values[0].mechanism, { type: 'onerror', handled: false });
     assert.equal(ev.tags.bundler, name);
     assert.equal(ev.release, 'app@1.0.0');
-    t.diagnostic(`${name}: the .wasm ${wasm === 'file' ? `as ${files[0]}` : 'inside the bundle'}; event ${id} in Bugsink`);
+    t.diagnostic(`${name}: the .wasm ${wasm === 'file' ? `as ${fetched[0]} (${wanted})` : 'inside the bundle'}; event ${id} in Bugsink`);
   } finally {
     await page.close();
     await server.stop();
@@ -113,7 +122,7 @@ async function bundlerCase(t, { name, specifier, options, wasm, buildWith }) {
   const gz = readdirSync(out, { recursive: true }).filter((f) => /\.(js|wasm)$/.test(f))
     .map((f) => `${f} ${gzipSync(readFileSync(join(out, f)), { level: 9 }).length} B gz`);
   t.diagnostic(`${name}: production build in ${Date.now() - t0} ms: ${gz.join(', ')}`);
-  await runsAndReports(t, name, out, wasm);
+  await runsAndReports(t, name, out, wasm, options);
 }
 
 // Zero configuration: `import * as Sentry from 'tattle'` and the bundler's defaults.
@@ -123,6 +132,14 @@ test(`Vite ${versionOf('vite')}: \`tattle\`, the .wasm emitted as an asset`, (t)
 test(`webpack ${versionOf('webpack')}: \`tattle\`, the .wasm emitted as an asset`, (t) =>
   bundlerCase(t, { name: 'webpack', wasm: 'file', buildWith: build.webpack }));
 
+// Tracing on at init: the same bundles fetch the tracing build's .wasm (and its lazy chunk) instead.
+const tracing = { tracesSampleRate: 1 };
+test(`Vite ${versionOf('vite')} with tracesSampleRate: the tracing build's .wasm fetched`, (t) =>
+  bundlerCase(t, { name: 'vite-tracing', options: tracing, wasm: 'file', buildWith: build.vite }));
+
+test(`webpack ${versionOf('webpack')} with tracesSampleRate: the tracing build's .wasm fetched`, (t) =>
+  bundlerCase(t, { name: 'webpack-tracing', options: tracing, wasm: 'file', buildWith: build.webpack }));
+
 test(`esbuild ${versionOf('esbuild')} (--bundle --format=esm --minify): \`tattle\`, the .wasm inside the bundle`, (t) =>
   bundlerCase(t, { name: 'esbuild', wasm: 'inline', buildWith: (dir, out) => build.esbuild(dir, out) }));
 
@@ -131,6 +148,9 @@ test(`Rollup ${versionOf('rollup')} + nodeResolve() ${versionOf('@rollup/plugin-
 
 test(`Parcel ${versionOf('parcel')} (no packageExports): \`tattle\` through "module", the .wasm emitted as an asset`, (t) =>
   bundlerCase(t, { name: 'parcel', wasm: 'file', buildWith: (dir, out) => build.parcel(dir, out, join(work, 'parcel-cache')) }));
+
+test(`Parcel ${versionOf('parcel')} (no packageExports) with tracesSampleRate: the tracing build's .wasm fetched`, (t) =>
+  bundlerCase(t, { name: 'parcel-tracing', options: tracing, wasm: 'file', buildWith: (dir, out) => build.parcel(dir, out, join(work, 'parcel-cache-tracing')) }));
 
 test(`Parcel ${versionOf('parcel')} with packageExports: \`tattle\` through "exports", the .wasm emitted as an asset`, (t) =>
   bundlerCase(t, {
@@ -159,7 +179,8 @@ async function copiedBeside(t, name, buildIt) {
     async buildWith(dir, out) {
       await buildIt(dir, out);
       assert.deepEqual(wasmFiles(out), [], `${name} itself emits no .wasm`);
-      assert.ok(readFileSync(join(out, 'main.js'), 'utf8').includes('tattle_core_bg.wasm'), 'the bundle refers to it');
+      const bundle = readFileSync(join(out, 'main.js'), 'utf8');
+      for (const b of builds) assert.ok(bundle.includes(b), `the bundle refers to ${b}`);
       build.copyWasm(app, out);
     },
   });
@@ -168,7 +189,7 @@ async function copiedBeside(t, name, buildIt) {
 test('esbuild --conditions=production + the .wasm copied beside the bundle: the .wasm as its own file', (t) =>
   copiedBeside(t, 'esbuild-production', (dir, out) => build.esbuild(dir, out, { conditions: ['production'] })));
 
-// dist/index.js loads lazy.js with import(): a second chunk, which Rollup writes with `output.dir`
+// dist/index.js loads lazy.js (or lazy_tr.js) with import(): more chunks, which Rollup writes with `output.dir`
 // (`output.file` takes one chunk only).
 test('Rollup + nodeResolve({ browser: true }) + output.dir: `tattle` + the .wasm copied beside the bundle: the .wasm as its own file', (t) =>
   copiedBeside(t, 'rollup-browser-copy', (dir, out) => build.rollup(dir, out, { browser: true }, { dir: out, entryFileNames: 'main.js' })));
@@ -185,16 +206,18 @@ test('Vite: `tattle/inline` puts the .wasm inside the bundle and emits no .wasm'
     name: 'vite-inline', specifier: 'tattle/inline', options: { wasmUrl: '/no-such.wasm' }, wasm: 'inline', buildWith: build.vite,
   }));
 
-// README: "Over gzip it weighs within 5% of dist/index.js, dist/lazy.js, dist/tracing.js and the
-// .wasm together" (tattle/inline has tracing.js inside too: one file; it runs only when tracing is on).
-test('tattle/inline over gzip: within 5% of dist/index.js + dist/lazy.js + dist/tracing.js + the .wasm', (t) => {
+// README: "Over gzip it weighs within 5% of dist/index.js, dist/lazy_tr.js, dist/tracing.js and the
+// tracing .wasm together" (tattle/inline is the tracing build, with tracing.js inside: one file; it runs
+// only when tracing is on).
+test('tattle/inline over gzip: within 5% of dist/index.js + dist/lazy_tr.js + dist/tracing.js + the tracing .wasm', (t) => {
   const dist = join(app, 'node_modules', 'tattle', 'dist');
   const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
   const br = (f) => brotliCompressSync(readFileSync(join(dist, f)), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  const split = gz('index.js') + gz('lazy.js') + gz('tracing.js') + gz('tattle_core_bg.wasm');
+  const parts = ['index.js', 'lazy_tr.js', 'tracing.js', 'tattle_core_tr_bg.wasm'];
+  const split = parts.reduce((n, f) => n + gz(f), 0);
   const inline = gz('inline.js');
-  t.diagnostic(`gzip: index.js ${gz('index.js')} + lazy.js ${gz('lazy.js')} + tracing.js ${gz('tracing.js')} + .wasm ${gz('tattle_core_bg.wasm')} = ${split} B; inline.js ${inline} B`
-    + ` (${(((inline / split) - 1) * 100).toFixed(1)}%); brotli: ${br('index.js') + br('lazy.js') + br('tracing.js') + br('tattle_core_bg.wasm')} B against ${br('inline.js')} B`);
+  t.diagnostic(`gzip: ${parts.map((f) => `${f} ${gz(f)}`).join(' + ')} = ${split} B; inline.js ${inline} B`
+    + ` (${(((inline / split) - 1) * 100).toFixed(1)}%); brotli: ${parts.reduce((n, f) => n + br(f), 0)} B against ${br('inline.js')} B`);
   assert.ok(inline <= split * 1.05, `inline.js ${inline} B gz against ${split} B gz`);
 });
 

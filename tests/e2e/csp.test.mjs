@@ -34,7 +34,7 @@ before(async () => {
   dsn = dsnVia(bugsink.dsn, recorder);
   // The build without its .wasm, as a bundler that did not copy it leaves it: a real 404.
   noWasm = mkdtempSync(join(tmpdir(), 'tattle-nowasm-'));
-  for (const f of ['index.js', 'lazy.js']) copyFileSync(join(dist, f), join(noWasm, f));
+  for (const f of ['index.js', 'lazy.js', 'lazy_tr.js']) copyFileSync(join(dist, f), join(noWasm, f));
   // The build without lazy.js (what dist/index.js loads at idle or the first capture): a real 404.
   noLazy = mkdtempSync(join(tmpdir(), 'tattle-nolazy-'));
   for (const f of ['index.js', 'tattle_core_bg.wasm']) copyFileSync(join(dist, f), join(noLazy, f));
@@ -305,12 +305,23 @@ describe('the .wasm missing (404)', () => {
     assert.equal(errors.length, 1, console.dump());
     assert.ok(errors[0].includes(`${server.url}/nowasm/tattle_core_bg.wasm`), errors[0]);
     assert.match(errors[0], /HTTP 404/);
-    assert.match(errors[0], /wasmUrl/);
+    assert.match(errors[0], /copy tattle_core_bg\.wasm there or set the wasmUrl option/);
     const id = await captured(page, () => setTimeout(() => throwUncaught()));
     assert.equal(await page.evaluate(() => Tattle.flush(5000)), false);
     const ev = (await bugsink.findEvent(id)).data;
     assertMinimal(ev, /HTTP 404/);
     assert.equal(ev.exception.values[0].type, 'RangeError');
+    await page.close();
+  });
+  test('with tracing on, the console error names the tracing build\'s .wasm and its file', async () => {
+    const { page, console } = await open('fixed', '&dist=nowasm&tracing=1');
+    const errors = await tattleErrors(page, console);
+    assert.equal(errors.length, 1, console.dump());
+    assert.ok(errors[0].includes(`${server.url}/nowasm/tattle_core_tr_bg.wasm (HTTP 404)`), errors[0]);
+    assert.match(errors[0], /copy tattle_core_tr_bg\.wasm there or set the wasmUrl option/);
+    const id = await captured(page, () => setTimeout(() => throwUncaught()));
+    assert.equal(await page.evaluate(() => Tattle.flush(5000)), false);
+    assertMinimal((await bugsink.findEvent(id)).data, /tattle_core_tr_bg\.wasm \(HTTP 404\)/);
     await page.close();
   });
 });

@@ -277,7 +277,7 @@ const workerd = {
         bundle: true, format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'],
         external: ['*.wasm', 'node:*'], outfile: join(out, 'load_app.mjs'), logLevel: 'warning',
       });
-      copyFileSync(join(root, 'dist/tattle_core_bg.wasm'), join(out, 'tattle_core_bg.wasm'));
+      copyFileSync(join(root, 'dist/tattle_core_tr_bg.wasm'), join(out, 'tattle_core_tr_bg.wasm'));
       return out;
     })();
     const out = await workerd.bundle;

@@ -80,7 +80,7 @@ const runtimes = {
       nodePaths: [join(work, 'node_modules')],
       bundle: true, format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'],
       external: ['*.wasm', 'node:*'], outfile: join(out, 'tracing_app.mjs'), logLevel: 'warning',
-    }).then(() => copyFileSync(join(root, 'dist/tattle_core_bg.wasm'), join(out, 'tattle_core_bg.wasm')));
+    }).then(() => copyFileSync(join(root, 'dist/tattle_core_tr_bg.wasm'), join(out, 'tattle_core_tr_bg.wasm')));
     await runtimes.built;
     const mf = new Miniflare({
       modules: true,

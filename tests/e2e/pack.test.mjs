@@ -39,7 +39,8 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   npm(['install', '--offline', join(work, tarball)], app);
   const pkg = join(app, 'node_modules', 'tattle');
-  for (const f of ['dist/index.js', 'dist/lazy.js', 'dist/tracing.js', 'dist/index.d.ts', 'dist/tattle_core_bg.wasm', 'dist/worker.js', 'dist/deno.js',
+  for (const f of ['dist/index.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/tracing.js', 'dist/index.d.ts', 'dist/tattle_core_bg.wasm',
+    'dist/tattle_core_tr_bg.wasm', 'dist/worker.js', 'dist/deno.js',
     'dist/worker.d.ts', 'dist/inline.js', 'dist/inline.d.ts', 'package.json', 'README.md']) {
     assert.ok(existsSync(join(pkg, f)), `${f} is in the package`);
   }
@@ -47,11 +48,16 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   assert.ok(!existsSync(join(pkg, 'dist-test')), 'the test build is not shipped');
   // tattle's own test hooks (a wasm export that traps on purpose, delivery stats) stay out of
   // every shipped entry and of the .wasm.
-  for (const f of ['dist/index.js', 'dist/lazy.js', 'dist/tracing.js', 'dist/inline.js', 'dist/worker.js', 'dist/deno.js']) {
+  for (const f of ['dist/index.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/tracing.js', 'dist/inline.js', 'dist/worker.js', 'dist/deno.js']) {
     const text = readFileSync(join(pkg, f), 'utf8');
     assert.ok(!/testTrap|__tattleTest|__testTrap|__stats/.test(text), `${f} has no test hooks`);
   }
-  assert.ok(!readFileSync(join(pkg, 'dist/tattle_core_bg.wasm')).includes('testTrap'), 'the .wasm exports no testTrap');
+  for (const f of ['dist/tattle_core_bg.wasm', 'dist/tattle_core_tr_bg.wasm']) {
+    assert.ok(!readFileSync(join(pkg, f)).includes('testTrap'), `${f} exports no testTrap`);
+  }
+  // Nothing but what is listed here ships (a stray build file would be paid by every install).
+  assert.deepEqual(readdirSync(join(pkg, 'dist')).sort(), ['deno.js', 'index.d.ts', 'index.js', 'inline.d.ts', 'inline.js', 'lazy.js',
+    'lazy_tr.js', 'tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm', 'tracing.js', 'worker.d.ts', 'worker.js']);
   // The `exports` map resolves the bare specifier: under `browser` with `production` or `development` (the
   // bundlers that copy `new URL(…, import.meta.url)` assets) to the entry that fetches the .wasm beside it,
   // otherwise (Node, esbuild, Rollup's node-resolve) to tattle/inline, which has it inside
@@ -104,5 +110,8 @@ ${example}
   assert.equal(ev.tags.feature, 'checkout');
   assert.deepEqual(ev.contexts.cart, { items: 3 });
   // The .wasm was fetched from beside the module, as new URL(…, import.meta.url) says.
+  // The README's example has no tracing: the base build (lazy.js, tattle_core_bg.wasm), not the tracing one.
   assert.ok(server.requests.some((r) => r.path === '/node_modules/tattle/dist/tattle_core_bg.wasm'));
+  assert.ok(server.requests.some((r) => r.path === '/node_modules/tattle/dist/lazy.js'));
+  assert.ok(!server.requests.some((r) => /lazy_tr|tattle_core_tr/.test(r.path)), 'the tracing build is not fetched');
 });

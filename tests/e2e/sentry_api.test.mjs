@@ -228,7 +228,7 @@ describe('workerd: tattle/worker with Sentry\'s API', { timeout: 120000 }, () =>
       bundle: true, format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'],
       external: ['*.wasm', 'node:*'], outfile: join(work, 'out', 'app.mjs'), logLevel: 'warning',
     });
-    copyFileSync(join(root, 'dist/tattle_core_bg.wasm'), join(work, 'out', 'tattle_core_bg.wasm'));
+    copyFileSync(join(root, 'dist/tattle_core_tr_bg.wasm'), join(work, 'out', 'tattle_core_tr_bg.wasm'));
     mf = new Miniflare({
       modules: true,
       scriptPath: join(work, 'out', 'app.mjs'),

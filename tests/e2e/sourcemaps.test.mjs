@@ -286,7 +286,7 @@ test('tattle/worker in workerd: a worker bundle with an injected debug id resolv
   await run(esbuildBin, [join(app, 'src', 'worker.js'), '--bundle', '--minify', '--sourcemap', '--format=esm',
     '--platform=neutral', '--conditions=workerd,worker,browser', '--external:*.wasm', '--external:node:*',
     `--outfile=${join(out, 'worker.js')}`, '--log-level=warning'], { env: { ...process.env, NODE_PATH: join(work, 'node_modules') } });
-  copyFileSync(join(root, 'dist', 'tattle_core_bg.wasm'), join(out, 'tattle_core_bg.wasm'));
+  copyFileSync(join(root, 'dist', 'tattle_core_tr_bg.wasm'), join(out, 'tattle_core_tr_bg.wasm')); // the edge takes the tracing build
   await cli(['sourcemaps', 'inject', out]);
   const ids = injectedIds(out);
   await cli(['sourcemaps', 'upload', out]);

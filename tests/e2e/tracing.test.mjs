@@ -409,6 +409,8 @@ describe('tracing off', () => {
       const paths = server.requests.slice(requested).map((r) => r.path);
       assert.ok(paths.includes('/dist/lazy.js'), paths.join(' '));
       assert.ok(!paths.includes('/dist/tracing.js'), paths.join(' '));
+      // Nor the core's tracing build (lazy_tr.js, tattle_core_tr_bg.wasm): the base one.
+      assert.ok(paths.includes('/dist/tattle_core_bg.wasm') && !paths.some((p) => /_tr(_bg)?\.(js|wasm)$/.test(p)), paths.join(' '));
       const early = seen.find((r) => r.path === '/api/early');
       assert.equal(early.headers['sentry-trace'], undefined);
       assert.equal(early.headers.baggage, 'app=1');

@@ -1,5 +1,6 @@
 // The wasm core's tracing exports, called directly in Node on the built package (`node scripts/build.mjs`:
-// pkg/tattle_core.js, wasm-bindgen's glue, with dist/tattle_core_bg.wasm, the shipped module; TATTLE_PKG /
+// pkg/tattle_core_tr.js, the tracing build's wasm-bindgen glue, with dist/tattle_core_tr_bg.wasm, its shipped
+// module: the base build has no `transaction`, see split.test.mjs; TATTLE_PKG /
 // TATTLE_DIST pick other builds): transaction(event, dsc, hint), session(session), and error captures linked to a
 // trace (hint.trace, hint.dsc). (The glue and the module must come from one build: its import and export names are
 // minified per build, so TATTLE_DIST=…/dist-test takes …/pkg-test's glue.) Every envelope they make goes through sentry-relay's normalizer
@@ -29,8 +30,8 @@ let core;
 let receiver;
 const received = []; // { body, category }
 before(async () => {
-  core = await import(pathToFileURL(join(PKG, 'tattle_core.js')).href);
-  core.initSync({ module: readFileSync(join(DIST, 'tattle_core_bg.wasm')) });
+  core = await import(pathToFileURL(join(PKG, 'tattle_core_tr.js')).href);
+  core.initSync({ module: readFileSync(join(DIST, 'tattle_core_tr_bg.wasm')) });
   let limited = false;
   receiver = createServer((req, res) => {
     let body = '';

@@ -113,7 +113,7 @@ describe('workerd (miniflare)', { timeout: 120000 }, () => {
       bundle: true, format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'],
       external: ['*.wasm', 'node:*'], outfile: join(out, 'app.mjs'), logLevel: 'warning',
     });
-    copyFileSync(join(root, 'dist/tattle_core_bg.wasm'), join(out, 'tattle_core_bg.wasm'));
+    copyFileSync(join(root, 'dist/tattle_core_tr_bg.wasm'), join(out, 'tattle_core_tr_bg.wasm')); // the edge takes the tracing build
     mf = new Miniflare({
       modules: true,
       scriptPath: join(out, 'app.mjs'),

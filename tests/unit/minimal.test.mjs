@@ -31,6 +31,11 @@ describe('whyNoWasm', () => {
       { ok: false, status: 404, url: 'https://a.example/assets/tattle_core_bg.wasm?v=1#x' });
     assert.equal(why, 'could not load https://a.example/assets/tattle_core_bg.wasm (HTTP 404): copy tattle_core_bg.wasm there or set the wasmUrl option');
   });
+  test('with tracing on, the fix names the tracing build\'s .wasm', () => {
+    const why = whyNoWasm(new Error('failed to fetch Wasm'), '/t.wasm', { ok: false, status: 404, url: 'https://a.example/t.wasm' },
+      'tattle_core_tr_bg.wasm');
+    assert.equal(why, 'could not load https://a.example/t.wasm (HTTP 404): copy tattle_core_tr_bg.wasm there or set the wasmUrl option');
+  });
   test('a network failure says what the engine said', () => {
     assert.match(whyNoWasm(new TypeError('Failed to fetch'), '/t.wasm'), /^could not load \/t\.wasm \(TypeError: Failed to fetch\)/);
   });

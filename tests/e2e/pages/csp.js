@@ -1,7 +1,7 @@
 // The module of pages/csp.html (a page under a strict Content-Security-Policy runs no inline
 // script). ?dist=<dir> picks the build (a copy without its .wasm, for the 404 case); ?early=1
 // captures right after init, while the .wasm is still loading; ?filters=1 sets ignoreErrors and
-// a beforeSend.
+// a beforeSend; ?tracing=1 turns tracing on (tracesSampleRate: the core's tracing build).
 const params = new URLSearchParams(location.search);
 // What the page's own handlers see: only the page's errors, never tattle's.
 window.pageSaw = [];
@@ -20,6 +20,7 @@ if (params.get('filters')) {
   options.ignoreErrors = ['ignore me'];
   options.beforeSend = (event) => (event.exception?.values?.[0]?.type === 'URIError' ? null : event);
 }
+if (params.get('tracing')) options.tracesSampleRate = 1;
 Tattle.init(options);
 if (params.get('early')) window.earlyId = Tattle.captureException(new TypeError('early secret capture'));
 window.Tattle = Tattle;
