@@ -1,7 +1,7 @@
 //! Envelope building: `Envelope::new` + `push_item`, `Envelope::for_event` and the client's
 //! whole capture path (`Client::capture_event`: options, scope, scrubbing, payload, envelope).
 //! Every envelope must read as Relay reads it: a JSON header line (event id, RFC 3339
-//! `sent_at`, sdk, the DSN only when tunnelling), then items whose `length` is exactly their
+//! `sent_at`, sdk, the DSN only when tunnelling, the trace's sampling context), then items whose `length` is exactly their
 //! payload's byte length; an event envelope carries exactly one event, whose payload is the
 //! event's JSON with the header's event id.
 #![no_main]
@@ -39,8 +39,14 @@ fn run(u: &mut Unstructured) -> arbitrary::Result<()> {
             let id = if u.arbitrary()? { Some(text(u)?) } else { None };
             let dsn = if u.arbitrary()? { Some(text(u)?) } else { None };
             let at = timestamp(u)?;
-            let mut env =
-                Envelope::new(id.as_deref(), at, dsn.as_deref(), rust_float).expect("header");
+            // A dynamic sampling context of any text: the header's `trace` object, member by
+            // member (a key given twice: the last value, as a JSON reader keeps it).
+            let mut trace = Vec::new();
+            for _ in 0..u.int_in_range(0..=3u8)? {
+                trace.push((text(u)?, text(u)?));
+            }
+            let mut env = Envelope::new(id.as_deref(), at, dsn.as_deref(), &trace, rust_float)
+                .expect("header");
             let mut items = Vec::new();
             for _ in 0..u.int_in_range(0..=4u8)? {
                 items.push((text(u)?, text(u)?));
@@ -50,6 +56,13 @@ fn run(u: &mut Unstructured) -> arbitrary::Result<()> {
             }
             let p = parse_envelope(env.as_str());
             check_header(&p.header, id.as_deref(), at, dsn.as_deref());
+            if trace.is_empty() {
+                assert!(p.header.get("trace").is_none(), "no trace: no member");
+            }
+            for (k, _) in &trace {
+                let last = trace.iter().rev().find(|(k2, _)| k2 == k).map(|(_, v)| v);
+                assert_eq!(p.header["trace"][k.as_str()].as_str(), last.map(String::as_str));
+            }
             assert_eq!(p.items.len(), items.len());
             for ((h, payload), (ty, want)) in p.items.iter().zip(&items) {
                 assert_eq!(h["type"].as_str(), Some(ty.as_str()));
