@@ -23,7 +23,7 @@ if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+([.][0-9]+)?$ ]]; then
   shift
 fi
 seconds="${FUZZ_SECONDS:-$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 }')}"
-all_targets=(dsn stack_v8 stack_spidermonkey stack_wasm stack_auto scrub_text scrub_event json envelope)
+all_targets=(dsn stack_v8 stack_spidermonkey stack_wasm stack_auto scrub_text scrub_event json envelope transaction)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do
@@ -80,6 +80,7 @@ seed_all() {
   seed scrub_event
   seed json
   seed envelope
+  seed transaction
 }
 seed_all
 
