@@ -61,7 +61,10 @@ fn run(u: &mut Unstructured) -> arbitrary::Result<()> {
             }
             for (k, _) in &trace {
                 let last = trace.iter().rev().find(|(k2, _)| k2 == k).map(|(_, v)| v);
-                assert_eq!(p.header["trace"][k.as_str()].as_str(), last.map(String::as_str));
+                assert_eq!(
+                    p.header["trace"][k.as_str()].as_str(),
+                    last.map(String::as_str)
+                );
             }
             assert_eq!(p.items.len(), items.len());
             for ((h, payload), (ty, want)) in p.items.iter().zip(&items) {
