@@ -10,7 +10,7 @@
 // state both need goes through `t`.
 import loadCore, * as core from './tattle_core.js';
 import { pageDelivery } from './delivery.js';
-import { busyInBeforeSend, handOver, heldFor, newId, sessionAfterError, tunnelDsnOf } from './shared.js';
+import { busyInBeforeSend, didOf, handOver, heldFor, newId, sessionAfterError, tunnelDsnOf } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 import { endpointOf, envelopeOf, minimalEvent, whyNoWasm } from './minimal.js';
 
@@ -148,12 +148,7 @@ export function start(t, wasm, wasmUrl, compiled) {
   // first handled exception counts (errors: 1), an unhandled one (mechanism handled false) crashes it.
   let session;
   function sendSession() {
-    let did;
-    try {
-      const user = t.frames[0].user; // the app's object as it was set: read with care
-      did = user && (user.id || user.email || user.username);
-      did = did ? String(did) : undefined;
-    } catch { /* a hostile user: no did */ }
+    const did = didOf(t.frames[0].user, options.sendDefaultPii === true);
     try {
       const update = { ...session, timestamp: new Date().toISOString() };
       if (did) update.did = did;

@@ -240,6 +240,32 @@ export const browserSessionIntegration = integration('BrowserSession');
  * unhandled one (mechanism handled false) makes it `crashed`, which is final. True when an
  * update is due.
  */
+/**
+ * A session's `did` (distinct user): the user's id as it is; without one, the e-mail or username,
+ * which the scrubber would turn into the same `[Filtered]` for every user (crash-free users would
+ * count them as one), as a stable pseudonym instead: two FNV-1a hashes in letters only (no digit
+ * run a pattern could take for a number). With `sendDefaultPii` the e-mail or username as it is.
+ * Undefined without a user (or one that throws when read).
+ */
+export function didOf(user, pii) {
+  try {
+    if (!user || typeof user !== 'object') return undefined;
+    if (user.id !== undefined && user.id !== null && user.id !== '') return String(user.id);
+    const name = user.email || user.username;
+    if (!name) return undefined;
+    if (pii) return String(name);
+    let out = 'u_';
+    for (const basis of [0x811c9dc5, 0x050c5d1f]) {
+      let h = basis;
+      for (const ch of String(name)) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
+      for (let i = 0; i < 7; i++, h = Math.floor(h / 26)) out += String.fromCharCode(97 + (h % 26));
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
 export function sessionAfterError(session, handled) {
   if (session.status === 'crashed') return false;
   session.errors++;

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clsStep, resourceOp, start } from '../../www/tracing.js';
-import { browserTracingIntegration, integrationsOf, sessionAfterError } from '../../www/shared.js';
+import { browserTracingIntegration, didOf, integrationsOf, sessionAfterError } from '../../www/shared.js';
 
 // tracing.js's `t` as the shim gives it, without browserTracingIntegration (no pageload: Node
 // has no page), recording what it sends and counts.
@@ -219,6 +219,20 @@ describe('release health rules', () => {
     assert.deepEqual(s, { status: 'crashed', errors: 3 });
     assert.equal(sessionAfterError(s, false), false);
     assert.equal(s.errors, 3, 'a crashed session is final');
+  });
+  test("did: the user's id as it is; an e-mail or username alone as a stable letters-only pseudonym, as it is with sendDefaultPii", () => {
+    assert.equal(didOf({ id: 42, email: 'ada@example.com' }), '42');
+    assert.equal(didOf({ id: 'user-7' }), 'user-7');
+    const ada = didOf({ email: 'ada@example.com' });
+    assert.match(ada, /^u_[a-z]{14}$/);
+    assert.equal(didOf({ email: 'ada@example.com' }), ada, 'stable: the same user counts once');
+    assert.notEqual(didOf({ email: 'bob@example.com' }), ada, 'distinct users stay distinct');
+    assert.notEqual(didOf({ username: 'ada' }), didOf({ username: 'adb' }));
+    assert.ok(!ada.includes('ada') && !ada.includes('example'), 'nothing of the address');
+    assert.equal(didOf({ email: 'ada@example.com' }, true), 'ada@example.com');
+    assert.equal(didOf(undefined), undefined);
+    assert.equal(didOf({}), undefined);
+    assert.equal(didOf({ get id() { throw new Error('hostile'); } }), undefined);
   });
   test('BrowserSession is a default the app can filter out; BrowserTracing only when given', () => {
     const own = ['GlobalHandlers', 'BrowserSession'];
