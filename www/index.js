@@ -119,12 +119,14 @@ function run(name, args) {
 function load() {
   if (loading || state !== 1) return loading;
   if (idle) idle();
-  // Tracing on at init (`prop`, see startTracing): the core's tracing build (lazy_tr.js,
+  // Tracing on at init (`prop`, see startTracing), or a transaction an earlier page kept
+  // (keepEarly) that this one must build: the core's tracing build (lazy_tr.js,
   // tattle_core_tr_bg.wasm: the `transaction` export), else the base one, ~2.7 KB gz smaller.
   // Both spelled out in full, so that bundlers see and emit both.
+  const traced = prop || keptTransaction();
   // eslint-disable-next-line no-undef
   const wasmUrl = TATTLE_WASM ? undefined : options.wasmUrl
-    || (prop ? new URL('./tattle_core_tr_bg.wasm', import.meta.url) : new URL('./tattle_core_bg.wasm', import.meta.url));
+    || (traced ? new URL('./tattle_core_tr_bg.wasm', import.meta.url) : new URL('./tattle_core_bg.wasm', import.meta.url));
   let wasm;
   try {
     // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
@@ -142,7 +144,7 @@ function load() {
   // lazy.js reports a failure; never the page's unhandledrejection.
   wasm.catch(() => {});
   compiled.catch(() => {});
-  loading = (prop ? import('./lazy_tr.js') : import('./lazy.js'))
+  loading = (traced ? import('./lazy_tr.js') : import('./lazy.js'))
     .then((rest) => rest.start(t, wasm, wasmUrl, compiled))
     .catch((e) => {
       // lazy.js itself did not load (a file the server or the bundler lost): calls stay held as
@@ -158,6 +160,14 @@ function load() {
 // they are kept raw in localStorage (synchronous: pagehide does not wait for IndexedDB) and
 // built on the next load (lazy.js, replayEarly), inside a scope of their own.
 const EARLY_KEY = 'tattle:early';
+// Whether an earlier page kept a transaction (only the tracing build can make its envelope).
+const keptTransaction = () => {
+  try {
+    return (localStorage.getItem(EARLY_KEY) || '').includes('["transaction",');
+  } catch {
+    return false;
+  }
+};
 const plain = (v) => (v instanceof Error ? { $error: { name: v.name, message: v.message, stack: v.stack } } : v);
 let left = false; // pagehide came while the .wasm loaded
 function keepEarly() {

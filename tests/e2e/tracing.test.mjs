@@ -370,6 +370,52 @@ describe('tracing.js slow to come', () => {
   });
 });
 
+describe('a page that leaves before the rest of tattle loaded', () => {
+  test("its pageload is kept and the next page sends it, with tracing off there (the tracing build is loaded for it)", async () => {
+    const keptSeen = [];
+    const fetched = [];
+    // lazy_tr.js comes 4 s late: the first page is gone before it, so its pageload is kept
+    // (localStorage) instead of sent.
+    const late = await startStaticServer({
+      '/dist/lazy_tr.js': async (req, res) => {
+        fetched.push('lazy_tr.js');
+        await new Promise((r) => setTimeout(r, 4000));
+        res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
+        res.end(readFileSync(join(root, 'dist', 'lazy_tr.js')));
+      },
+      '/dist/lazy.js': async (req, res) => {
+        fetched.push('lazy.js');
+        res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
+        res.end(readFileSync(join(root, 'dist', 'lazy.js')));
+      },
+      '/dist/': join(root, 'dist'),
+      '/page.html': { body: PAGE, type: 'text/html; charset=utf-8' },
+      '/style.css': { body: 'h1 { color: #333; }', type: 'text/css' },
+      '/pixel.svg': { body: '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', type: 'image/svg+xml' },
+      '/plain.js': { body: 'window.plainLoaded = true;', type: 'text/javascript' },
+      '/api': api(keptSeen, false),
+    });
+    const page = await browser.newPage();
+    try {
+      const q = `dsn=${encodeURIComponent(receiver.dsn)}&other=${encodeURIComponent(otherApi.url)}`;
+      await page.goto(`${late.url}/page.html?s=on&${q}`);
+      await page.waitForFunction(() => window.pageReady === true);
+      await page.evaluate(() => window.early);
+      const traceId = keptSeen.find((r) => r.path === '/api/early').headers['sentry-trace'].slice(0, 32);
+      await page.waitForFunction(() => Tattle.getActiveSpan() !== undefined); // tracing.js is there
+      assert.deepEqual(fetched, fetched.filter((f) => f === 'lazy_tr.js'), 'the first page asked for the tracing build only');
+      await page.goto(`${late.url}/page.html?s=off&${q}`); // tracing off on this one
+      const tx = (await receiver.waitFor('transaction', (p) => p.contexts.trace.trace_id === traceId)).payload;
+      assert.equal(tx.contexts.trace.op, 'pageload');
+      assert.equal(tx.contexts.trace.data['sentry.idle_span_finish_reason'], 'documentHidden');
+      assert.ok(!fetched.includes('lazy.js'), `the second page loaded the tracing build for the kept transaction: ${fetched}`);
+    } finally {
+      await page.close();
+      await late.stop();
+    }
+  });
+});
+
 describe('tracesSampleRate 0', () => {
   test('headers with -0, no transaction, the drop counted as sample_rate/transaction', async () => {
     seen.length = 0;
