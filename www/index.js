@@ -73,7 +73,7 @@ function call(name, args) {
     // A page that logs in a loop while the .wasm loads must not grow this without bound; the
     // captures have their own limit (MAX_EARLY) below this one.
     if (queue.length < MAX_QUEUED || name.startsWith('capture')) queue.push([name, args]);
-    else if (queue.length === MAX_QUEUED) log('too many calls before the .wasm is ready; scope changes and breadcrumbs beyond 1,000 are dropped');
+    else if (queue.length === MAX_QUEUED) log('over 1,000 calls before the .wasm was ready: later scope changes and breadcrumbs dropped');
   }
   else if (impl) return impl.call(name, args);
   return undefined;
@@ -163,10 +163,8 @@ const EARLY_KEY = 'tattle:early';
 // Whether an earlier page kept a transaction (only the tracing build can make its envelope).
 const keptTransaction = () => {
   try {
-    return (localStorage.getItem(EARLY_KEY) || '').includes('["transaction",');
-  } catch {
-    return false;
-  }
+    return /\["transaction",/.test(localStorage.getItem(EARLY_KEY));
+  } catch { /* no storage: nothing kept */ }
 };
 const plain = (v) => (v instanceof Error ? { $error: { name: v.name, message: v.message, stack: v.stack } } : v);
 let left = false; // pagehide came while the .wasm loaded
