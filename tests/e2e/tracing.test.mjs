@@ -108,17 +108,29 @@ let browser;
 const seen = [];
 const seenOther = [];
 
+// The test page's server: dist/, the page and its assets, the API recording into `seenList`;
+// `routes` adds (or replaces) routes, such as a dist file served late (distFile).
+const pageServer = (seenList, routes = {}) => startStaticServer({
+  '/dist/': join(root, 'dist'),
+  '/page.html': { body: PAGE, type: 'text/html; charset=utf-8' },
+  '/style.css': { body: 'h1 { color: #333; font-size: 48px; }', type: 'text/css' },
+  '/pixel.svg': { body: '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="red"/></svg>', type: 'image/svg+xml' },
+  '/plain.js': { body: 'window.plainLoaded = true;', type: 'text/javascript' },
+  '/api': api(seenList, false),
+  ...routes,
+});
+// A route serving dist/<name> after `delayMs`, calling `onRequest` first.
+const distFile = (name, delayMs = 0, onRequest = () => {}) => async (req, res) => {
+  onRequest(name);
+  if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+  res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
+  res.end(readFileSync(join(root, 'dist', name)));
+};
+
 before(async () => {
   receiver = await startReceiver();
   otherApi = await startStaticServer({ '/api': api(seenOther, true) });
-  server = await startStaticServer({
-    '/dist/': join(root, 'dist'),
-    '/page.html': { body: PAGE, type: 'text/html; charset=utf-8' },
-    '/style.css': { body: 'h1 { color: #333; font-size: 48px; }', type: 'text/css' },
-    '/pixel.svg': { body: '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="red"/></svg>', type: 'image/svg+xml' },
-    '/plain.js': { body: 'window.plainLoaded = true;', type: 'text/javascript' },
-    '/api': api(seen, false),
-  });
+  server = await pageServer(seen);
   browser = await launchChromium();
 });
 
@@ -336,19 +348,7 @@ describe('the page goes before its pageload ended', () => {
 describe('tracing.js slow to come', () => {
   test("the app's fetches wait for it at most 0.5 s, then go without headers; later ones have them", async () => {
     const slowSeen = [];
-    const slow = await startStaticServer({
-      '/dist/tracing.js': async (req, res) => {
-        await new Promise((r) => setTimeout(r, 2500));
-        res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
-        res.end(readFileSync(join(root, 'dist', 'tracing.js')));
-      },
-      '/dist/': join(root, 'dist'),
-      '/page.html': { body: PAGE, type: 'text/html; charset=utf-8' },
-      '/style.css': { body: 'h1 { color: #333; }', type: 'text/css' },
-      '/pixel.svg': { body: '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', type: 'image/svg+xml' },
-      '/plain.js': { body: 'window.plainLoaded = true;', type: 'text/javascript' },
-      '/api': api(slowSeen, false),
-    });
+    const slow = await pageServer(slowSeen, { '/dist/tracing.js': distFile('tracing.js', 2500) });
     const page = await browser.newPage();
     try {
       const t0 = Date.now();
@@ -376,24 +376,9 @@ describe('a page that leaves before the rest of tattle loaded', () => {
     const fetched = [];
     // lazy_tr.js comes 4 s late: the first page is gone before it, so its pageload is kept
     // (localStorage) instead of sent.
-    const late = await startStaticServer({
-      '/dist/lazy_tr.js': async (req, res) => {
-        fetched.push('lazy_tr.js');
-        await new Promise((r) => setTimeout(r, 4000));
-        res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
-        res.end(readFileSync(join(root, 'dist', 'lazy_tr.js')));
-      },
-      '/dist/lazy.js': async (req, res) => {
-        fetched.push('lazy.js');
-        res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
-        res.end(readFileSync(join(root, 'dist', 'lazy.js')));
-      },
-      '/dist/': join(root, 'dist'),
-      '/page.html': { body: PAGE, type: 'text/html; charset=utf-8' },
-      '/style.css': { body: 'h1 { color: #333; }', type: 'text/css' },
-      '/pixel.svg': { body: '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', type: 'image/svg+xml' },
-      '/plain.js': { body: 'window.plainLoaded = true;', type: 'text/javascript' },
-      '/api': api(keptSeen, false),
+    const late = await pageServer(keptSeen, {
+      '/dist/lazy_tr.js': distFile('lazy_tr.js', 4000, (f) => fetched.push(f)),
+      '/dist/lazy.js': distFile('lazy.js', 0, (f) => fetched.push(f)),
     });
     const page = await browser.newPage();
     try {
