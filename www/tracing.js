@@ -213,34 +213,24 @@ export function start(t) {
     return result;
   }
 
-  function startSpan(ctx, cb) {
-    let span;
-    try {
-      span = make(ctx);
-    } catch (e) {
-      log('startSpan failed', e);
-      span = createSpan({ sampled: false });
-    }
-    return within(span, cb, [span], true);
-  }
-  function startSpanManual(ctx, cb) {
-    let span;
-    try {
-      span = make(ctx);
-    } catch (e) {
-      log('startSpanManual failed', e);
-      span = createSpan({ sampled: false });
-    }
-    return within(span, cb, [span, () => span.end()], false);
-  }
-  function startInactiveSpan(ctx) {
+  // `make`, or (when it fails) a span that records nothing: the app's callback runs either way.
+  function safeMake(ctx, what) {
     try {
       return make(ctx);
     } catch (e) {
-      log('startInactiveSpan failed', e);
+      log(`${what} failed`, e);
       return createSpan({ sampled: false });
     }
   }
+  function startSpan(ctx, cb) {
+    const span = safeMake(ctx, 'startSpan');
+    return within(span, cb, [span], true);
+  }
+  function startSpanManual(ctx, cb) {
+    const span = safeMake(ctx, 'startSpanManual');
+    return within(span, cb, [span, () => span.end()], false);
+  }
+  const startInactiveSpan = (ctx) => safeMake(ctx, 'startInactiveSpan');
 
   // ---- fetch and XHR (the shim's wrappers call these; only with browserTracingIntegration) ----
   // The `sentry-trace` value for a request to `url` (one of the propagation targets), from the
