@@ -121,13 +121,24 @@ const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'Cargo.toml')
 // alias below): the same source. Separate bundles (no esbuild splitting): no third, shared chunk on
 // the critical path; they share no state but what index.js hands lazy.js. tracing.js (spans,
 // transactions, web vitals) is another such bundle, imported at init only when tracing is on.
+// The chunks that carry a .wasm inside (www/wasm_inline.js, built once per build:
+// dist/wasm_inline.js, dist/wasm_inline_tr.js) are imported the same way: index.js takes one where
+// the bundler copied no .wasm beside the bundle, lazy.js where the fetched one was not there.
+const CHUNKS = /^(\.\.?\/)+(lazy|lazy_tr|tracing|wasm_inline|wasm_inline_tr)\.js$/;
 const lazyExternal = {
   name: 'lazy-external',
   setup(b) {
     // From index.js's own modules (www/browser/) they are `../lazy.js`: in dist/ all sit beside index.js.
-    b.onResolve({ filter: /^(\.\.?\/)+(lazy|lazy_tr|tracing)\.js$/ }, (a) => ({ path: `./${a.path.split('/').pop()}`, external: true }));
+    b.onResolve({ filter: CHUNKS }, (a) => ({ path: `./${a.path.split('/').pop()}`, external: true }));
   },
 };
+// lazy.js's own import of its .wasm's chunk: the base build's, or (`tr`) the tracing build's.
+const wasmChunk = (tr) => ({
+  name: 'wasm-chunk',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/wasm_inline\.js$/ }, () => ({ path: `./wasm_inline${tr ? '_tr' : ''}.js`, external: true }));
+  },
+});
 // `./tattle_core.js` (lazy.js's and edge.js's import of the glue) → the tracing build's glue.
 const trGlue = {
   name: 'tracing-glue',
@@ -144,24 +155,32 @@ const common = {
   legalComments: 'none',
 };
 // TATTLE_VERSION: the crate's version, which the core's events name as their sdk's.
-const define = (wasm) => ({ TATTLE_TEST_HOOKS: String(hooks), TATTLE_WASM: wasm, TATTLE_VERSION: JSON.stringify(version) });
+// TATTLE_CHUNKED: chunked.js and inline.js (the tracing build only, its .wasm from its chunk);
+// TATTLE_ONE_FILE: inline.js (no message about a one-file bundle); TATTLE_WASM: a chunk's .wasm.
+const define = (extra = {}) => ({
+  TATTLE_TEST_HOOKS: String(hooks), TATTLE_VERSION: JSON.stringify(version),
+  TATTLE_CHUNKED: 'false', TATTLE_ONE_FILE: 'false', TATTLE_WASM: 'undefined', ...extra,
+});
+const b64 = (f) => JSON.stringify(gzipSync(readFileSync(join(dist, f)), { level: 9 }).toString('base64'));
 // worker.js and deno.js (the edge) take the tracing build: worker.js imports tattle_core_tr_bg.wasm,
 // deno.js reads it, and edge.js's glue import is aliased to its glue.
+// chunked.js: what `tattle` is for esbuild and Rollup (the export map's `default`: bundlers that
+// pass neither `production` nor `development`, or copy no asset). index.js with the tracing build
+// only (lazy_tr.js, tracing.js and wasm_inline_tr.js: chunks where the bundler splits, all inside
+// the bundle where it cannot, where carrying both builds would weigh ~2 × 55 KB gz).
 const entries = [
   ['index.js', 'index.js', [lazyExternal]],
-  ['lazy.js', 'lazy.js', []],
-  ['lazy.js', 'lazy_tr.js', [trGlue]],
+  ['index.js', 'chunked.js', [lazyExternal], { TATTLE_CHUNKED: 'true' }],
+  ['lazy.js', 'lazy.js', [wasmChunk(false)]],
+  ['lazy.js', 'lazy_tr.js', [trGlue, wasmChunk(true)]],
+  ['wasm_inline.js', 'wasm_inline.js', [], { TATTLE_WASM: () => b64('tattle_core_bg.wasm') }],
+  ['wasm_inline.js', 'wasm_inline_tr.js', [], { TATTLE_WASM: () => b64('tattle_core_tr_bg.wasm') }],
   ['tracing.js', 'tracing.js', []],
   ['worker.js', 'worker.js', [trGlue]],
   ['deno.js', 'deno.js', [trGlue]],
 ];
-// tattle/inline (dist/inline.js): the browser entry in one file (the rest inside it: Rollup's
-// `output.file` takes no second chunk) with the .wasm inside, gzipped and base64-encoded,
-// for bundlers that do not copy `new URL(…, import.meta.url)` assets (esbuild, Rollup). Over the wire
-// (gzip) it costs about what the separate .wasm does: base64 of gzip data gzips back to nearly its size.
-// It is the tracing build (one file cannot choose at init without carrying both): both of
-// index.js's imports of the rest are lazy.js against the tracing glue, one module; tracing.js is
-// inside too.
+// tattle/inline (dist/inline.js): chunked.js in one file (its chunks inside it: Rollup's
+// `output.file` takes no second chunk), for whoever wants one file whatever the bundler.
 const trGluePath = join(pkg, 'tattle_core_tr.js');
 const glueUrl = "new URL('tattle_core_tr_bg.wasm', import.meta.url)";
 if (!readFileSync(trGluePath, 'utf8').includes(glueUrl)) throw new Error(`wasm-bindgen glue changed shape (no "${glueUrl}"): update tattle/inline in scripts/build.mjs`);
@@ -169,6 +188,7 @@ const inline = {
   name: 'inline',
   setup(b) {
     b.onResolve({ filter: /^(\.\.?\/)+lazy(_tr)?\.js$/ }, () => ({ path: join(pkg, 'lazy.js') }));
+    b.onResolve({ filter: /^(\.\.?\/)+wasm_inline(_tr)?\.js$/ }, () => ({ path: join(pkg, 'wasm_inline.js') }));
     b.onResolve({ filter: /^\.\/tattle_core\.js$/ }, () => ({ path: trGluePath }));
     // The glue's own default URL (unused: the entry always passes the .wasm) would make Vite or webpack
     // emit the file anyway; with it gone the bundle refers to no asset.
@@ -176,14 +196,14 @@ const inline = {
   },
 };
 await timed('esbuild', async () => {
-  const wasmGz = gzipSync(readFileSync(join(dist, 'tattle_core_tr_bg.wasm')), { level: 9 });
+  const resolved = (d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'function' ? v() : v]));
   await Promise.all([
-    ...entries.map(([entry, out, plugins]) => build({
+    ...entries.map(([entry, out, plugins, extra]) => build({
       ...common,
       entryPoints: [join(pkg, entry)],
       plugins,
       outfile: join(dist, out),
-      define: define('false'),
+      define: resolved(define(extra)),
       // wasm-bindgen's glue resolves the .wasm with `new URL(…, import.meta.url)` too; keep it as is.
       external: ['*.wasm', 'node:*'],
     })),
@@ -191,7 +211,7 @@ await timed('esbuild', async () => {
       ...common,
       entryPoints: [join(pkg, 'index.js')],
       outfile: join(dist, 'inline.js'),
-      define: define(JSON.stringify(wasmGz.toString('base64'))),
+      define: define({ TATTLE_CHUNKED: 'true', TATTLE_ONE_FILE: 'true', TATTLE_WASM: b64('tattle_core_tr_bg.wasm') }),
       plugins: [inline],
     }),
   ]);

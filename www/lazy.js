@@ -2,7 +2,7 @@
 // wasm core and its glue, the delivery, the offline store and minimal mode. www/index.js (the
 // shim: the API, the queue, the global handlers, breadcrumbs) loads it with a dynamic import() at
 // idle or at the first capture, whichever comes first, and hands it `t`, what it shares:
-//   t.options, t.log, t.rawFetch, t.sendHook, t.frames, t.pending, t.queue() (the calls held so
+//   t.options, t.log, t.rawFetch, t.frames, t.pending, t.queue() (the calls held so
 //   far, emptied), t.left() (pagehide came meanwhile), t.counts (drops counted meanwhile:
 //   "reason category" → n), t.setHandlers(on), t.settle(state, impl), t.session (release health
 //   on), t.started (init's time, ms).
@@ -10,12 +10,63 @@
 // state both need goes through `t`.
 import loadCore, * as core from './tattle_core.js';
 import { pageDelivery } from './delivery.js';
-import { busyInBeforeSend, didOf, handOver, heldFor, newId, sessionAfterError, tunnelDsnOf } from './shared.js';
+import { beforeSendOf, busyInBeforeSend, didOf, handOver, heldFor, newId, sessionAfterError, tunnelDsnOf } from './shared.js';
 import { idbStore, memoryStore } from './store.js';
 import { endpointOf, envelopeOf, minimalEvent, whyNoWasm } from './minimal.js';
 
-// eslint-disable-next-line no-undef
-const VERSION = TATTLE_VERSION; // the crate's (scripts/build.mjs): the sdk a minimal event names
+// The chunk with this build's .wasm inside (scripts/build.mjs points it at wasm_inline.js or
+// wasm_inline_tr.js): the shim's source where the bundler copied no .wasm, and this file's where
+// the fetched one was not there.
+const inlined = () => import('./wasm_inline.js');
+// The file a stack's first frame is in.
+const fileOf = (stack) => (/(\w+:\/\/\S+?):\d+:\d+/.exec(stack) || [])[1];
+
+/**
+ * What the core compiles from, once the shim's fetch settled: the module the shim compiled, the
+ * fetched bytes when they are WebAssembly (served under another type), else (a 404, a page in its
+ * place, a failed fetch; not for the app's own wasmUrl) the .wasm out of the chunk that carries it. No `url`: the shim took the
+ * chunk itself. `compiled` rejects when compiling failed (a CSP, a broken file): the chunk would
+ * fail the same way, and the caller says why.
+ */
+async function moduleFrom(wasm, compiled, url, options, log) {
+  if (!url) {
+    inlined().then(oneFile, () => {});
+    return compiled;
+  }
+  // The app's own wasmUrl is where the .wasm is: when it is not there, the console says so.
+  if (options.wasmUrl) return wasm.then(() => compiled);
+  let r;
+  try {
+    r = await wasm;
+  } catch (e) {
+    log('could not fetch the .wasm; taking it from its chunk', e);
+  }
+  if (r) {
+    const m = await compiled;
+    if (!(m instanceof Response)) return m;
+    if (m.ok) {
+      const bytes = new Uint8Array(await m.arrayBuffer());
+      if (bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) return bytes;
+    }
+    log(`no .wasm at ${m.url} (HTTP ${m.status}); taking it from its chunk`);
+  }
+  const m = await inlined();
+  oneFile(m);
+  return m.wasm();
+}
+
+// The one console message about a bundle that has the chunk inside (the bundler made no chunk of
+// the import(): esbuild without --splitting, Rollup with inlineDynamicImports): all of tattle is
+// then in the file the page loads before it runs. tattle/inline (TATTLE_ONE_FILE) is one file on
+// purpose: no message.
+function oneFile(m) {
+  // eslint-disable-next-line no-undef
+  if (TATTLE_ONE_FILE) return;
+  const file = fileOf(m.at());
+  if (file && file === fileOf(new Error().stack)) {
+    console.warn(`tattle: the bundle holds all of tattle, its WebAssembly (${Math.round(m.size / 1024)} KB gz) included, so the page loads it before it runs: the bundler made no chunk of its import(). Build with esbuild's --splitting (Rollup: output.dir, without inlineDynamicImports) and only ~6 KB of it comes before the page runs, the rest at idle.`);
+  }
+}
 
 /**
  * Starts the rest: the delivery, then the core out of `compiled` (a Promise of the compiled
@@ -26,6 +77,9 @@ const VERSION = TATTLE_VERSION; // the crate's (scripts/build.mjs): the sdk a mi
  */
 export function start(t, wasm, wasmUrl, compiled) {
   const { options, log } = t;
+  // The user's beforeSend and scrubbing patterns, run on each event here (the shim only knows
+  // whether there is one: its captures then carry a synthetic exception).
+  t.sendHook = beforeSendOf(options);
   // What the core gets (shared.js coreOptions, from the hook the shim made): beforeSend runs here.
   const coreOptions = () => ({ ...options, beforeSend: undefined, holdForBeforeSend: t.sendHook !== undefined });
   let minimal; // why the .wasm cannot run, when captures go in a minimal form instead (minimal.js)
@@ -189,11 +243,8 @@ export function start(t, wasm, wasmUrl, compiled) {
   };
 
   let response;
-  return wasm
-    .then((r) => {
-      response = r;
-      return compiled;
-    })
+  wasm.then((r) => { response = r; }, () => {});
+  return moduleFrom(wasm, compiled, wasmUrl, options, log)
     .then((m) => loadCore({ module_or_path: m }))
     .then((exports) => {
       wasmExports = exports;

@@ -5,8 +5,8 @@
 //   history change of the path; both end like Sentry's idle spans: about 1 s after their last
 //   child span ended (and the document loaded), at most 30 s, or when the page is hidden;
 // - their child spans: Navigation Timing (`browser.*`), Resource Timing (`resource.*`), fetch and
-//   XHR (`http.client`, made through the shim's wrappers: `fetch`/`xhr`/`done` below, which also
-//   add `sentry-trace` and `baggage` to requests to the propagation targets) and the app's own
+//   XHR (`http.client`, made through the shim's wrappers: `http`/`done` below; the shim adds
+//   `sentry-trace` and `baggage` to requests to the propagation targets, from init on) and the app's own
 //   (startSpan & co.); web vitals (ttfb, fcp, lcp, cls, inp) as the pageload's measurements;
 // - the manual API (startSpan, startSpanManual, startInactiveSpan, getActiveSpan).
 // The shim made the propagation context at init (`t.prop`: the trace id and the span id the
@@ -16,7 +16,7 @@
 // (browserTracingIntegration's options, or undefined without it), t.send(event, dsc) and
 // t.drop(reason, category).
 import {
-  createSpan, dscOf, httpStatus, mergeBaggage, propagates, publicKeyOf, sample, sentryTrace, spanId, traceId, transactionEvent,
+  createSpan, dscOf, httpStatus, publicKeyOf, sample, spanId, traceId, transactionEvent,
 } from './trace.js';
 
 const WINDOW_S = 1; // Sentry's idleTimeout: a root ends this long after its last activity
@@ -35,7 +35,9 @@ export function start(t) {
 
   // A root span: its children are kept on it, and it becomes a transaction when it ends.
   function rootSpan({ name, op, attributes, startTime, source, idle }) {
-    const decision = rated ? sample(options, { name, attributes: { ...attributes, 'sentry.op': op, 'sentry.source': source } }) : {};
+    // The pageload's decision was made by the shim at init (t.prop), for the requests sent before this chunk came.
+    const decision = op === 'pageload' && t.prop.rate !== undefined ? t.prop
+      : rated ? sample(options, { name, attributes: { ...attributes, 'sentry.op': op, 'sentry.source': source } }) : {};
     const root = createSpan({
       name, op, attributes: { 'sentry.source': source, ...attributes }, startTime, sampled: decision.sampled,
       traceId: t.prop.traceId, origin: idle ? `auto.${op}.browser` : undefined,
@@ -233,56 +235,30 @@ export function start(t) {
   const startInactiveSpan = (ctx) => safeMake(ctx, 'startInactiveSpan');
 
   // ---- fetch and XHR (the shim's wrappers call these; only with browserTracingIntegration) ----
-  // The `sentry-trace` value for a request to `url` (one of the propagation targets), from the
-  // request's span, else the active one, else the propagation context.
-  function header(url, span) {
-    if (!propagates(url, options.tracePropagationTargets, g.location && g.location.href)) return undefined;
-    const a = span || active();
-    const p = t.prop;
-    return sentryTrace(a ? a.traceId : p.traceId, a ? a.spanId : p.spanId, a ? a.sampled : p.sampled);
-  }
-  // A fetch's arguments with the trace headers (the app's own headers, a Headers instance, a
-  // plain object, an array or a Request's, kept in a copy; its own baggage entries kept) and its
-  // http.client span: [args, span].
-  function fetchArgs(args, method, url) {
-    if (!auto) return [args];
-    const [input, init] = args;
-    const span = http(method, url, 'fetch');
-    const value = header(url, span);
-    if (!value) return [args, span];
-    const headers = new Headers(init && init.headers !== undefined ? init.headers : input instanceof Request ? input.headers : undefined);
-    headers.set('sentry-trace', value);
-    headers.set('baggage', mergeBaggage(headers.get('baggage'), t.prop.dsc));
-    return [[input, { ...init, headers }], span];
-  }
-  // An XHR about to be sent: its headers (the app's own baggage, which an XHR does not let us
-  // read, gets ours appended by the browser) and its span.
-  function xhr(x, method, url) {
-    if (!auto) return undefined;
-    const span = http(method, url, 'xhr');
-    const value = header(url, span);
-    if (value) {
-      x.setRequestHeader('sentry-trace', value);
-      x.setRequestHeader('baggage', mergeBaggage('', t.prop.dsc));
-    }
-    return span;
-  }
-
+  // The shim makes the trace headers (browser/trace_shim.js); here, the requests' spans.
   // The http.client span for a request, as a child of the active span when that one records.
-  function http(method, url, type) {
+  // `early`: a request the shim sent before this chunk came (its span id is in its header; its
+  // start, and its end if it ended, are in the record).
+  function http(method, url, type, early) {
     const parent = active();
     if (!parent || !parent.sampled || parent.t1 !== undefined) return undefined;
     let full = url;
     try {
       full = new URL(url, g.location && g.location.href).href;
     } catch { /* kept as given */ }
-    return childSpan(parent, {
+    const span = childSpan(parent, {
       name: `${method} ${url}`, op: 'http.client', origin: `auto.http.browser.${type}`,
-      attributes: { url: full, 'http.method': method, type },
+      attributes: { url: full, 'http.method': method, type }, startTime: early && early.t0,
     });
+    if (early) {
+      span.spanId = early.spanId;
+      if (early.t1) done(span, early.status, early.t1);
+      else early.real = span;
+    }
+    return span;
   }
-  // The response's status (undefined: the request failed).
-  function done(span, status) {
+  // The response's status (undefined: the request failed), at `at` (seconds; default now).
+  function done(span, status, at) {
     if (status === undefined) {
       span.setStatus({ code: 2, message: 'internal_error' });
     } else {
@@ -290,12 +266,12 @@ export function start(t) {
       const text = httpStatus(status);
       span.setStatus(text === 'ok' ? { code: 1 } : { code: 2, message: text });
     }
-    span.end();
+    span.end(at);
   }
 
   const vitals = auto && webVitals(perf, log);
   const api = {
-    fetch: fetchArgs, xhr, done, active, startSpan, startSpanManual, startInactiveSpan,
+    http, done, active, startSpan, startSpanManual, startInactiveSpan,
     hide: () => { if (idleRoot) endIdle(idleRoot, 'documentHidden'); },
   };
 
@@ -305,6 +281,8 @@ export function start(t) {
     if (o.instrumentPageLoad !== false && origin) {
       const root = startIdle('pageload', g.location ? g.location.pathname : '/', origin);
       propagate(root);
+      // The requests sent before this chunk came: their spans, in the pageload.
+      for (const r of (t.early || []).splice(0)) http(r.method, r.url, r.type, r);
       if (g.document && g.document.readyState !== 'complete') g.addEventListener('load', () => setTimeout(() => touch(root)), { once: true });
     }
     if (o.instrumentNavigation !== false && g.history && g.location) {

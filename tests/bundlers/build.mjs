@@ -5,7 +5,7 @@
 //
 // Each function builds `dir` (main.js, and index.html where the bundler starts from HTML) into `out`
 // and resolves once the files are written; `out` then holds index.html and what it loads.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const page = (script) => `<!doctype html><meta charset="utf-8"><title>app</title>\n${script}\n`;
@@ -71,13 +71,4 @@ export async function parcel(dir, out, cacheDir) {
     defaultTargetOptions: { distDir: out, publicUrl: './' },
   });
   await bundler.run();
-}
-
-/** README: "copy node_modules/tattle/dist/*.wasm beside the bundle" (the base and the tracing build). */
-export function copyWasm(appRoot, out) {
-  for (const f of ['tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm']) {
-    const from = join(appRoot, 'node_modules', 'tattle', 'dist', f);
-    readFileSync(from); // fail clearly if the package has no .wasm
-    copyFileSync(from, join(out, f));
-  }
 }

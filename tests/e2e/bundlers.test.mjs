@@ -1,8 +1,14 @@
-// Every common bundler: a minimal app that imports the packed package (`npm pack` → `npm install` of the
-// tarball), built for production by Vite, webpack, esbuild, Rollup and Parcel with their defaults, served
-// on 127.0.0.1 and loaded in headless Chromium, throws an uncaught error that must arrive in a real Bugsink.
-// Also the README's other lines for bundlers (tattle/inline, the .wasm as its own file under esbuild and
-// Rollup) and TypeScript's `moduleResolution: "node"` finding the entries' types (typesVersions).
+// Every common bundler at its defaults, no copy step and no wasmUrl: a minimal app that imports the
+// packed package (`npm pack` → `npm install` of the tarball), built for production by Vite, webpack,
+// Parcel, esbuild (plain, --splitting, --conditions=production --splitting) and Rollup (nodeResolve()
+// with and without `browser: true`), and a plain import map; served on 127.0.0.1 and loaded in headless
+// Chromium. Each app throws after the load event. For each: the error's own text arrives in a real
+// Bugsink (not the minimal form), flush() is true, no request fails (no 404 for a .wasm), the page
+// fetched the .wasm as a file or the chunk that carries it as the case expects, and the gzip bytes of
+// what the page fetched before its load event are within size-budget.json (`pages`). Where the bundler
+// makes no chunk (esbuild without --splitting) the one console message names the flag.
+// Also tattle/inline, Rollup's `output.file` (its own error names output.dir) and TypeScript's
+// `moduleResolution: "node"` finding the entries' types (typesVersions).
 // The bundlers are installed apart from the root, in tests/bundlers/ (scripts/setup.sh all); the
 // builds themselves are in tests/bundlers/build.mjs. One tarball, one Bugsink, one browser for all.
 import { after, before, test } from 'node:test';
@@ -18,12 +24,14 @@ import { collectConsole, launchChromium, startStaticServer } from '../support/br
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bundlersDir = join(root, 'tests', 'bundlers');
 const build = await import('../bundlers/build.mjs');
+const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8'));
 const versionOf = (name) => {
   const dir = name === 'esbuild' ? root : bundlersDir;
   return JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version;
 };
+const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
-let work, app, bugsink, browser;
+let work, app, bugsink, browser, tarball;
 
 const npm = (args, cwd) =>
   execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
@@ -37,11 +45,11 @@ before(async () => {
   [bugsink, browser] = await Promise.all([startBugsink(), launchChromium(), (async () => {
     // dist/ was built by the test script; --ignore-scripts skips the prepack rebuild.
     npm(['pack', '--ignore-scripts', '--pack-destination', work], root);
-    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')));
     app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    npm(['install', '--offline', join(work, tarball)], app);
+    npm(['install', '--offline', tarball], app);
   })()]);
   console.error(`# bundlers: tarball, Bugsink and Chromium ready in ${Date.now() - started} ms`);
 });
@@ -52,7 +60,7 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** Writes the app for one case into app/<name>/ and returns that directory. */
+/** Writes the app for one case into app/<name>/ and returns that directory. It throws after the load event. */
 function writeApp(name, specifier = 'tattle', options = {}) {
   const dir = join(app, name);
   mkdirSync(dir);
@@ -62,7 +70,7 @@ Sentry.init(${JSON.stringify({ dsn: bugsink.dsn, release: 'app@1.0.0', ...option
 Sentry.setTag('bundler', ${JSON.stringify(name)});
 window.Sentry = Sentry;
 function checkout() { throw new Error(${JSON.stringify(`thrown in the ${name} build`)}); }
-setTimeout(checkout);
+addEventListener('load', () => setTimeout(checkout));
 `);
   writeFileSync(join(dir, 'index.html'), build.sourceHtml);
   return dir;
@@ -73,39 +81,90 @@ const wasmFiles = (dir) => readdirSync(dir, { recursive: true }).filter((f) => S
 // rename assets (webpack to a bare hash).
 const builds = ['tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm'];
 const buildOf = (file) => builds.find((b) => readFileSync(join(app, 'node_modules', 'tattle', 'dist', b)).equals(readFileSync(file)));
+// A file of the build that carries a .wasm inside (dist/wasm_inline.js or wasm_inline_tr.js,
+// renamed or not, or the whole bundle where it is inside): the base64 of its gzip data.
+const carries = (file) => {
+  const text = readFileSync(file, 'utf8');
+  return ['wasm_inline.js', 'wasm_inline_tr.js'].filter((c) => {
+    const src = readFileSync(join(app, 'node_modules', 'tattle', 'dist', c), 'utf8');
+    return text.includes(/"([A-Za-z0-9+/=]{1000,})"/.exec(src)[1].slice(0, 200));
+  });
+};
 
 /**
- * Serves `out`, opens its index.html, and checks the uncaught error reached Bugsink. `wasm`: 'file' (both
- * .wasm are their own files in `out`; the page fetches the base one, or with tracing on at init
- * (`options.tracesSampleRate`) the tracing one) or 'inline' (no .wasm anywhere: it is in the bundle).
+ * Serves `out` (or `routes`), opens its index.html, and checks the uncaught error reached Bugsink in full.
+ * `wasm`: 'file' (both .wasm are their own files in `out`; the page fetches the base one, or with tracing on
+ * at init the tracing one), 'chunk' (no .wasm file is fetched: a chunk of its own carries it) or 'one-file'
+ * (the .wasm inside the bundle itself); `inside`: 'tracing' where the chunk is the tracing build's whatever
+ * the options (dist/chunked.js has no other). `beforeLoad`: the key of size-budget.json's `pages` that bounds
+ * the gzip bytes the page fetched before its load event.
  */
-async function runsAndReports(t, name, out, wasm, options = {}) {
+async function runsAndReports(t, name, out, { wasm, options = {}, beforeLoad = 'beforeLoad', routes, oneFileMessage = false, inside }) {
   const files = wasmFiles(out);
-  const wanted = options.tracesSampleRate !== undefined ? 'tattle_core_tr_bg.wasm' : 'tattle_core_bg.wasm';
-  if (wasm === 'file') {
+  const traced = options.tracesSampleRate !== undefined;
+  const wanted = traced ? 'tattle_core_tr_bg.wasm' : 'tattle_core_bg.wasm';
+  if (wasm === 'file' && !routes) {
     assert.deepEqual(files.map((f) => buildOf(join(out, f))).sort(), builds,
       `the build emitted both .wasm (the base and the tracing build): ${readdirSync(out, { recursive: true }).join(', ')}`);
-  } else assert.deepEqual(files, [], 'no .wasm file: it is inside the bundle');
-  const server = await startStaticServer(out);
+  }
+  const server = await startStaticServer(routes || out);
   const page = await browser.newPage();
   const log = collectConsole(page);
+  const failed = [];
   try {
+    // The page's own files (the app's, tattle's): none may fail (no 404 for a .wasm).
+    const ours = (r) => r.url().startsWith(server.url);
+    page.on('response', (r) => { if (ours(r) && r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+    page.on('requestfailed', (r) => { if (ours(r)) failed.push(`failed ${r.url()}`); });
     await page.goto(`${server.url}/index.html`);
     await page.waitForFunction(() => window.Sentry?.lastEventId() !== undefined, null, { timeout: 15000 });
-    assert.equal(await page.evaluate(() => Sentry.flush(5000)), true, log.dump());
+    assert.equal(await page.evaluate(() => Sentry.flush(10000)), true, log.dump());
     const own = `thrown in the ${name} build`;
     // The page's only error is the one it throws on purpose (no 404, no "could not load its WebAssembly").
     assert.deepEqual(log.errors.filter((e) => !e.includes(own)), [], log.dump());
-    const wasmRequests = server.requests.filter((r) => r.path.endsWith('.wasm')).map((r) => r.path);
-    const fetched = wasm === 'file' ? [`/${files.find((f) => buildOf(join(out, f)) === wanted)}`] : [];
-    assert.deepEqual(wasmRequests, fetched, `what the page fetched (${wasm === 'file' ? wanted : 'nothing'})`);
+    assert.deepEqual(failed, [], 'no request failed');
+    const warned = log.messages.filter((m) => /^tattle: the bundle holds all of tattle/.test(m.text));
+    if (oneFileMessage) {
+      assert.equal(warned.length, 1, `the one message about a one-file bundle: ${log.dump()}`);
+      assert.match(warned[0].text, /--splitting/);
+    } else assert.deepEqual(warned, [], 'no message about a one-file bundle');
+    // What the page fetched (paths under the server), and what before its load event.
+    const { fetched, early } = await page.evaluate(() => {
+      const load = performance.getEntriesByType('navigation')[0].loadEventStart;
+      const all = performance.getEntriesByType('resource').map((r) => ({ path: new URL(r.name).pathname, end: r.responseEnd }));
+      return { fetched: all.map((r) => r.path), early: all.filter((r) => r.end <= load).map((r) => r.path) };
+    });
+    const fileOf = (path) => {
+      if (routes) {
+        const [prefix, dir] = Object.entries(routes).filter(([p]) => path.startsWith(p)).sort((a, b) => b[0].length - a[0].length)[0];
+        return join(dir, path.slice(prefix.length));
+      }
+      return join(out, path);
+    };
+    const wasmFetched = fetched.filter((p) => p.endsWith('.wasm'));
+    const chunksFetched = fetched.filter((p) => p.endsWith('.js') && carries(fileOf(p)).length);
+    if (wasm === 'file') {
+      assert.deepEqual(wasmFetched.map((p) => buildOf(fileOf(p))), [wanted], `the page fetched ${wanted}: ${fetched}`);
+      assert.deepEqual(chunksFetched, [], 'and no chunk with a .wasm inside');
+    } else {
+      assert.deepEqual(wasmFetched, [], `no .wasm file fetched: ${fetched}`);
+      assert.equal(chunksFetched.length, 1, `one file with the .wasm inside: ${fetched}`);
+      const inChunk = carries(fileOf(chunksFetched[0]));
+      assert.deepEqual(inChunk, [traced || inside === 'tracing' ? 'wasm_inline_tr.js' : 'wasm_inline.js'], 'the build the page needs');
+      if (wasm === 'one-file') assert.ok(early.includes(chunksFetched[0]), 'inside the bundle the page loads first');
+      else assert.ok(!early.includes(chunksFetched[0]), 'a chunk of its own, after the load event');
+    }
+    const bytes = early.filter((p) => /\.(js|wasm)$/.test(p)).reduce((n, p) => n + gz(readFileSync(fileOf(p))), 0);
+    const limit = budget.pages[beforeLoad].gzip;
+    t.diagnostic(`${name}: before load ${early.filter((p) => /\.(js|wasm)$/.test(p)).join(', ')}: ${bytes} B gz (budget ${beforeLoad} ${limit}); all fetched: ${fetched.join(', ')}`);
+    assert.ok(bytes <= limit, `${bytes} B gz fetched before the load event, over size-budget.json pages.${beforeLoad} (${limit})`);
     const id = await page.evaluate(() => Sentry.lastEventId());
     const { data: ev } = await bugsink.findEvent(id);
-    assert.equal(ev.exception.values[0].value, own);
+    assert.equal(ev.exception.values[0].value, own, 'the real text, not the minimal form');
     assert.deepEqual(ev.exception.values[0].mechanism, { type: 'onerror', handled: false });
     assert.equal(ev.tags.bundler, name);
     assert.equal(ev.release, 'app@1.0.0');
-    t.diagnostic(`${name}: the .wasm ${wasm === 'file' ? `as ${fetched[0]} (${wanted})` : 'inside the bundle'}; event ${id} in Bugsink`);
+    assert.equal(ev.extra?.['tattle.minimal'], undefined);
   } finally {
     await page.close();
     await server.stop();
@@ -113,46 +172,40 @@ async function runsAndReports(t, name, out, wasm, options = {}) {
 }
 
 /** One case: write the app, build it (timed), run it in the browser. */
-async function bundlerCase(t, { name, specifier, options, wasm, buildWith }) {
+async function bundlerCase(t, { name, specifier, options, buildWith, ...expect }) {
   const dir = writeApp(name, specifier, options);
   const out = join(work, 'out', name);
   mkdirSync(out, { recursive: true });
   const t0 = Date.now();
   await buildWith(dir, out);
-  const gz = readdirSync(out, { recursive: true }).filter((f) => /\.(js|wasm)$/.test(f))
-    .map((f) => `${f} ${gzipSync(readFileSync(join(out, f)), { level: 9 }).length} B gz`);
-  t.diagnostic(`${name}: production build in ${Date.now() - t0} ms: ${gz.join(', ')}`);
-  await runsAndReports(t, name, out, wasm, options);
+  const sizes = readdirSync(out, { recursive: true }).filter((f) => /\.(js|wasm)$/.test(f))
+    .map((f) => `${f} ${gz(readFileSync(join(out, f)))} B gz`);
+  t.diagnostic(`${name}: production build in ${Date.now() - t0} ms: ${sizes.join(', ')}`);
+  await runsAndReports(t, name, out, { options, ...expect });
 }
 
-// Zero configuration: `import * as Sentry from 'tattle'` and the bundler's defaults.
-test(`Vite ${versionOf('vite')}: \`tattle\`, the .wasm emitted as an asset`, (t) =>
-  bundlerCase(t, { name: 'vite', wasm: 'file', buildWith: build.vite }));
-
-test(`webpack ${versionOf('webpack')}: \`tattle\`, the .wasm emitted as an asset`, (t) =>
-  bundlerCase(t, { name: 'webpack', wasm: 'file', buildWith: build.webpack }));
-
-// Tracing on at init: the same bundles fetch the tracing build's .wasm (and its lazy chunk) instead.
 const tracing = { tracesSampleRate: 1 };
-test(`Vite ${versionOf('vite')} with tracesSampleRate: the tracing build's .wasm fetched`, (t) =>
-  bundlerCase(t, { name: 'vite-tracing', options: tracing, wasm: 'file', buildWith: build.vite }));
+const esbuildV = versionOf('esbuild');
+const rollupV = `Rollup ${versionOf('rollup')} + nodeResolve ${versionOf('@rollup/plugin-node-resolve')}`;
+const splitOut = (out) => ({ dir: out, entryFileNames: 'main.js' });
 
-test(`webpack ${versionOf('webpack')} with tracesSampleRate: the tracing build's .wasm fetched`, (t) =>
-  bundlerCase(t, { name: 'webpack-tracing', options: tracing, wasm: 'file', buildWith: build.webpack }));
-
-test(`esbuild ${versionOf('esbuild')} (--bundle --format=esm --minify): \`tattle\`, the .wasm inside the bundle`, (t) =>
-  bundlerCase(t, { name: 'esbuild', wasm: 'inline', buildWith: (dir, out) => build.esbuild(dir, out) }));
-
-test(`Rollup ${versionOf('rollup')} + nodeResolve() ${versionOf('@rollup/plugin-node-resolve')}: \`tattle\`, the .wasm inside the bundle`, (t) =>
-  bundlerCase(t, { name: 'rollup', wasm: 'inline', buildWith: (dir, out) => build.rollup(dir, out) }));
-
-test(`Parcel ${versionOf('parcel')} (no packageExports): \`tattle\` through "module", the .wasm emitted as an asset`, (t) =>
+// Bundlers that copy `new URL(…, import.meta.url)` assets: `tattle` is dist/index.js, the .wasm a file.
+test(`Vite ${versionOf('vite')}: the .wasm emitted as an asset, fetched after load`, (t) =>
+  bundlerCase(t, { name: 'vite', wasm: 'file', buildWith: build.vite }));
+test(`Vite ${versionOf('vite')} with tracesSampleRate: the tracing build's .wasm`, (t) =>
+  bundlerCase(t, { name: 'vite-tracing', options: tracing, wasm: 'file', beforeLoad: 'beforeLoadTracing', buildWith: build.vite }));
+test(`webpack ${versionOf('webpack')}: the .wasm emitted as an asset`, (t) =>
+  bundlerCase(t, { name: 'webpack', wasm: 'file', buildWith: build.webpack }));
+test(`webpack ${versionOf('webpack')} with tracesSampleRate: the tracing build's .wasm`, (t) =>
+  bundlerCase(t, { name: 'webpack-tracing', options: tracing, wasm: 'file', beforeLoad: 'beforeLoadTracing', buildWith: build.webpack }));
+test(`Parcel ${versionOf('parcel')} (no packageExports): \`tattle\` through "module", the .wasm an asset`, (t) =>
   bundlerCase(t, { name: 'parcel', wasm: 'file', buildWith: (dir, out) => build.parcel(dir, out, join(work, 'parcel-cache')) }));
-
-test(`Parcel ${versionOf('parcel')} (no packageExports) with tracesSampleRate: the tracing build's .wasm fetched`, (t) =>
-  bundlerCase(t, { name: 'parcel-tracing', options: tracing, wasm: 'file', buildWith: (dir, out) => build.parcel(dir, out, join(work, 'parcel-cache-tracing')) }));
-
-test(`Parcel ${versionOf('parcel')} with packageExports: \`tattle\` through "exports", the .wasm emitted as an asset`, (t) =>
+test(`Parcel ${versionOf('parcel')} with tracesSampleRate: the tracing build's .wasm`, (t) =>
+  bundlerCase(t, {
+    name: 'parcel-tracing', options: tracing, wasm: 'file', beforeLoad: 'beforeLoadTracing',
+    buildWith: (dir, out) => build.parcel(dir, out, join(work, 'parcel-cache-tracing')),
+  }));
+test(`Parcel ${versionOf('parcel')} with packageExports: \`tattle\` through "exports", the .wasm an asset`, (t) =>
   bundlerCase(t, {
     name: 'parcel-exports',
     wasm: 'file',
@@ -163,60 +216,65 @@ test(`Parcel ${versionOf('parcel')} with packageExports: \`tattle\` through "exp
       writeFileSync(join(root2, 'package.json'), JSON.stringify({
         name: 'app-exports', private: true, type: 'module', '@parcel/resolver-default': { packageExports: true },
       }));
-      npm(['install', '--offline', join(work, readdirSync(work).find((f) => f.endsWith('.tgz')))], root2);
+      npm(['install', '--offline', tarball], root2);
       for (const f of ['main.js', 'index.html']) writeFileSync(join(root2, 'src', f), readFileSync(join(dir, f)));
       await build.parcel(join(root2, 'src'), out, join(work, 'parcel-cache-exports'));
     },
   }));
 
-// The README's lines where the bundler does not copy the .wasm: the .wasm as its own file under esbuild
-// (the `production` condition) and under Rollup with nodeResolve({ browser: true }) (which passes `browser`
-// and `production`, as Vite does), each copied beside the bundle. First, that the bundler leaves it out.
-async function copiedBeside(t, name, buildIt) {
-  await bundlerCase(t, {
-    name,
-    wasm: 'file',
-    async buildWith(dir, out) {
-      await buildIt(dir, out);
-      assert.deepEqual(wasmFiles(out), [], `${name} itself emits no .wasm`);
-      const bundle = readFileSync(join(out, 'main.js'), 'utf8');
-      for (const b of builds) assert.ok(bundle.includes(b), `the bundle refers to ${b}`);
-      build.copyWasm(app, out);
-    },
-  });
-}
+// A plain import map over the package's dist/ as shipped: the .wasm fetched beside index.js.
+test('import map: dist/index.js as shipped, the .wasm fetched beside it', async (t) => {
+  const dir = writeApp('importmap');
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>app</title>
+<script type="importmap">{ "imports": { "tattle": "/tattle/index.js" } }</script>
+<script type="module" src="./main.js"></script>
+`);
+  await runsAndReports(t, 'importmap', dir, { wasm: 'file', routes: { '/': dir, '/tattle/': join(app, 'node_modules', 'tattle', 'dist') } });
+});
 
-test('esbuild --conditions=production + the .wasm copied beside the bundle: the .wasm as its own file', (t) =>
-  copiedBeside(t, 'esbuild-production', (dir, out) => build.esbuild(dir, out, { conditions: ['production'] })));
-
-// dist/index.js loads lazy.js (or lazy_tr.js) with import(): more chunks, which Rollup writes with `output.dir`
-// (`output.file` takes one chunk only).
-test('Rollup + nodeResolve({ browser: true }) + output.dir: `tattle` + the .wasm copied beside the bundle: the .wasm as its own file', (t) =>
-  copiedBeside(t, 'rollup-browser-copy', (dir, out) => build.rollup(dir, out, { browser: true }, { dir: out, entryFileNames: 'main.js' })));
-
-test('Rollup + nodeResolve({ browser: true }): `tattle/inline`, the .wasm inside the bundle', (t) =>
+// Bundlers that copy no asset. esbuild and Rollup's nodeResolve() pass neither `production` nor
+// `browser` + `production` → the export map's `default`, dist/chunked.js (the tracing build, its .wasm
+// in a chunk); with them, dist/index.js, which sees the URL left as it was and takes the chunk too.
+test(`esbuild ${esbuildV} --splitting: the .wasm in a chunk of its own, after load`, (t) =>
+  bundlerCase(t, { name: 'esbuild-splitting', wasm: 'chunk', inside: 'tracing', buildWith: (dir, out) => build.esbuild(dir, out, { splitting: true }) }));
+test(`esbuild ${esbuildV} --conditions=production --splitting: dist/index.js, the base build's .wasm in a chunk`, (t) =>
   bundlerCase(t, {
-    name: 'rollup-browser-inline', specifier: 'tattle/inline', wasm: 'inline', buildWith: (dir, out) => build.rollup(dir, out, { browser: true }),
+    name: 'esbuild-production', wasm: 'chunk', buildWith: (dir, out) => build.esbuild(dir, out, { splitting: true, conditions: ['production'] }),
   }));
+test(`esbuild ${esbuildV} (--bundle --format=esm --minify, no --splitting): all in the one bundle, and the console says which flag`, (t) =>
+  bundlerCase(t, { name: 'esbuild', wasm: 'one-file', inside: 'tracing', beforeLoad: 'oneFile', oneFileMessage: true, buildWith: (dir, out) => build.esbuild(dir, out) }));
+test(`${rollupV}, output.dir: the .wasm in a chunk of its own`, (t) =>
+  bundlerCase(t, { name: 'rollup', wasm: 'chunk', inside: 'tracing', buildWith: (dir, out) => build.rollup(dir, out, undefined, splitOut(out)) }));
+test(`${rollupV} { browser: true }, output.dir: dist/index.js, the base build's .wasm in a chunk`, (t) =>
+  bundlerCase(t, { name: 'rollup-browser', wasm: 'chunk', buildWith: (dir, out) => build.rollup(dir, out, { browser: true }, splitOut(out)) }));
 
-// tattle/inline anywhere, even where the bundler would copy the asset: one module, no .wasm file.
+// Rollup's `output.file` takes one chunk: Rollup itself stops and names the fix (README).
+test(`${rollupV}, output.file: Rollup's own error names output.dir and inlineDynamicImports`, async () => {
+  const dir = writeApp('rollup-file');
+  await assert.rejects(build.rollup(dir, join(work, 'out', 'rollup-file')), /output\.dir[^]*inlineDynamicImports/);
+});
+
+// tattle/inline anywhere, even where the bundler would copy the asset: one module, no .wasm file, no message.
 // (wasmUrl set to where nothing is: tattle/inline does not use it.)
 test('Vite: `tattle/inline` puts the .wasm inside the bundle and emits no .wasm', (t) =>
   bundlerCase(t, {
-    name: 'vite-inline', specifier: 'tattle/inline', options: { wasmUrl: '/no-such.wasm' }, wasm: 'inline', buildWith: build.vite,
+    name: 'vite-inline', specifier: 'tattle/inline', options: { wasmUrl: '/no-such.wasm' }, wasm: 'one-file', beforeLoad: 'oneFile', inside: 'tracing',
+    buildWith: async (dir, out) => { await build.vite(dir, out); assert.deepEqual(wasmFiles(out), []); },
+  }));
+test(`${rollupV} { browser: true }, output.file: \`tattle/inline\`, one file`, (t) =>
+  bundlerCase(t, {
+    name: 'rollup-inline', specifier: 'tattle/inline', wasm: 'one-file', beforeLoad: 'oneFile', inside: 'tracing', buildWith: (dir, out) => build.rollup(dir, out, { browser: true }),
   }));
 
-// README: "Over gzip it weighs within 5% of dist/index.js, dist/lazy_tr.js, dist/tracing.js and the
-// tracing .wasm together" (tattle/inline is the tracing build, with tracing.js inside: one file; it runs
-// only when tracing is on).
-test('tattle/inline over gzip: within 5% of dist/index.js + dist/lazy_tr.js + dist/tracing.js + the tracing .wasm', (t) => {
+// README: "Over gzip it weighs within 5% of dist/chunked.js and its chunks together".
+test('tattle/inline over gzip: within 5% of dist/chunked.js + lazy_tr.js + tracing.js + wasm_inline_tr.js', (t) => {
   const dist = join(app, 'node_modules', 'tattle', 'dist');
-  const gz = (f) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
+  const gzf = (f) => gz(readFileSync(join(dist, f)));
   const br = (f) => brotliCompressSync(readFileSync(join(dist, f)), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  const parts = ['index.js', 'lazy_tr.js', 'tracing.js', 'tattle_core_tr_bg.wasm'];
-  const split = parts.reduce((n, f) => n + gz(f), 0);
-  const inline = gz('inline.js');
-  t.diagnostic(`gzip: ${parts.map((f) => `${f} ${gz(f)}`).join(' + ')} = ${split} B; inline.js ${inline} B`
+  const parts = ['chunked.js', 'lazy_tr.js', 'tracing.js', 'wasm_inline_tr.js'];
+  const split = parts.reduce((n, f) => n + gzf(f), 0);
+  const inline = gzf('inline.js');
+  t.diagnostic(`gzip: ${parts.map((f) => `${f} ${gzf(f)}`).join(' + ')} = ${split} B; inline.js ${inline} B`
     + ` (${(((inline / split) - 1) * 100).toFixed(1)}%); brotli: ${parts.reduce((n, f) => n + br(f), 0)} B against ${br('inline.js')} B`);
   assert.ok(inline <= split * 1.05, `inline.js ${inline} B gz against ${split} B gz`);
 });

@@ -346,23 +346,52 @@ describe('the page goes before its pageload ended', () => {
 });
 
 describe('tracing.js slow to come', () => {
-  test("the app's fetches wait for it at most 0.5 s, then go without headers; later ones have them", async () => {
+  // Nothing waits for tracing.js (served 3 s late here): the fetch the page makes at init, to a
+  // propagation target, leaves at once with both headers (the ids and the pageload's sampling
+  // decision exist from init), an XHR too, and tracing.js, when it comes, records their spans in
+  // the pageload transaction under the span ids their headers named.
+  test('a fetch and an XHR at init carry sentry-trace and baggage at once; their spans land in the pageload', async () => {
     const slowSeen = [];
-    const slow = await pageServer(slowSeen, { '/dist/tracing.js': distFile('tracing.js', 2500) });
+    let servedAt;
+    const slow = await pageServer(slowSeen, { '/dist/tracing.js': distFile('tracing.js', 3000, () => {}) });
     const page = await browser.newPage();
     try {
-      const t0 = Date.now();
       await page.goto(`${slow.url}/page.html?s=on&dsn=${encodeURIComponent(receiver.dsn)}&other=${encodeURIComponent(otherApi.url)}`);
       await page.waitForFunction(() => window.pageReady === true);
       await page.evaluate(() => window.early);
-      const waited = Date.now() - t0;
-      assert.ok(waited < 2300, `the early fetches did not wait for tracing.js (${waited} ms)`);
-      const early = slowSeen.find((r) => r.path === '/api/early');
-      assert.equal(early.headers['sentry-trace'], undefined);
-      assert.equal(early.headers.baggage, 'app=1');
-      await page.waitForFunction(() => Tattle.getActiveSpan() !== undefined, null, { timeout: 10000 });
-      await page.evaluate(() => fetch('/api/later').then((r) => r.text()));
-      assert.match(slowSeen.find((r) => r.path === '/api/later').headers['sentry-trace'], /^[0-9a-f]{32}-[0-9a-f]{16}-1$/);
+      await page.evaluate(() => new Promise((resolve) => {
+        const x = new XMLHttpRequest();
+        x.open('GET', '/api/early-xhr');
+        x.onloadend = resolve;
+        x.send();
+      }));
+      // Both answered while tracing.js was still on its way.
+      const before = await page.evaluate(() => Tattle.getActiveSpan() === undefined);
+      assert.equal(before, true, 'tracing.js was not there yet');
+      servedAt = Date.now();
+      const fetched = slowSeen.find((r) => r.path === '/api/early');
+      const xhr = slowSeen.find((r) => r.path === '/api/early-xhr');
+      const [, traceId, fetchSpan] = /^([0-9a-f]{32})-([0-9a-f]{16})-1$/.exec(fetched.headers['sentry-trace']) || [];
+      assert.ok(traceId, `sentry-trace on the fetch at init: ${fetched.headers['sentry-trace']}`);
+      assert.equal(fetched.headers['x-app'], 'kept');
+      assert.match(fetched.headers.baggage, /^app=1,sentry-trace_id=[0-9a-f]{32},sentry-public_key=\w+,sentry-release=tr%401\.0\.0,sentry-environment=e2e,sentry-sample_rate=1,sentry-sampled=true$/);
+      assert.ok(fetched.headers.baggage.includes(`sentry-trace_id=${traceId}`));
+      const [, xhrTrace, xhrSpan] = /^([0-9a-f]{32})-([0-9a-f]{16})-1$/.exec(xhr.headers['sentry-trace']) || [];
+      assert.equal(xhrTrace, traceId, `sentry-trace on the XHR at init: ${xhr.headers['sentry-trace']}`);
+      assert.match(xhr.headers.baggage, new RegExp(`sentry-trace_id=${traceId}`));
+      // tracing.js comes; the pageload ends and is sent with both requests' spans.
+      await page.waitForFunction(() => Tattle.getActiveSpan() !== undefined, null, { timeout: 15000 });
+      const tx = (await receiver.waitFor('transaction', (p) => p.contexts.trace.trace_id === traceId)).payload;
+      assert.equal(tx.contexts.trace.op, 'pageload');
+      const span = (id) => tx.spans.find((s) => s.span_id === id);
+      assert.equal(span(fetchSpan)?.op, 'http.client', `the fetch's span, under its header's id: ${JSON.stringify(tx.spans.map((s) => s.description))}`);
+      assert.equal(span(fetchSpan).description, 'GET /api/early');
+      assert.equal(span(fetchSpan).parent_span_id, tx.contexts.trace.span_id);
+      assert.equal(span(fetchSpan).data['http.response.status_code'], 200);
+      assert.equal(span(fetchSpan).status, 'ok');
+      assert.ok(span(fetchSpan).timestamp >= span(fetchSpan).start_timestamp);
+      assert.ok(span(fetchSpan).timestamp * 1000 < servedAt, 'it ended before tracing.js came: its own times, not tracing.js\'s');
+      assert.equal(span(xhrSpan)?.description, 'GET /api/early-xhr');
     } finally {
       await page.close();
       await slow.stop();

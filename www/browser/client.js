@@ -1,9 +1,8 @@
 // The shim's client: its state, the queue of calls held until the core is ready, captures, and
 // the load of the rest (lazy.js and the .wasm) at idle, at the first capture or at flush().
 import { createGuard } from '../guard.js';
-import { beforeSendOf, captureKey, integrationsOf, newId, safeText, withSynthetic } from '../shared.js';
+import { captureKey, integrationsOf, newId, safeText, withSynthetic } from '../shared.js';
 import { keptTransaction } from './early.js';
-import { inlineWasm } from './inline_wasm.js';
 import { prop, startTracing, traced } from './trace_shim.js';
 import { setHandlers } from '../integrations/globalhandlers.js';
 
@@ -30,8 +29,9 @@ const NO_IDLE_MS = 1000; // where there is no requestIdleCallback (Safari): a pl
 let early = 0;
 // The fetch tattle sends with: the one there at init, before tattle wraps it for breadcrumbs.
 export let rawFetch;
-// The user's beforeSend (and scrubbing patterns), run on each event in JavaScript (by lazy.js).
-export let sendHook;
+// Whether a hook runs on each event in JavaScript (the user's beforeSend or scrubbing patterns:
+// lazy.js makes it, shared.js beforeSendOf): then each capture carries a synthetic exception for it.
+let hooked;
 // The integrations in effect (Sentry's names): GlobalHandlers, Breadcrumbs, Console, Dedupe,
 // BrowserSession (defaults), BrowserTracing (only when given).
 export let integrations = {};
@@ -60,25 +60,33 @@ export function configure(opts) {
   state = 1;
   on = true;
   integrations = integrationsOf(options, ['GlobalHandlers', 'Breadcrumbs', 'Console', 'Dedupe', 'BrowserSession'], log, ['BrowserTracing']);
-  sendHook = beforeSendOf(options);
+  const sc = options.scrubbing;
+  hooked = typeof options.beforeSend === 'function' || (!sc || sc.enabled !== false) && ((sc && sc.patterns) || []).some((p) => p instanceof RegExp);
   rawFetch = globalThis.fetch;
   // Release health (lazy.js sends it): one session per page, from now; Relay needs a release.
   const session = !!integrations.BrowserSession && options.autoSessionTracking !== false && !!options.release;
-  Object.assign(t, { options, rawFetch, sendHook, session, started: Date.now() });
+  Object.assign(t, { options, rawFetch, session, started: Date.now() });
   if (options.stormGuard !== false) {
     admit = createGuard({ ...options.stormGuard, ...(integrations.Dedupe ? {} : { dedupeWindowMs: 0 }) }, Date.now);
   }
   if (options.tracesSampleRate !== undefined || options.tracesSampler || integrations.BrowserTracing) startTracing();
-  const g = globalThis;
-  if (typeof g.requestIdleCallback === 'function') {
-    const h = g.requestIdleCallback(() => load(), { timeout: IDLE_MS });
-    idle = () => g.cancelIdleCallback(h);
-  } else {
-    const h = setTimeout(load, NO_IDLE_MS);
-    idle = () => clearTimeout(h);
-  }
+  // At idle once the page loaded: chunks a bundler loads with script tags (webpack) would hold up
+  // the page's load event, and idle comes while the page waits for its own files.
+  loaded(() => {
+    const g = globalThis;
+    if (typeof g.requestIdleCallback === 'function') {
+      const h = g.requestIdleCallback(() => load(), { timeout: IDLE_MS });
+      idle = () => g.cancelIdleCallback(h);
+    } else {
+      const h = setTimeout(load, NO_IDLE_MS);
+      idle = () => clearTimeout(h);
+    }
+  });
   return true;
 }
+
+/** Runs `f` now, or at the load event while the document loads. */
+export const loaded = (f) => (globalThis.document && document.readyState !== 'complete' ? addEventListener('load', f, { once: true }) : f());
 
 // Calls the core, or queues the call until the core is ready.
 export function call(name, args) {
@@ -102,7 +110,7 @@ export function capture(name, value, rest, hint) {
   } else if (state === 1 && ++early > MAX_EARLY) {
     count('queue_overflow');
   } else {
-    run(name, [value, ...rest, withSynthetic(sendHook, name, value, traced({ ...hint, event_id: id }))]);
+    run(name, [value, ...rest, withSynthetic(hooked, name, value, traced({ ...hint, event_id: id }))]);
   }
   load(); // the first capture brings the rest now, if idle has not yet
   return id;
@@ -130,17 +138,23 @@ export function load() {
   // (keepEarly) that this one must build: the core's tracing build (lazy_tr.js,
   // tattle_core_tr_bg.wasm: the `transaction` export), else the base one, ~2.7 KB gz smaller.
   // Both spelled out in full, so that bundlers see and emit both. (The URLs are relative to the
-  // bundle, dist/index.js, which holds this file.)
-  const traced = prop || keptTransaction();
+  // bundle, dist/index.js, which holds this file.) chunked.js and inline.js (TATTLE_CHUNKED) have
+  // the tracing build only (in one file, two would weigh twice) and its .wasm inside a chunk.
   // eslint-disable-next-line no-undef
-  const wasmUrl = TATTLE_WASM ? undefined : options.wasmUrl
+  const traced = TATTLE_CHUNKED || prop || keptTransaction();
+  // eslint-disable-next-line no-undef
+  let wasmUrl = TATTLE_CHUNKED ? undefined : options.wasmUrl
     || (traced ? new URL('./tattle_core_tr_bg.wasm', import.meta.url) : new URL('./tattle_core_bg.wasm', import.meta.url));
   let wasm;
   try {
-    // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb.
-    // tattle/inline fetches nothing: its build defines TATTLE_WASM (scripts/build.mjs).
+    // Fetched with the unwrapped fetch: tattle's own download is not the app's breadcrumb. Not
+    // fetched where no file can be: the URL still ends as the package names it (the bundler did not
+    // copy the asset: esbuild, Rollup) and this code is not dist/index.js as shipped (an import
+    // map, a CDN) but inside the app's bundle. Then the chunk that carries the .wasm comes instead
+    // (no 404 on the console); lazy.js falls back to it too when the fetch finds no .wasm.
     // eslint-disable-next-line no-undef
-    wasm = TATTLE_WASM ? inlineWasm(TATTLE_WASM) : rawFetch(wasmUrl);
+    if (!TATTLE_CHUNKED && !options.wasmUrl && /_bg\.wasm$/.test(wasmUrl) && !/\/index\.js$/.test(import.meta.url)) wasmUrl = undefined;
+    wasm = wasmUrl ? rawFetch(wasmUrl) : (TATTLE_CHUNKED || traced ? import('../wasm_inline_tr.js') : import('../wasm_inline.js')).then((m) => m.wasm());
   } catch (e) {
     wasm = Promise.reject(e);
   }
@@ -152,7 +166,8 @@ export function load() {
   // lazy.js reports a failure; never the page's unhandledrejection.
   wasm.catch(() => {});
   compiled.catch(() => {});
-  loading = (traced ? import('../lazy_tr.js') : import('../lazy.js'))
+  // eslint-disable-next-line no-undef
+  loading = (TATTLE_CHUNKED || traced ? import('../lazy_tr.js') : import('../lazy.js'))
     .then((rest) => rest.start(t, wasm, wasmUrl, compiled))
     .catch((e) => {
       // lazy.js itself did not load (a file the server or the bundler lost): calls stay held as

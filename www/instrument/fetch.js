@@ -1,15 +1,15 @@
 // fetch: breadcrumbs (hint { input, response | error, startTimestamp, endTimestamp }) and, with
-// tracing, the trace headers and an http.client span (tracing.js makes both). The app's call goes
-// to the real fetch untouched (same result, same rejection); with tracing, tracing.js adds the
-// headers to a propagation target's request (in a copy of the app's own).
+// tracing, the trace headers and an http.client span (browser/trace_shim.js: from init on, whether
+// tracing.js came yet or not; nothing waits). The app's call goes to the real fetch untouched (same
+// result, same rejection); a propagation target's request gets the headers in a copy of the app's
+// own (a Headers instance, a plain object, an array or a Request's; its own baggage entries kept).
 import { addBreadcrumb as crumb } from '../browser/scope.js';
 import { safeText } from '../shared.js';
-import { settleSpan, tr, waiting } from '../browser/trace_shim.js';
+import { baggage, requestSpan, settleSpan } from '../browser/trace_shim.js';
 
 /** Replaces globalThis.fetch with a wrapper over `rawFetch`; `crumbs` false: spans only. */
 export function instrumentFetch(rawFetch, crumbs) {
-  globalThis.fetch = function tracedFetch(input, init) {
-    if (waiting) return waiting.then(() => tracedFetch.apply(this, arguments));
+  globalThis.fetch = function (input, init) {
     const startTimestamp = Date.now();
     let args = arguments;
     let method;
@@ -18,7 +18,14 @@ export function instrumentFetch(rawFetch, crumbs) {
     try {
       method = safeText((init && init.method) || (input && input.method) || 'GET').toUpperCase();
       url = typeof input === 'string' ? input : safeText((input && input.url) || input);
-      if (tr) [args, span] = tr.fetch(args, method, url);
+      let trace;
+      [span, trace] = requestSpan(method, url, 'fetch');
+      if (trace) {
+        const headers = new Headers(init && init.headers !== undefined ? init.headers : input instanceof Request ? input.headers : undefined);
+        headers.set('sentry-trace', trace);
+        headers.set('baggage', baggage(headers.get('baggage')));
+        args = [input, { ...init, headers }];
+      }
     } catch { /* never break the host */ }
     const result = rawFetch.apply(this, args);
     try {

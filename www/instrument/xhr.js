@@ -1,8 +1,8 @@
 // XMLHttpRequest: breadcrumbs (hint { xhr, input }) and, with tracing, an http.client span
-// (tracing.js's, with the trace headers). open() and send() run as the app called them.
+// and the trace headers (browser/trace_shim.js). open() and send() run as the app called them.
 import { addBreadcrumb as crumb } from '../browser/scope.js';
 import { safeText } from '../shared.js';
-import { settleSpan, tr } from '../browser/trace_shim.js';
+import { baggage, requestSpan, settleSpan } from '../browser/trace_shim.js';
 
 /** Wraps the prototype's open and send; `crumbs` false: spans only. */
 export function instrumentXhr(xhr, crumbs) {
@@ -19,7 +19,12 @@ export function instrumentXhr(xhr, crumbs) {
       const info = this.__tattle;
       if (info) {
         const body = arguments[0];
-        const span = tr && tr.xhr(this, info.method, info.url);
+        const [span, trace] = requestSpan(info.method, info.url, 'xhr');
+        if (trace) {
+          // (The app's own baggage, which an XHR does not let us read, gets ours appended by the browser.)
+          this.setRequestHeader('sentry-trace', trace);
+          this.setRequestHeader('baggage', baggage(''));
+        }
         this.addEventListener('loadend', () => {
           settleSpan(span, this.status || undefined);
           if (crumbs) crumb({ type: 'http', category: 'xhr', data: { ...info, status_code: this.status } }, { xhr: this, input: body });
