@@ -14,6 +14,9 @@ import { beforeSendOf, busyInBeforeSend, didOf, handOver, heldFor, newId, sessio
 import { idbStore, memoryStore } from './store.js';
 import { endpointOf, envelopeOf, minimalEvent, whyNoWasm } from './minimal.js';
 
+// eslint-disable-next-line no-undef
+const VERSION = TATTLE_VERSION; // the crate's (scripts/build.mjs): the sdk a minimal event names
+
 // The chunk with this build's .wasm inside (scripts/build.mjs points it at wasm_inline.js or
 // wasm_inline_tr.js): the shim's source where the bundler copied no .wasm, and this file's where
 // the fetched one was not there.

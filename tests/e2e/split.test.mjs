@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { collectConsole } from '../support/browser.mjs';
+import { collectConsole, startStaticServer } from '../support/browser.mjs';
 import { PAGES, startStack } from '../support/stack.mjs';
 
 const root = join(PAGES, '..', '..', '..');
@@ -141,4 +141,48 @@ describe('Chromium: which build a page fetches', () => {
       await page.close();
     }
   });
+});
+
+// Where the page asks for the .wasm file and it is not there (a server or bundler that lost it: a
+// 404, or a single-page app's server answering its page instead), lazy.js takes the same .wasm out
+// of the chunk that carries it (dist/wasm_inline.js, wasm_inline_tr.js): full events, flush() true,
+// no tattle console error. With the app's own wasmUrl it does not (csp.test.mjs, delivery.test.mjs:
+// the console names that URL).
+describe('Chromium: the .wasm file missing, the chunk in its place', () => {
+  let stack;
+  before(async () => { stack = await startStack(); });
+  after(() => stack?.stop());
+
+  const cases = [
+    ['a 404', (req, res) => { res.writeHead(404, { 'Content-Type': 'text/plain' }); res.end('not found'); }],
+    ["the app's page in its place (200, text/html)", (req, res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end('<!doctype html><title>app</title>'); }],
+  ];
+  for (const [what, answer] of cases) {
+    for (const tracing of [false, true]) {
+      test(`${what}${tracing ? ', tracing on' : ''}: the event in full from ${tracing ? 'wasm_inline_tr.js' : 'wasm_inline.js'}`, async () => {
+        const wasm = tracing ? 'tattle_core_tr_bg.wasm' : 'tattle_core_bg.wasm';
+        const server = await startStaticServer({ [`/dist/${wasm}`]: answer, '/dist/': join(root, 'dist'), '/': PAGES });
+        const page = await stack.browser.newPage();
+        const log = collectConsole(page);
+        try {
+          await page.goto(`${server.url}/split.html?dsn=${encodeURIComponent(stack.dsn)}${tracing ? '&tracing=1' : ''}`);
+          await page.waitForFunction(() => window.pageReady === true);
+          const message = `the chunk's .wasm after ${what}`;
+          const id = await page.evaluate((m) => Tattle.captureException(new Error(m)), message);
+          assert.equal(await page.evaluate(() => Tattle.flush(5000)), true, log.dump());
+          const { data: ev } = await stack.bugsink.findEvent(id);
+          assert.equal(ev.exception.values[0].value, message);
+          assert.equal(ev.extra?.['tattle.minimal'], undefined);
+          assert.deepEqual(log.errors.filter((e) => /^tattle:/.test(e)), [], log.dump());
+          const paths = server.requests.map((r) => r.path);
+          assert.ok(paths.includes(`/dist/${wasm}`), 'the file was asked for first');
+          assert.ok(paths.includes(`/dist/${tracing ? 'wasm_inline_tr.js' : 'wasm_inline.js'}`), `then the chunk: ${paths}`);
+          assert.ok(!paths.includes(`/dist/${tracing ? 'wasm_inline.js' : 'wasm_inline_tr.js'}`), 'not the other build\'s');
+        } finally {
+          await page.close();
+          await server.stop();
+        }
+      });
+    }
+  }
 });
