@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { bundleSentry, root } from '../bench/common.mjs';
+import { breaches, readBudget } from './budget.mjs';
 
 const dist = process.env.TATTLE_DIST || join(root, 'dist');
 const measure = (bytes) => ({
@@ -39,5 +40,14 @@ console.log(`critical path (index.js) ${critical.gzip} B gz; at idle or the firs
 console.log(`with tracing on: tracing.js at init ${tracing.gzip} B gz, and lazy_tr.js + tracing .wasm ${lazyTr.gzip + wasmTr.gzip} B gz `
   + `in place of lazy.js + .wasm (${lazyTr.gzip + wasmTr.gzip - lazy.gzip - wasm.gzip} B gz more); in all ${totalTr.gzip} B gz`);
 console.log(`tattle / @sentry/browser (gzip): ${(total.gzip / sentry.gzip).toFixed(2)}`);
+// esbuild and Rollup (the export map's default): chunked.js, its .wasm from wasm_inline_tr.js.
+const chunked = measure(readFileSync(join(dist, 'chunked.js')));
+const chunkTr = measure(readFileSync(join(dist, 'wasm_inline_tr.js')));
+console.log(`esbuild / Rollup: chunked.js ${chunked.gzip} B gz before load; lazy_tr.js + wasm_inline_tr.js ${lazyTr.gzip + chunkTr.gzip} B gz at idle; `
+  + `in one file (esbuild without --splitting) ${chunked.gzip + lazyTr.gzip + chunkTr.gzip + tracing.gzip} B gz`);
+// A page that never errors still loads the rest at idle (the core sends its session): the same total.
+console.log(`a page that never errors: ${total.gzip} B gz (tracing on ${totalTr.gzip} B gz)`);
+const over = breaches(dist, readBudget());
+console.log(over.length ? `over size-budget.json:\n  ${over.join('\n  ')}` : 'every file within size-budget.json');
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'size.json'), JSON.stringify({ wasm, critical, lazy, js, total, wasmTr, lazyTr, tracing, totalTr, sentry }, null, 2));

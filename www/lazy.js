@@ -67,7 +67,7 @@ function oneFile(m) {
   if (TATTLE_ONE_FILE) return;
   const file = fileOf(m.at());
   if (file && file === fileOf(new Error().stack)) {
-    console.warn(`tattle: the bundle holds all of tattle, its WebAssembly (${Math.round(m.size / 1024)} KB gz) included, so the page loads it before it runs: the bundler made no chunk of its import(). Build with esbuild's --splitting (Rollup: output.dir, without inlineDynamicImports) and only ~6 KB of it comes before the page runs, the rest at idle.`);
+    console.warn(`tattle: the bundle holds all of tattle (${Math.round(m.size / 1024)} KB gz of WebAssembly with it), loaded before the page runs: the bundler made no chunk of its import(). esbuild: add --splitting; Rollup: output.dir, no inlineDynamicImports.`);
   }
 }
 

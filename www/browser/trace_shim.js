@@ -10,7 +10,7 @@
 // nothing. tracing.js moves `prop` on (a navigation starts a new trace) and makes the request
 // spans from then on; the headers are made here either way.
 import { newId } from '../shared.js';
-import { dscOf, mergeBaggage, propagates, publicKeyOf, sample, sentryTrace } from '../trace.js';
+import { propagates } from '../trace.js';
 import { closed, integrations, loaded, log, options, t } from './client.js';
 
 export let prop;
@@ -24,15 +24,32 @@ export function startTracing() {
   prop = { traceId: newId(), spanId: newId().slice(16) };
   const auto = integrations.BrowserTracing;
   const o = auto && auto.options;
-  // The pageload's sampling decision, as tracing.js would make it (it takes this one), so that the
-  // requests sent before it came carry it.
+  // The pageload's sampling decision, as tracing.js's `sample` makes it (tracing.js takes this
+  // one), so that the requests sent before it came carry it; written out here, not imported: this
+  // file is on the critical path, and the pageload has no parent decision to inherit.
   if (o && o.instrumentPageLoad !== false && (options.tracesSampleRate !== undefined || typeof options.tracesSampler === 'function')) {
-    Object.assign(prop, sample(options, { name: location.pathname, attributes: { 'sentry.op': 'pageload', 'sentry.source': 'url' } }));
+    let r = options.tracesSampler;
+    try {
+      r = typeof r === 'function'
+        ? r({ name: location.pathname, attributes: { 'sentry.op': 'pageload', 'sentry.source': 'url' }, inheritOrSampleWith: (x) => x })
+        : options.tracesSampleRate;
+    } catch {
+      r = 0;
+    }
+    if (typeof r === 'boolean') r = +r;
+    prop.rate = typeof r === 'number' && r >= 0 && r <= 1 ? r : 0;
+    prop.sampled = Math.random() < prop.rate;
   }
-  prop.dsc = dscOf({
-    trace: prop.traceId, publicKey: publicKeyOf(options.dsn), release: options.release,
-    environment: options.environment || 'production', rate: prop.rate, sampled: prop.sampled,
-  });
+  // The dsc, as tracing.js's dscOf makes the pageload's (it puts its own in place when it comes).
+  let key;
+  try {
+    key = new URL(options.dsn).username || undefined;
+  } catch { /* no key */ }
+  const dsc = prop.dsc = {
+    trace_id: prop.traceId, public_key: key, release: options.release, environment: options.environment || 'production',
+    sample_rate: prop.rate, sampled: prop.sampled,
+  };
+  for (const k in dsc) if (dsc[k] === undefined) delete dsc[k]; else dsc[k] += '';
   Object.assign(t, { prop, auto: o, early });
   loaded(() => import('../tracing.js')
     .then((m) => { if (!closed) tr = m.start(t); })
@@ -49,10 +66,14 @@ export function requestSpan(method, url, type) {
   let span = tr && tr.http(method, url, type);
   if (!tr && prop.sampled) early.push(span = { rec: 1, traceId: prop.traceId, spanId: newId().slice(16), sampled: true, method, url, type, t0: now() });
   const a = span || (tr && tr.active()) || prop;
-  return [span, propagates(url, options.tracePropagationTargets, g.location && location.href) ? sentryTrace(a.traceId, a.spanId, a.sampled) : undefined];
+  return [span, propagates(url, options.tracePropagationTargets, g.location && location.href) ? `${a.traceId}-${a.spanId}${a.sampled === undefined ? '' : a.sampled ? '-1' : '-0'}` : undefined];
 }
-/** An outgoing `baggage`: the app's own entries and the trace's. */
-export const baggage = (theirs) => mergeBaggage(theirs, prop.dsc);
+/** An outgoing `baggage`: the app's own entries (a `sentry-` one of theirs replaced) and the trace's, as trace.js's mergeBaggage. */
+export function baggage(theirs) {
+  const ours = Object.entries(prop.dsc).filter(([, v]) => v).map(([k, v]) => `sentry-${k}=${encodeURIComponent(v)}`).join(',');
+  const all = [...(theirs ? theirs.split(',').map((x) => x.trim()).filter((x) => x && !x.startsWith('sentry-')) : []), ours].join(',');
+  return all.length > 8192 ? ours : all;
+}
 
 // An error's link to the trace (the core's hint.trace / hint.dsc): the active span, else the root.
 export function traced(hint) {
