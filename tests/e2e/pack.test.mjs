@@ -39,7 +39,8 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   npm(['install', '--offline', join(work, tarball)], app);
   const pkg = join(app, 'node_modules', 'tattle');
-  for (const f of ['dist/index.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/tracing.js', 'dist/index.d.ts', 'dist/tattle_core_bg.wasm',
+  for (const f of ['dist/index.js', 'dist/chunked.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/tracing.js', 'dist/index.d.ts', 'dist/tattle_core_bg.wasm',
+    'dist/wasm_inline.js', 'dist/wasm_inline_tr.js',
     'dist/tattle_core_tr_bg.wasm', 'dist/worker.js', 'dist/deno.js',
     'dist/worker.d.ts', 'dist/inline.js', 'dist/inline.d.ts', 'package.json', 'README.md']) {
     assert.ok(existsSync(join(pkg, f)), `${f} is in the package`);
@@ -48,7 +49,7 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   assert.ok(!existsSync(join(pkg, 'dist-test')), 'the test build is not shipped');
   // tattle's own test hooks (a wasm export that traps on purpose, delivery stats) stay out of
   // every shipped entry and of the .wasm.
-  for (const f of ['dist/index.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/tracing.js', 'dist/inline.js', 'dist/worker.js', 'dist/deno.js']) {
+  for (const f of ['dist/index.js', 'dist/chunked.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/tracing.js', 'dist/inline.js', 'dist/worker.js', 'dist/deno.js']) {
     const text = readFileSync(join(pkg, f), 'utf8');
     assert.ok(!/testTrap|__tattleTest|__testTrap|__stats/.test(text), `${f} has no test hooks`);
   }
@@ -56,20 +57,20 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
     assert.ok(!readFileSync(join(pkg, f)).includes('testTrap'), `${f} exports no testTrap`);
   }
   // Nothing but what is listed here ships (a stray build file would be paid by every install).
-  assert.deepEqual(readdirSync(join(pkg, 'dist')).sort(), ['deno.js', 'index.d.ts', 'index.js', 'inline.d.ts', 'inline.js', 'lazy.js',
-    'lazy_tr.js', 'tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm', 'tracing.js', 'worker.d.ts', 'worker.js']);
+  assert.deepEqual(readdirSync(join(pkg, 'dist')).sort(), ['chunked.js', 'deno.js', 'index.d.ts', 'index.js', 'inline.d.ts', 'inline.js', 'lazy.js',
+    'lazy_tr.js', 'tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm', 'tracing.js', 'wasm_inline.js', 'wasm_inline_tr.js', 'worker.d.ts', 'worker.js']);
   // The `exports` map resolves the bare specifier: under `browser` with `production` or `development` (the
   // bundlers that copy `new URL(…, import.meta.url)` assets) to the entry that fetches the .wasm beside it,
-  // otherwise (Node, esbuild, Rollup's node-resolve) to tattle/inline, which has it inside
-  // (tests/e2e/bundlers.test.mjs).
+  // otherwise (Node, esbuild, Rollup's node-resolve) to dist/chunked.js, which takes it from the chunk that
+  // carries it (tests/e2e/bundlers.test.mjs).
   const resolve = (conditions, specifier) => execFileSync(process.execPath, [...conditions, '--input-type=module', '-e',
     `console.log(import.meta.resolve('${specifier}'))`], { cwd: app, encoding: 'utf8' }).trim();
   for (const mode of ['production', 'development']) {
     assert.equal(resolve(['--conditions=browser', `--conditions=${mode}`], 'tattle'), `file://${join(pkg, 'dist', 'index.js')}`);
-    assert.equal(resolve([`--conditions=${mode}`], 'tattle'), `file://${join(pkg, 'dist', 'inline.js')}`);
+    assert.equal(resolve([`--conditions=${mode}`], 'tattle'), `file://${join(pkg, 'dist', 'chunked.js')}`);
   }
-  assert.equal(resolve(['--conditions=browser'], 'tattle'), `file://${join(pkg, 'dist', 'inline.js')}`);
-  assert.equal(resolve([], 'tattle'), `file://${join(pkg, 'dist', 'inline.js')}`);
+  assert.equal(resolve(['--conditions=browser'], 'tattle'), `file://${join(pkg, 'dist', 'chunked.js')}`);
+  assert.equal(resolve([], 'tattle'), `file://${join(pkg, 'dist', 'chunked.js')}`);
   assert.equal(resolve([], 'tattle/inline'), `file://${join(pkg, 'dist', 'inline.js')}`);
   const workerEntry = execFileSync(process.execPath, ['--conditions=deno', '--input-type=module', '-e',
     "console.log(import.meta.resolve('tattle/worker'))"], { cwd: app, encoding: 'utf8' }).trim();
