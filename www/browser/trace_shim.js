@@ -15,7 +15,7 @@ import { closed, integrations, loaded, log, options, t } from './client.js';
 
 export let prop;
 export let tr; // tracing.js's api, once it is there
-const early = []; // requests sent before tracing.js came, while the pageload records: their spans to be
+const early = []; // requests sent before tracing.js came, while the pageload records: their spans to be (the first 100: tracing.js may never come)
 
 const g = globalThis;
 const now = () => (performance.timeOrigin + performance.now()) / 1000;
@@ -64,7 +64,7 @@ export function startTracing() {
 export function requestSpan(method, url, type) {
   if (!prop || !t.auto) return [];
   let span = tr && tr.http(method, url, type);
-  if (!tr && prop.sampled) early.push(span = { rec: 1, traceId: prop.traceId, spanId: newId().slice(16), sampled: true, method, url, type, t0: now() });
+  if (!tr && prop.sampled && early.length < 100) early.push(span = { rec: 1, traceId: prop.traceId, spanId: newId().slice(16), sampled: true, method, url, type, t0: now() });
   const a = span || (tr && tr.active()) || prop;
   return [span, propagates(url, options.tracePropagationTargets, g.location && location.href) ? `${a.traceId}-${a.spanId}${a.sampled === undefined ? '' : a.sampled ? '-1' : '-0'}` : undefined];
 }
