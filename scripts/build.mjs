@@ -108,7 +108,9 @@ export function __tattle_reinstantiate() {
 // wasm-bindgen's glue. index.js is the browser entry; worker.js (workerd) and deno.js (Deno) are
 // `tattle/worker`, which import or read the .wasm beside them and keep `node:async_hooks` for
 // the runtime.
-for (const f of readdirSync(join(root, 'www')).filter((name) => name.endsWith('.js'))) {
+// (www/browser/, www/integrations/, www/instrument/: the browser entry's own modules, bundled into it.)
+for (const f of readdirSync(join(root, 'www'), { recursive: true }).filter((name) => name.endsWith('.js'))) {
+  mkdirSync(dirname(join(pkg, f)), { recursive: true });
   copyFileSync(join(root, 'www', f), join(pkg, f));
 }
 const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))[1];
@@ -122,7 +124,8 @@ const version = /^version = "(.+)"$/m.exec(readFileSync(join(root, 'Cargo.toml')
 const lazyExternal = {
   name: 'lazy-external',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(lazy|lazy_tr|tracing)\.js$/ }, (a) => ({ path: a.path, external: true }));
+    // From index.js's own modules (www/browser/) they are `../lazy.js`: in dist/ all sit beside index.js.
+    b.onResolve({ filter: /^(\.\.?\/)+(lazy|lazy_tr|tracing)\.js$/ }, (a) => ({ path: `./${a.path.split('/').pop()}`, external: true }));
   },
 };
 // `./tattle_core.js` (lazy.js's and edge.js's import of the glue) → the tracing build's glue.
@@ -165,7 +168,7 @@ if (!readFileSync(trGluePath, 'utf8').includes(glueUrl)) throw new Error(`wasm-b
 const inline = {
   name: 'inline',
   setup(b) {
-    b.onResolve({ filter: /^\.\/lazy(_tr)?\.js$/ }, () => ({ path: join(pkg, 'lazy.js') }));
+    b.onResolve({ filter: /^(\.\.?\/)+lazy(_tr)?\.js$/ }, () => ({ path: join(pkg, 'lazy.js') }));
     b.onResolve({ filter: /^\.\/tattle_core\.js$/ }, () => ({ path: trGluePath }));
     // The glue's own default URL (unused: the entry always passes the .wasm) would make Vite or webpack
     // emit the file anyway; with it gone the bundle refers to no asset.
