@@ -8,38 +8,14 @@
 // both capture; the second capture of the same error object sends nothing and returns the first
 // one's event id (@sentry/core skips it too, but hands out an id that was never sent).
 import { captureException } from 'tattle';
+import { isError, linkComponentStack } from './link.js';
 
 const seen = new WeakMap(); // error object → the id of the event it was captured in
-
-const isError = (e) => {
-  try {
-    return e instanceof Error || Object.prototype.toString.call(e) === '[object Error]';
-  } catch {
-    return false;
-  }
-};
-
-// The component stack as an Error linked to `error` (at the end of its `cause` chain).
-function linkComponentStack(error, componentStack) {
-  const linked = new Error(error.message);
-  linked.name = `React ErrorBoundary ${error.name}`;
-  linked.stack = componentStack;
-  const visited = new Set();
-  let e = error;
-  while (e.cause !== undefined && e.cause !== null) {
-    if (!isError(e.cause) || visited.has(e)) return;
-    visited.add(e);
-    e = e.cause;
-  }
-  try {
-    e.cause = linked;
-  } catch { /* a frozen error: sent without the component stack */ }
-}
 
 /** Captures an error React handed over with its errorInfo (`{ componentStack }`). Returns the event id. */
 export function captureReactException(error, errorInfo, hint) {
   try {
-    const known = isError(error) || (error && typeof error === 'object') ? seen.get(error) : undefined;
+    const known = error && typeof error === 'object' ? seen.get(error) : undefined;
     if (known) return known;
     const componentStack = errorInfo && errorInfo.componentStack;
     if (isError(error) && componentStack) linkComponentStack(error, componentStack);
