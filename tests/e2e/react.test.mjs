@@ -23,6 +23,8 @@ const VARIANTS = [
   { key: 'tattle18', sdk: 'tattle/react', react: 18 },
   { key: 'sentry18', sdk: '@sentry/react', react: 18 },
 ];
+// The data router (createBrowserRouter, wrapped): React 19 only, for the route names.
+const DATA = [{ key: 'tattle-data', sdk: 'tattle/react' }, { key: 'sentry-data', sdk: '@sentry/react' }];
 const MESSAGES = ['render error: boundary', 'render error: own boundary', 'useEffect error', 'render error: uncaught'];
 
 let work, bugsink, browser;
@@ -41,12 +43,20 @@ before(async () => {
       plugin: async (m) => [(await import(`${m}/@vitejs/plugin-react/dist/index.js`)).default()],
     });
   }
+  for (const v of DATA) {
+    v.receiver = await startReceiver({ forward: bugsink.url });
+    v.out = await viteBuild(app, {
+      name: 'react-data', out: v.key, main: 'main.jsx', from: '@sentry/react', to: v.sdk,
+      define: { __DSN__: dsnVia(bugsink.dsn, v.receiver) },
+      plugin: async (m) => [(await import(`${m}/@vitejs/plugin-react/dist/index.js`)).default()],
+    });
+  }
   console.error(`# react: React ${versionOf('react')} and ${versionOf('react18')}, @sentry/react ${versionOf('@sentry/react')}, vite ${versionOf('vite')}`);
 });
 
 after(async () => {
   await browser?.close();
-  for (const v of VARIANTS) await v.receiver?.stop();
+  for (const v of [...VARIANTS, ...DATA]) await v.receiver?.stop();
   await bugsink?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -176,7 +186,7 @@ for (const react of [19, 18]) {
 // The routes' navigations as the transactions name them: tattle's classic transactions, Sentry's
 // streamed segment spans (`span` items).
 const routeNames = (key) => {
-  const v = VARIANTS.find((x) => x.key === key);
+  const v = [...VARIANTS, ...DATA].find((x) => x.key === key);
   const mine = v.receiver.items('transaction').map((i) => [i.json.contexts.trace.op, i.json.transaction, i.json.transaction_info?.source]);
   const theirs = v.receiver.items('span').flatMap((i) => i.json.items || []).filter((sp) => sp.is_segment)
     .map((sp) => [sp.attributes['sentry.op']?.value, sp.name, sp.attributes['sentry.segment.name.source']?.value]);
@@ -191,3 +201,30 @@ for (const react of [19, 18]) {
     assert.deepEqual(mine, theirs, 'the same pageload and navigations, named alike');
   });
 }
+
+test(`React Router ${versionOf('react-router')}, wrapCreateBrowserRouterV7 (a data router, nested routes): the same names as @sentry/react's`, async () => {
+  for (const v of DATA) {
+    const server = await startStaticServer({ '/': v.out });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}/`);
+      await page.waitForSelector('#home');
+      await page.click('#to-user-1');
+      await page.waitForSelector('text=user 1');
+      await sleep(300);
+      await page.click('#to-home');
+      await page.waitForSelector('#home');
+      await page.click('#to-user-2');
+      await page.waitForSelector('text=user 2');
+      await page.close();
+      await until(`${v.key}: four transactions`, () => routeNames(v.key).length >= 4, { timeoutMs: 20000 });
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  }
+  const mine = routeNames('tattle-data');
+  assert.deepEqual(mine.filter(([op, name]) => op === 'navigation' && name !== '/'), [['navigation', '/users/:id', 'route'], ['navigation', '/users/:id', 'route']], JSON.stringify(mine));
+  assert.deepEqual(mine, routeNames('sentry-data'));
+});
