@@ -67,3 +67,36 @@ test('cost: what tattle/react and tattle/vue add over tattle, beside @sentry/rea
   // Small, and both entries share tattle's one copy (not a second client): well under 3 KB gz each.
   for (const k of ['tattle/react', 'tattle/vue']) assert.ok(add[k] > 0 && add[k] < 3000, `${k} adds ${add[k]} B gz`);
 });
+
+// One client: an app that imports `tattle` and `tattle/react` (or `tattle/vue`) gets one copy of
+// tattle, whichever file the bundler picks for `tattle` (esbuild's defaults: tattle/inline; with the
+// `production` condition, as Vite and webpack: dist/index.js), from the packed package as installed.
+test('one module instance: `tattle` and `tattle/react` / `tattle/vue` in one app share tattle', async () => {
+  const { packedApp } = await import('../frameworks/harness.mjs');
+  const { rmSync, writeFileSync } = await import('node:fs');
+  const { pathToFileURL } = await import('node:url');
+  const { work, app } = packedApp();
+  try {
+    for (const conditions of [[], ['production']]) {
+      for (const entry of ['react', 'vue']) {
+        const out = join(app, `one-${entry}-${conditions.join('') || 'default'}.mjs`);
+        await build({
+          stdin: { contents: `import * as a from 'tattle'; import * as b from 'tattle/${entry}';
+globalThis.same = a.captureException === b.captureException && a.withScope === b.withScope && a.getActiveSpan === b.getActiveSpan;`, resolveDir: app, loader: 'js' },
+          bundle: true, format: 'esm', platform: 'browser', conditions, outfile: out, external: ['react', '*.wasm'], logLevel: 'error',
+        });
+        const text = (await import('node:fs')).readFileSync(out, 'utf8');
+        const copies = text.split('over 1,000 calls before the .wasm was ready').length - 1;
+        assert.equal(copies, 1, `${entry}, conditions [${conditions}]: one copy of tattle's shim in the bundle, not ${copies}`);
+        if (entry === 'vue') {
+          globalThis.same = undefined;
+          await import(pathToFileURL(out).href);
+          assert.equal(globalThis.same, true, `${entry}, conditions [${conditions}]: the same functions`);
+        }
+        writeFileSync(out, '');
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
