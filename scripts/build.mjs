@@ -207,6 +207,15 @@ await timed('esbuild', async () => {
       // wasm-bindgen's glue resolves the .wasm with `new URL(…, import.meta.url)` too; keep it as is.
       external: ['*.wasm', 'node:*'],
     })),
+    // tattle/react and tattle/vue: their own files (a page without them pays nothing), which take the
+    // browser API from `tattle` itself (external: the app's bundler resolves it as it resolves the
+    // app's own `import 'tattle'`, so both share one module instance, one client) and React from the app.
+    ...['react.js', 'vue.js'].map((f) => build({
+      ...common,
+      entryPoints: [join(root, 'www', f)],
+      outfile: join(dist, f),
+      external: ['tattle', 'react'],
+    })),
     build({
       ...common,
       entryPoints: [join(pkg, 'index.js')],
@@ -220,6 +229,7 @@ if (readFileSync(join(dist, 'inline.js'), 'utf8').includes('import.meta')) throw
 writeFileSync(join(dist, 'inline.d.ts'), "// tattle/inline: the browser entry with the .wasm inside the module; the same API.\nexport * from './index.js';\n");
 copyFileSync(join(root, 'www/worker.d.ts'), join(dist, 'worker.d.ts'));
 copyFileSync(join(root, 'www/index.d.ts'), join(dist, 'index.d.ts'));
+for (const f of ['react.d.ts', 'vue.d.ts']) copyFileSync(join(root, 'www', f), join(dist, f));
 
 const kb = (f) => `${statSync(join(dist, f)).size} B`;
 const out = hooks ? 'dist-test' : 'dist';

@@ -23,6 +23,9 @@ const wasmTr = measure(readFileSync(join(dist, 'tattle_core_tr_bg.wasm')));
 const lazyTr = measure(readFileSync(join(dist, 'lazy_tr.js')));
 // With tracing on only (imported at init), so not in the base total: a page without tracing never loads it.
 const tracing = measure(readFileSync(join(dist, 'tracing.js')));
+// tattle/react and tattle/vue: their own files, in an app only when it imports them (not in any total).
+const react = measure(readFileSync(join(dist, 'react.js')));
+const vue = measure(readFileSync(join(dist, 'vue.js')));
 const sum = (...ms) => Object.fromEntries(['raw', 'gzip', 'brotli'].map((k) => [k, ms.reduce((n, m) => n + m[k], 0)]));
 const js = sum(critical, lazy);
 const total = sum(wasm, js);
@@ -31,7 +34,7 @@ const sentry = measure(readFileSync(await bundleSentry()));
 
 const rows = [['tattle wasm', wasm], ['js critical path', critical], ['js lazy', lazy], ['tattle js', js],
   ['tattle total', total], ['tracing wasm', wasmTr], ['js lazy_tr', lazyTr], ['js tracing', tracing],
-  ['total with tracing', totalTr], ['@sentry/browser', sentry]];
+  ['total with tracing', totalTr], ['@sentry/browser', sentry], ['js tattle/react', react], ['js tattle/vue', vue]];
 console.log('bytes                   raw      gzip    brotli');
 for (const [name, m] of rows) {
   console.log(`${name.padEnd(20)}${String(m.raw).padStart(8)}${String(m.gzip).padStart(10)}${String(m.brotli).padStart(10)}`);
@@ -50,4 +53,4 @@ console.log(`a page that never errors: ${total.gzip} B gz (tracing on ${totalTr.
 const over = breaches(dist, readBudget());
 console.log(over.length ? `over size-budget.json:\n  ${over.join('\n  ')}` : 'every file within size-budget.json');
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results', 'size.json'), JSON.stringify({ wasm, critical, lazy, js, total, wasmTr, lazyTr, tracing, totalTr, sentry }, null, 2));
+writeFileSync(join(root, 'bench', 'results', 'size.json'), JSON.stringify({ wasm, critical, lazy, js, total, wasmTr, lazyTr, tracing, totalTr, sentry, react, vue }, null, 2));

@@ -49,7 +49,7 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   assert.ok(!existsSync(join(pkg, 'dist-test')), 'the test build is not shipped');
   // tattle's own test hooks (a wasm export that traps on purpose, delivery stats) stay out of
   // every shipped entry and of the .wasm.
-  for (const f of ['dist/index.js', 'dist/chunked.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/tracing.js', 'dist/inline.js', 'dist/worker.js', 'dist/deno.js']) {
+  for (const f of ['dist/index.js', 'dist/chunked.js', 'dist/lazy.js', 'dist/lazy_tr.js', 'dist/tracing.js', 'dist/inline.js', 'dist/worker.js', 'dist/deno.js', 'dist/react.js', 'dist/vue.js']) {
     const text = readFileSync(join(pkg, f), 'utf8');
     assert.ok(!/testTrap|__tattleTest|__testTrap|__stats/.test(text), `${f} has no test hooks`);
   }
@@ -58,7 +58,8 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   }
   // Nothing but what is listed here ships (a stray build file would be paid by every install).
   assert.deepEqual(readdirSync(join(pkg, 'dist')).sort(), ['chunked.js', 'deno.js', 'index.d.ts', 'index.js', 'inline.d.ts', 'inline.js', 'lazy.js',
-    'lazy_tr.js', 'tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm', 'tracing.js', 'wasm_inline.js', 'wasm_inline_tr.js', 'worker.d.ts', 'worker.js']);
+    'lazy_tr.js', 'react.d.ts', 'react.js', 'tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm', 'tracing.js', 'vue.d.ts', 'vue.js',
+    'wasm_inline.js', 'wasm_inline_tr.js', 'worker.d.ts', 'worker.js']);
   // The `exports` map resolves the bare specifier: under `browser` with `production` or `development` (the
   // bundlers that copy `new URL(…, import.meta.url)` assets) to the entry that fetches the .wasm beside it,
   // otherwise (Node, esbuild, Rollup's node-resolve) to dist/chunked.js, which takes it from the chunk that
@@ -72,6 +73,8 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   assert.equal(resolve(['--conditions=browser'], 'tattle'), `file://${join(pkg, 'dist', 'chunked.js')}`);
   assert.equal(resolve([], 'tattle'), `file://${join(pkg, 'dist', 'chunked.js')}`);
   assert.equal(resolve([], 'tattle/inline'), `file://${join(pkg, 'dist', 'inline.js')}`);
+  // tattle/react and tattle/vue: one file each, under every condition (they import `tattle` itself).
+  for (const f of ['react', 'vue']) assert.equal(resolve(['--conditions=browser'], `tattle/${f}`), `file://${join(pkg, 'dist', `${f}.js`)}`);
   const workerEntry = execFileSync(process.execPath, ['--conditions=deno', '--input-type=module', '-e',
     "console.log(import.meta.resolve('tattle/worker'))"], { cwd: app, encoding: 'utf8' }).trim();
   assert.equal(workerEntry, `file://${join(pkg, 'dist', 'deno.js')}`, 'tattle/worker under the deno condition');

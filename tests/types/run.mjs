@@ -97,6 +97,38 @@ writeFileSync(join(gen, 'sentry-app.ts'), swapped);
   else fail(`app.ts does not compile against @sentry/browser: it is no longer typical Sentry code\n${out}`);
 }
 
+// tattle/react and tattle/vue: typical @sentry/react (react.tsx) and @sentry/vue (vue.ts) code, under
+// both compilers and the resolutions each supports, and with the imports swapped back against
+// @sentry/react and @sentry/vue (so they stay Sentry code).
+const frameworks = ['react.tsx', 'vue.ts', 'reject-frameworks.tsx'];
+for (const version of Object.keys(compilers)) {
+  for (const resolution of Object.keys(resolutions)) {
+    if (version === '7.0' && resolution === 'node') continue; // refused by TypeScript 7 (above)
+    // --preserveSymlinks: node_modules/tattle is a link to this repository; an installed package's
+    // `import 'react'` resolves from the app's node_modules, as it does here with the link kept.
+    // (With "node", react-router's own types need esModuleInterop, as a React app under it has.)
+    const interop = resolution === 'node' ? ['--esModuleInterop'] : [];
+    const { code, out } = tsc(version, resolution, frameworks, ['--jsx', 'react-jsx', '--preserveSymlinks', ...interop]);
+    if (code === 0) say(`TypeScript ${version}, moduleResolution ${resolution}: react.tsx, vue.ts, reject-frameworks.tsx compile`);
+    else fail(`TypeScript ${version}, moduleResolution ${resolution}: react.tsx / vue.ts: exit ${code}\n${out}`);
+  }
+}
+for (const [file, from, to] of [['react.tsx', 'tattle/react', '@sentry/react'], ['vue.ts', 'tattle/vue', '@sentry/vue']]) {
+  const text = readFileSync(join(here, file), 'utf8');
+  const back = text.replaceAll(`from '${from}'`, `from '${to}'`);
+  if (back === text) fail(`${file} no longer imports from ${from}`);
+  // In tests/types itself (not .gen/), where Node finds the SDKs, under another name.
+  const out = join(here, `.sentry-${file}`);
+  writeFileSync(out, back);
+  try {
+    const { code, out: msg } = tsc('5.9', 'bundler', [out], ['--skipLibCheck', '--jsx', 'react-jsx']);
+    if (code === 0) say(`${file} with the import swapped to ${to} compiles (TypeScript 5.9, bundler)`);
+    else fail(`${file} does not compile against ${to}: it is no longer typical Sentry code\n${msg}`);
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
 if (failed) {
   console.error(`[types] ${failed} failed`);
   process.exit(1);
