@@ -251,6 +251,10 @@ export function edgeTracing({ options, scopes, child, send, laneNow, log }) {
     },
   };
 
+  // A Durable Object's alarm / RPC / WebSocket handler, a WorkerEntrypoint's RPC method, a
+  // workflow's run: named by the method (the op and origin @sentry/cloudflare gives them).
+  roots.task = (t) => ({ name: String(t.name), op: t.op, origin: t.origin, source: 'task', attributes: {} });
+
   /** An invocation starts: its transaction, on its scope's invocation. */
   function begin(kind, event, scope) {
     const r = roots[kind](event);
