@@ -125,6 +125,19 @@ const ROWS = [
   { id: 'durable object fetch', worker: 'front', path: (t) => `/do/fetch?tag=${t}`, message: (t) => `object fetch ${t}`, request: '/boom' },
   { id: 'durable object rpc', worker: 'front', path: (t) => `/do/rpc?tag=${t}`, message: (t) => `object rpc ${t}` },
   {
+    // Through mf.dispatchFetch (which upgrades), a message from the client end of the socket.
+    id: 'durable object webSocketMessage', worker: 'front', message: (t) => `object websocket ${t}`, body: 'socket',
+    action: async (r, t) => {
+      const res = await r.mf.dispatchFetch(`http://platform.test/ws?tag=${t}`, { headers: { upgrade: 'websocket' } });
+      const ws = res.webSocket;
+      ws.accept();
+      ws.send(t);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      ws.close(1000, 'done');
+      return { status: res.status, type: null, text: 'socket' };
+    },
+  },
+  {
     id: 'durable object alarm', worker: 'front', path: (t) => `/do/alarm?tag=${t}`, message: (t) => `object alarm ${t}`,
     // The alarm fails once and its retry (about 2 s later) succeeds.
     settle: (r, t) => until('the alarm retried', async () => (await r.fetchFrom('front', `/alarm-fired?tag=${t}`)).text === '2', { timeoutMs: 30000 }),
@@ -169,7 +182,7 @@ describe('every error on Workers, tattle beside @sentry/cloudflare and @sentry/h
       seen[sdk] = {};
       for (const row of ROWS) {
         const t = `${sdk}${uniqueWord()}`;
-        const response = await r.fetchFrom(row.worker, row.path(t));
+        const response = row.action ? await row.action(r, t) : await r.fetchFrom(row.worker, row.path(t));
         if (row.settle) await row.settle(r, t, response);
         seen[sdk][row.id] = { tag: t, response, message: row.message(t) };
       }
@@ -199,7 +212,8 @@ describe('every error on Workers, tattle beside @sentry/cloudflare and @sentry/h
       // The response: what the app answers without an SDK.
       assert.equal(mine.response.status, none.response.status, 'status as without an SDK');
       assert.equal(mine.response.type, none.response.type, 'content type as without an SDK');
-      if (row.body === 'id') assert.match(mine.response.text, /^[0-9a-f-]{32,36}$/, 'an id, as without an SDK');
+      if (row.body === 'socket') assert.equal(mine.response.status, 101);
+      else if (row.body === 'id') assert.match(mine.response.text, /^[0-9a-f-]{32,36}$/, 'an id, as without an SDK');
       else assert.equal(mine.response.text.replaceAll(mine.tag, '<tag>'), none.response.text.replaceAll(none.tag, '<tag>'), 'body as without an SDK');
       if (row.id === 'handled capture') assert.equal(mine.response.text, ev.event_id, 'captureException returned the event\'s id');
       for (const [k, v] of Object.entries(row.tags || {})) assert.equal(ev.tags?.[k], v, `tag ${k}`);

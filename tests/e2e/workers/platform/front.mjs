@@ -29,6 +29,7 @@ app.get('/do/:what', async (c) => {
     return c.text(`the object failed: ${e.message}`, 502);
   }
 });
+app.get('/ws', (c) => c.env.ROOM.get(c.env.ROOM.idFromName(c.req.query('tag'))).fetch(c.req.raw));
 app.get('/alarm-fired', async (c) => {
   const tag = c.req.query('tag');
   return c.text(String(await c.env.ROOM.get(c.env.ROOM.idFromName(tag)).fired()));

@@ -6,7 +6,17 @@ import { options } from './options.mjs';
 
 class RoomBase extends DurableObject {
   async fetch(request) {
+    // A WebSocket through the hibernation API: its messages arrive at webSocketMessage.
+    if (request.headers.get('upgrade') === 'websocket') {
+      const [client, server] = Object.values(new WebSocketPair());
+      this.ctx.acceptWebSocket(server);
+      return new Response(null, { status: 101, webSocket: client });
+    }
     throw new Error(`object fetch ${new URL(request.url).searchParams.get('tag')}`);
+  }
+
+  async webSocketMessage(ws, message) {
+    throw new Error(`object websocket ${message}`);
   }
 
   async explode(tag) {
