@@ -42,7 +42,7 @@ fi
 # source-map test; tests/types, TypeScript 5.9 and 7.0 for the type test. SENTRYCLI_SKIP_DOWNLOAD:
 # the CLI's binary must come from the npm registry (its per-platform optional dependency), never
 # from Sentry's CDN, which its postinstall would try.
-for sub in bundlers sourcemaps types; do
+for sub in bundlers sourcemaps types edge; do
   stamp=tests/$sub/node_modules/.tattle-lock-stamp
   if [ ! -f "$stamp" ] || ! cmp -s tests/$sub/package-lock.json "$stamp"; then
     say "installing tests/$sub's own npm tools (npm ci)"

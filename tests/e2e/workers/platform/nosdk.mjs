@@ -4,3 +4,6 @@ export const instrumentDurableObjectWithSentry = (options, Class) => Class;
 export const instrumentWorkflowWithSentry = (options, Class) => Class;
 export const captureException = () => 'none';
 export const sentry = () => async (c, next) => { await next(); };
+export const setUser = () => {};
+export const setTag = () => {};
+export const addBreadcrumb = () => {};
