@@ -335,6 +335,76 @@ async function measureRun(run) {
   }
 }
 
+// ---- where the time goes --------------------------------------------------------------------
+// One more fresh tattle worker under V8's sampling profiler (workerd's inspector, CDP Profiler):
+// 200 warm-up requests, then 2,000 sequential ones profiled. Self time by where it ran: the wasm
+// core (frames with a wasm:// URL), tattle's JS (the bundle), workerd's built-ins and glue (no
+// URL: Request/Response, fetch, streams), the GC, and idle (waiting for the next request).
+async function whereTimeGoes(w) {
+  const { default: WebSocket } = await import('ws');
+  const { freePort } = await import('../tests/support/bugsink.mjs');
+  const inspectorPort = await freePort();
+  const b = bundles[w.name];
+  const mf = new Miniflare({
+    inspectorPort,
+    modules: [{ type: 'ESModule', path: b.script }, ...b.wasm.map((path) => ({ type: 'CompiledWasm', path }))],
+    modulesRoot: join(b.script, '..'), compatibilityDate: COMPAT_DATE, compatibilityFlags: COMPAT_FLAGS,
+    bindings: { DSN: `http://benchkey@127.0.0.1:${sink.port}/99`, MODE: 'capture' },
+  });
+  try {
+    const url = await mf.ready;
+    const one = async (n) => { await (await mf.dispatchFetch(new URL(`/req/${n}?q=${n}`, url))).text(); };
+    for (let n = 0; n < WARMUP; n++) await one(n);
+    const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
+    const ws = new WebSocket(targets.find((t) => t.id === 'core:user:').webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    let id = 0;
+    const call = (method, params = {}) => new Promise((resolve) => {
+      const mine = ++id;
+      const on = (data) => {
+        const m = JSON.parse(data);
+        if (m.id === mine) { ws.off('message', on); resolve(m.result); }
+      };
+      ws.on('message', on);
+      ws.send(JSON.stringify({ id: mine, method, params }));
+    });
+    await call('Profiler.enable');
+    await call('Profiler.setSamplingInterval', { interval: 100 });
+    await call('Profiler.start');
+    for (let n = 0; n < SEQUENTIAL; n++) await one(WARMUP + n);
+    const { profile: p } = await call('Profiler.stop');
+    ws.close();
+    // Self time per node: its samples × the mean interval.
+    const hits = new Map();
+    for (const sid of p.samples) hits.set(sid, (hits.get(sid) || 0) + 1);
+    const total = p.samples.length;
+    const msPer = (p.endTime - p.startTime) / 1000 / total;
+    const by = {};
+    const fns = {};
+    for (const node of p.nodes) {
+      const n = hits.get(node.id) || 0;
+      if (!n) continue;
+      const { functionName: fn, url: u } = node.callFrame;
+      const where = fn === '(idle)' ? 'idle' : fn === '(garbage collector)' ? 'GC' : fn === '(program)' ? 'workerd (native)'
+        : u.startsWith('wasm://') ? 'wasm core' : u ? 'tattle JS' : 'workerd built-ins';
+      by[where] = (by[where] || 0) + n;
+      if (where === 'wasm core' || where === 'tattle JS') {
+        const key = `${where}: ${fn || '(anonymous)'}`;
+        fns[key] = (fns[key] || 0) + n;
+      }
+    }
+    const busy = total - (by.idle || 0);
+    return {
+      requests: SEQUENTIAL, msPerRequest: Object.fromEntries(Object.entries(by).map(([k, n]) => [k, (n * msPer) / SEQUENTIAL])),
+      shareOfBusy: Object.fromEntries(Object.entries(by).filter(([k]) => k !== 'idle').map(([k, n]) => [k, n / busy])),
+      top: Object.entries(fns).sort((x, y) => y[1] - x[1]).slice(0, 10).map(([k, n]) => [k, (n * msPer * 1000) / SEQUENTIAL]),
+    };
+  } finally {
+    await mf.dispose();
+  }
+}
+let profile;
+
 // ---- run ------------------------------------------------------------------------------------
 const started = Date.now();
 const load = [loadavg()];
@@ -356,6 +426,7 @@ try {
     await measureRun(run);
     load.push(loadavg());
   }
+  if (process.env.BENCH_EDGE_PROFILE !== '0' && bundles[TATTLE]) profile = await whereTimeGoes(workers.find((w) => w.name === TATTLE));
 } finally {
   await sink.stop();
 }
@@ -446,11 +517,20 @@ console.log(missing.length ? `\nNOT every event reached the sink:\n  ${missing.j
   : `\nevery event of every SDK reached the sink (${num(WARMUP + SEQUENTIAL + CONCURRENT)} per SDK per run, ${RUNS} runs), `
     + 'and with tracing every transaction too');
 if (workers.some((w) => w.skip)) console.log(`\n(tattle not measured: no ${join(dist, 'worker.js')})`);
+if (profile) {
+  console.log(`\nwhere tattle's time goes (V8 sampling profiler in workerd, ${num(profile.requests)} sequential requests with a capture each; `
+    + 'self time per request, and its share of the time workerd was busy)');
+  for (const [k, ms] of Object.entries(profile.msPerRequest).sort((x, y) => y[1] - x[1])) {
+    console.log(`  ${k.padEnd(20)} ${ms.toFixed(3)} ms${k === 'idle' ? '' : ` (${(profile.shareOfBusy[k] * 100).toFixed(0)}%)`}`);
+  }
+  console.log('  top functions (µs per request; minified names):');
+  for (const [k, us] of profile.top) console.log(`    ${us.toFixed(1).padStart(7)}  ${k}`);
+}
 say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'edge.json'), JSON.stringify({
   date: new Date().toISOString(), node: process.version, versions, loadavg: load, missing, compatibilityDate: COMPAT_DATE,
   compatibilityFlags: COMPAT_FLAGS, runs: RUNS, warmup: WARMUP, sequential: SEQUENTIAL, concurrent: CONCURRENT,
-  lanes: LANES, tattleDist: dist, skipped: workers.filter((w) => w.skip).map((w) => w.name), results, summary,
+  lanes: LANES, tattleDist: dist, profile, skipped: workers.filter((w) => w.skip).map((w) => w.name), results, summary,
 }, null, 2));
