@@ -24,7 +24,7 @@ import { memoryStore } from './store.js';
 import { edgeTracing, incomingTrace, tracingOn } from './edge_tracing.js';
 import { createSpan, spanId } from './trace.js';
 import { honoSupport } from './edge_hono.js';
-import { sentryNames, SENTRY_MECHANISMS, WRAPPED } from './edge_sentry.js';
+import { extendsClass, sentryNames, SENTRY_MECHANISMS, WRAPPED } from './edge_sentry.js';
 import {
   applyContext, beforeSendOf, busyInBeforeSend, captureKey, coreOptions, dedupeIntegration, eventContext, eventHint, guarded,
   handOver, heldFor, hintOf, integrationsOf, newId, tunnelDsnOf, withSynthetic,
@@ -321,6 +321,8 @@ export function edgeApi(instantiate) {
     getActiveSpan: guarded(() => (tracing ? tracing.spanApi.getActiveSpan() : undefined), () => undefined, log),
     /** Wraps a module worker: `export default withTattle(options | (env) => options, { fetch, scheduled, queue })`. */
     withTattle(opts, handler) {
+      // A WorkerEntrypoint class: as withSentry wraps one.
+      if (extendsClass(handler, 'WorkerEntrypoint')) return api.withSentry(opts, handler);
       return wrapHandler(opts, handler, TATTLE_MECHANISMS, false);
     },
   };
@@ -389,6 +391,8 @@ export function edgeApi(instantiate) {
       }
       // Deno.serve: no ctx; the process lives on and the requests finish by themselves.
     };
+    // Ends the invocation early (a workflow whose step failed for good: workerd may never settle its run).
+    scope.invocation.end = done;
     const fail = (e) => {
       if (spec.mechanism && !scope.invocation.quiet) safely(() => report(e, spec.mechanism));
       done(undefined, true);
@@ -402,7 +406,16 @@ export function edgeApi(instantiate) {
         fail(e);
       }
       if (result && typeof result.then === 'function') {
-        return result.then((value) => { done(value); return value; }, fail);
+        // spec.hold: nothing waits for this invocation's answer (a Durable Object's alarm), and
+        // workerd ends its I/O when it fails: the rejection waits for its sends (≤ 5 s).
+        const failing = !spec.hold ? fail : (e) => {
+          try {
+            fail(e);
+          } catch { /* rethrown below, once its sends are out */ }
+          const sent = scope.lane ? safely(() => scope.lane.done()) : undefined;
+          return Promise.race([sent, new Promise((resolve) => setTimeout(resolve, 5000))]).then(() => { throw e; });
+        };
+        return result.then((value) => { done(value); return value; }, failing);
       }
       done(result);
       return result;

@@ -111,6 +111,7 @@ export function sentryNames(inner) {
       }
       const op = key.startsWith('webSocket') ? 'websocket' : key === 'alarm' ? 'function' : 'rpc';
       const spec = task(key, op, DO, DO);
+      if (key === 'alarm') spec.hold = true;
       spec.about = (scope) => { scope.tags['durable_object'] = Class.name; };
       if (key !== 'webSocketError') return method(opts, original, spec);
       // webSocketError(ws, error): the socket's error is reported too.
@@ -151,7 +152,7 @@ export function sentryNames(inner) {
       try {
         return await callback.apply(this, args);
       } catch (e) {
-        inner.safely(() => {
+        const final = inner.safely(() => {
           const info = args[0];
           const limit = (info && info.config && info.config.retries && info.config.retries.limit)
             ?? (config && config.retries && config.retries.limit) ?? DEFAULT_RETRIES;
@@ -168,7 +169,12 @@ export function sentryNames(inner) {
             const about = { workflow: workflowName, instance_id: instance, step: name, attempt };
             inner.report(e, WORKFLOW, true, { tags: { 'workflow.step': name }, contexts: { cloudflare_workflow: about } });
           });
+          // The run is over (workerd marks the instance errored and may never settle run()): its transaction leaves now.
+          scope.invocation.end(undefined, true);
+          return true;
         });
+        // workerd ends the callback's I/O when it settles: its sends go out before the error does.
+        if (final && scope.lane) await inner.safely(() => Promise.race([scope.lane.done(), new Promise((r) => setTimeout(r, 5000))]));
         throw e;
       }
     };

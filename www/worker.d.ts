@@ -84,7 +84,7 @@ export interface Handler<Env = unknown> {
  * Wraps a module worker: throws and rejections are reported and rethrown, each invocation has its
  * own scope, and delivery goes through `ctx.waitUntil`.
  */
-export function withTattle<Env, H extends Handler<Env>>(options: WorkerOptions | ((env: Env) => WorkerOptions), handler: H): H;
+export function withTattle<Env, H extends Handler<Env> | WorkerClass>(options: WorkerOptions | ((env: Env) => WorkerOptions), handler: H): H;
 export function captureException(exception: unknown, hint?: EventHint | CaptureContext): string;
 export function captureMessage(message: string, captureContext?: SeverityLevel | CaptureContext): string;
 export function captureEvent(event: Event, hint?: EventHint): string;

@@ -27,7 +27,7 @@ import { uniqueWord, until } from '../support/wait.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const src = join(root, 'tests/e2e/workers/platform');
 const edge = join(root, 'tests/edge'); // hono, @sentry/hono 10.75.2 and the @sentry/cloudflare it pins
-const WORKERS = ['front', 'custom', 'middleware', 'objects', 'entry'];
+const WORKERS = ['front', 'custom', 'middleware', 'objects', 'entry', 'entry_tattle'];
 const SDKS = ['tattle', 'sentry', 'none'];
 
 let bugsink, recorder, dsn, work;
@@ -65,19 +65,19 @@ async function bundle(sdk) {
   return out;
 }
 
-async function start(sdk) {
+async function start(sdk, traces = false, to = dsn) {
   const out = await bundle(sdk);
   const worker = (name, extra) => ({
     name, modules: true, scriptPath: join(out, `${name}.mjs`), modulesRoot: out,
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: '2026-04-01', compatibilityFlags: ['nodejs_compat'], bindings: { DSN: dsn }, ...extra,
+    compatibilityDate: '2026-04-01', compatibilityFlags: ['nodejs_compat'], bindings: { DSN: to, TRACES: traces ? '1' : '0' }, ...extra,
   });
   const mf = new Miniflare({
     workers: [
       worker('front', {
         durableObjects: { ROOM: { className: 'Room', scriptName: 'objects' } },
         workflows: { FLOW: { name: 'flow', className: 'Flow', scriptName: 'objects' } },
-        serviceBindings: { API: 'entry' },
+        serviceBindings: { API: 'entry', API2: 'entry_tattle' },
       }),
       worker('custom'),
       worker('middleware'),
@@ -86,6 +86,7 @@ async function start(sdk) {
         workflows: { FLOW: { name: 'flow', className: 'Flow' } },
       }),
       worker('entry'),
+      worker('entry_tattle'),
     ],
     cf: { colo: 'AMS', country: 'NL' },
   });
@@ -144,6 +145,8 @@ const ROWS = [
   },
   { id: 'entrypoint fetch', worker: 'front', path: (t) => `/api/fetch?tag=${t}`, message: (t) => `entrypoint fetch ${t}`, request: '/boom' },
   { id: 'entrypoint rpc', worker: 'front', path: (t) => `/api/rpc?tag=${t}`, message: (t) => `entrypoint rpc ${t}` },
+  // withTattle takes the class too (tattle in every run: its own check only).
+  { id: 'entrypoint rpc under withTattle', worker: 'front', path: (t) => `/api2/rpc?tag=${t}`, message: (t) => `withTattle entrypoint rpc ${t}`, only: true, mechanism: 'auto.faas.cloudflare.worker_entrypoint' },
   {
     id: 'workflow step', worker: 'front', path: (t) => `/wf?tag=${t}`, message: (t) => `workflow step ${t} after prepared`, body: 'id',
     tags: { 'workflow.step': 'charge card', workflow: 'FlowBase' },
@@ -158,9 +161,9 @@ for (const row of ROWS) if (/^durable object/.test(row.id)) row.tags = { durable
 const seen = {}; // sdk → row id → { response, events: [event data], sent }
 
 // Events in what reached the recorder, by their exception's value.
-function eventsSent(value) {
+function eventsSent(value, from = recorder) {
   const found = [];
-  for (const b of recorder.bodies) {
+  for (const b of from.bodies) {
     const text = b.body.toString('utf8');
     if (!text.includes(value)) continue;
     for (const line of text.split('\n')) {
@@ -224,6 +227,7 @@ describe('every error on Workers, tattle beside @sentry/cloudflare and @sentry/h
         assert.equal(ev.request.method, 'GET');
       }
       if (row.route) assert.equal(ev.transaction, row.route, 'named by the route pattern');
+      if (row.mechanism) assert.deepEqual(mech, { type: row.mechanism, handled: false });
       if (row.only) return;
       // Field by field against Sentry's event for the same scenario.
       assert.equal(theirs.events.length, 1, `Sentry: one event (${theirs.events.length})`);
@@ -235,6 +239,54 @@ describe('every error on Workers, tattle beside @sentry/cloudflare and @sentry/h
       assert.equal(theirs.response.status, mine.response.status, 'the same status as under Sentry');
     });
   }
+
+  // With tracing on, each of these invocations is a transaction named as @sentry/cloudflare names
+  // its span (the method; the route pattern for Hono), its error in that trace. Not the workflow:
+  // its run's transaction is built and handed to delivery when the step fails for good, and
+  // never reaches the server under miniflare (its event does); not solved yet.
+  test('tattle with tracesSampleRate: a transaction per Durable Object, RPC and Hono invocation', async () => {
+    const expected = [
+      ['hono route', 'GET /users/:id', 'http.server'], ['durable object rpc', 'explode', 'rpc'], ['durable object alarm', 'alarm', 'function'],
+      ['entrypoint rpc', 'lookup', 'rpc'],
+    ];
+    // A Bugsink of its own: the one above has taken its quota of this run's events by now (and
+    // answers 429, which tattle honours by holding its sends).
+    const own = await startBugsink();
+    const rec = await startRecorder(own.url);
+    const transactions = () => rec.bodies.flatMap((b) => b.body.toString().split('\n'))
+      .filter((l) => l.startsWith('{') && l.includes('"type":"transaction"') && l.includes('"spans"')).map((l) => JSON.parse(l));
+    // Each error's transaction: the one of that name in its trace.
+    const txOf = (id, name) => {
+      const [ev] = eventsSent(tags[id], rec);
+      return ev && transactions().find((x) => x.contexts?.trace?.trace_id === ev.contexts?.trace?.trace_id && x.transaction === name);
+    };
+    const r = await start('tattle', true, dsnVia(own.dsn, rec));
+    const tags = {};
+    try {
+      for (const [id] of expected) {
+        const row = ROWS.find((x) => x.id === id);
+        const t = `traced${uniqueWord()}`;
+        const response = await r.fetchFrom(row.worker, row.path(t));
+        if (row.settle) await row.settle(r, t, response);
+        tags[id] = row.message(t);
+      }
+      // Transactions leave after the response: wait for them (bounded) before workerd goes.
+      await until('the traced events and their transactions', () => expected.every(([id, name]) => txOf(id, name)), { timeoutMs: 30000 }).catch(() => {});
+    } finally {
+      await r.mf.dispose();
+      await rec.stop();
+      await own.stop();
+    }
+    const problems = [];
+    for (const [id, name, op] of expected) {
+      const tx = txOf(id, name);
+      if (!tx) problems.push(`${id}: no transaction "${name}" in the error's trace`);
+      else if (tx.contexts.trace.op !== op) problems.push(`${id}: op ${tx.contexts.trace.op}, not ${op}`);
+    }
+    assert.deepEqual(problems, [], `transactions sent: ${transactions().map((x) => x.transaction).join(', ')}`);
+    const verdict = await relayCheck(rec.bodies.map((b) => b.body));
+    assert.ok(verdict.ok, formatProblems(verdict.problems));
+  });
 
   test('every envelope tattle sent passes sentry-relay', async () => {
     const mine = recorder.bodies.filter((b) => b.body.includes('"name":"tattle') || /"sdk":\{"name":"tattle/.test(b.body.toString()));

@@ -46,6 +46,13 @@ app.get('/api/:what', async (c) => {
     return c.text(`the entrypoint failed: ${e.message}`, 502);
   }
 });
+app.get('/api2/rpc', async (c) => {
+  try {
+    return c.text(await c.env.API2.lookup(c.req.query('tag')));
+  } catch (e) {
+    return c.text(`the entrypoint failed: ${e.message}`, 502);
+  }
+});
 app.get('/wf', async (c) => {
   const instance = await c.env.FLOW.create({ params: { tag: c.req.query('tag') } });
   return c.text(instance.id);
