@@ -26,13 +26,18 @@
 //                      bundle and given to workerd as a CompiledWasm module. The guard is off: 2,000
 //                      errors in a few seconds are what it thins out, and each request must take
 //                      the full capture-and-send path (the STORM_GUARD binding is never set here).
+//   … no error         toucan-js, @sentry/cloudflare and tattle with the binding MODE=none: the same
+//                      worker, the Error made but not captured (a request that reports nothing)
+// CPU time per request: each Miniflare's workerd process's utime + stime (/proc/<pid>/stat) over
+// the sequential phase, sends included, ÷ its requests; minus the baseline's, what the SDK costs
+// in CPU (what Workers bill), apart from the wall time the Node → workerd round trip adds.
 // All run with the same compatibility date and flags (nodejs_compat: @sentry/cloudflare needs
 // node:async_hooks and more; tattle needs AsyncLocalStorage), baseline included.
 //
 // dispatchFetch resolves when the worker's Response arrives, not when its ctx.waitUntil work ends
 // (the SDKs send there): the sink counts are read once they stop growing after each phase.
 // Environment: TATTLE_DIST (another dist/), BENCH_RUNS (default 3), BENCH_EDGE_ONLY=tattle,baseline.
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -65,6 +70,11 @@ const workers = [
   { name: '@sentry/cloudflare +tracing', src: 'sentry-cloudflare-tracing.js', sends: true, traces: true },
   { name: TATTLE, src: 'tattle.js', sends: true, version: tattleVersion },
   { name: 'tattle +tracing', src: 'tattle-tracing.js', sends: true, traces: true, tattle: true },
+  // No error: the same workers with the binding MODE=none (the Error made, nothing captured): what
+  // an SDK costs a request that reports nothing (its wrapper, its per-request scope or client).
+  { name: 'toucan-js no error', src: 'toucan.js', sends: false, mode: 'none' },
+  { name: '@sentry/cloudflare no error', src: 'sentry-cloudflare.js', sends: false, mode: 'none' },
+  { name: 'tattle no error', src: 'tattle.js', sends: false, mode: 'none', tattle: true },
 ].filter((w) => !ONLY || ONLY.includes(w.name));
 
 // ---- bundles --------------------------------------------------------------------------------
@@ -211,9 +221,10 @@ async function startWorker(w, b, project) {
     modulesRoot: join(b.script, '..'),
     compatibilityDate: COMPAT_DATE,
     compatibilityFlags: COMPAT_FLAGS,
-    bindings: { DSN: `http://benchkey@127.0.0.1:${sink.port}/${project}` },
+    bindings: { DSN: `http://benchkey@127.0.0.1:${sink.port}/${project}`, MODE: w.mode || 'capture' },
   });
   const url = await mf.ready;
+  const pid = newWorkerd();
   let i = 0;
   const one = async () => {
     const n = i++;
@@ -221,7 +232,40 @@ async function startWorker(w, b, project) {
     const text = await res.text();
     if (res.status !== 200 || text !== 'ok') throw new Error(`${w.name}: request ${n} got ${res.status} ${text.slice(0, 300)}`);
   };
-  return { w, mf, one, project, times: [], conWall: 0 };
+  return { w, mf, one, project, pid, times: [], conWall: 0 };
+}
+
+// CPU time: the workerd process each Miniflare starts (a child of this process), its user +
+// system time from /proc/<pid>/stat (clock ticks, 100 a second on Linux). One workerd per SDK, so
+// its CPU over a phase is that SDK's worker (and workerd's own request handling, which the
+// baseline has too).
+const TICK_MS = 10;
+const known = new Set();
+function newWorkerd() {
+  try {
+    for (const p of readdirSync('/proc')) {
+      if (!/^\d+$/.test(p) || known.has(p)) continue;
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === process.pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('workerd')) {
+          known.add(p);
+          return Number(p);
+        }
+      } catch { /* gone */ }
+    }
+  } catch { /* no /proc */ }
+  return undefined;
+}
+function cpuMs(pid) {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * TICK_MS; // utime, stime (fields 14 and 15)
+  } catch {
+    return NaN;
+  }
 }
 
 const rotate = (xs, k) => xs.map((_, i) => xs[(i + k) % xs.length]);
@@ -242,6 +286,7 @@ async function measureRun(run) {
       for (const s of started) for (let k = 0; k < WARMUP; k++) await s.one();
     });
     say(`run ${run}/${RUNS}: ${SEQUENTIAL} sequential requests each, interleaved in blocks of ${SEQ_BLOCK}`);
+    const cpu0 = new Map(started.map((s) => [s, cpuMs(s.pid)]));
     const seq = await phase('sequential', SEQUENTIAL, async () => {
       for (let round = 0; round < SEQUENTIAL / SEQ_BLOCK; round++) {
         for (const s of rotate(started, round + run)) {
@@ -253,6 +298,8 @@ async function measureRun(run) {
         }
       }
     });
+    // The sends after the phase are counted too (settle waited for them): CPU per request is all of it.
+    for (const s of started) s.cpuPerRequest = (cpuMs(s.pid) - cpu0.get(s)) / SEQUENTIAL;
     say(`run ${run}/${RUNS}: ${CONCURRENT} requests each, ${LANES} at a time, in blocks of ${CON_BLOCK}`);
     const con = await phase('concurrent', CONCURRENT, async () => {
       for (let round = 0; round < CONCURRENT / CON_BLOCK; round++) {
@@ -273,7 +320,7 @@ async function measureRun(run) {
         throw new Error(`${name}: no event reached the sink (POSTs: ${wa.posts + sq.posts + co.posts})`);
       }
       (results[name] ??= []).push({
-        mean: s.times.reduce((a, x) => a + x, 0) / s.times.length,
+        mean: s.times.reduce((a, x) => a + x, 0) / s.times.length, cpu: s.cpuPerRequest,
         p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1],
         concurrentRps: CONCURRENT / (s.conWall / 1000), concurrentWallMs: s.conWall,
         warmupPosts: wa.posts, warmupEvents: wa.events,
@@ -287,6 +334,76 @@ async function measureRun(run) {
     for (const s of started) await s.mf.dispose();
   }
 }
+
+// ---- where the time goes --------------------------------------------------------------------
+// One more fresh tattle worker under V8's sampling profiler (workerd's inspector, CDP Profiler):
+// 200 warm-up requests, then 2,000 sequential ones profiled. Self time by where it ran: the wasm
+// core (frames with a wasm:// URL), tattle's JS (the bundle), workerd's built-ins and glue (no
+// URL: Request/Response, fetch, streams), the GC, and idle (waiting for the next request).
+async function whereTimeGoes(w) {
+  const { default: WebSocket } = await import('ws');
+  const { freePort } = await import('../tests/support/bugsink.mjs');
+  const inspectorPort = await freePort();
+  const b = bundles[w.name];
+  const mf = new Miniflare({
+    inspectorPort,
+    modules: [{ type: 'ESModule', path: b.script }, ...b.wasm.map((path) => ({ type: 'CompiledWasm', path }))],
+    modulesRoot: join(b.script, '..'), compatibilityDate: COMPAT_DATE, compatibilityFlags: COMPAT_FLAGS,
+    bindings: { DSN: `http://benchkey@127.0.0.1:${sink.port}/99`, MODE: 'capture' },
+  });
+  try {
+    const url = await mf.ready;
+    const one = async (n) => { await (await mf.dispatchFetch(new URL(`/req/${n}?q=${n}`, url))).text(); };
+    for (let n = 0; n < WARMUP; n++) await one(n);
+    const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
+    const ws = new WebSocket(targets.find((t) => t.id === 'core:user:').webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    let id = 0;
+    const call = (method, params = {}) => new Promise((resolve) => {
+      const mine = ++id;
+      const on = (data) => {
+        const m = JSON.parse(data);
+        if (m.id === mine) { ws.off('message', on); resolve(m.result); }
+      };
+      ws.on('message', on);
+      ws.send(JSON.stringify({ id: mine, method, params }));
+    });
+    await call('Profiler.enable');
+    await call('Profiler.setSamplingInterval', { interval: 100 });
+    await call('Profiler.start');
+    for (let n = 0; n < SEQUENTIAL; n++) await one(WARMUP + n);
+    const { profile: p } = await call('Profiler.stop');
+    ws.close();
+    // Self time per node: its samples × the mean interval.
+    const hits = new Map();
+    for (const sid of p.samples) hits.set(sid, (hits.get(sid) || 0) + 1);
+    const total = p.samples.length;
+    const msPer = (p.endTime - p.startTime) / 1000 / total;
+    const by = {};
+    const fns = {};
+    for (const node of p.nodes) {
+      const n = hits.get(node.id) || 0;
+      if (!n) continue;
+      const { functionName: fn, url: u } = node.callFrame;
+      const where = fn === '(idle)' ? 'idle' : fn === '(garbage collector)' ? 'GC' : fn === '(program)' ? 'workerd (native)'
+        : u.startsWith('wasm://') ? 'wasm core' : u ? 'tattle JS' : 'workerd built-ins';
+      by[where] = (by[where] || 0) + n;
+      if (where === 'wasm core' || where === 'tattle JS') {
+        const key = `${where}: ${fn || '(anonymous)'}`;
+        fns[key] = (fns[key] || 0) + n;
+      }
+    }
+    const busy = total - (by.idle || 0);
+    return {
+      requests: SEQUENTIAL, msPerRequest: Object.fromEntries(Object.entries(by).map(([k, n]) => [k, (n * msPer) / SEQUENTIAL])),
+      shareOfBusy: Object.fromEntries(Object.entries(by).filter(([k]) => k !== 'idle').map(([k, n]) => [k, n / busy])),
+      top: Object.entries(fns).sort((x, y) => y[1] - x[1]).slice(0, 10).map(([k, n]) => [k, (n * msPer * 1000) / SEQUENTIAL]),
+    };
+  } finally {
+    await mf.dispose();
+  }
+}
+let profile;
 
 // ---- run ------------------------------------------------------------------------------------
 const started = Date.now();
@@ -309,6 +426,7 @@ try {
     await measureRun(run);
     load.push(loadavg());
   }
+  if (process.env.BENCH_EDGE_PROFILE !== '0' && bundles[TATTLE]) profile = await whereTimeGoes(workers.find((w) => w.name === TATTLE));
 } finally {
   await sink.stop();
 }
@@ -316,13 +434,14 @@ try {
 // ---- summary --------------------------------------------------------------------------------
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const stat = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
-const FIELDS = ['mean', 'p50', 'p99', 'concurrentRps', 'posts', 'events', 'concurrentPosts', 'concurrentEvents', 'bytesPerPost'];
+const FIELDS = ['cpu', 'mean', 'p50', 'p99', 'concurrentRps', 'posts', 'events', 'concurrentPosts', 'concurrentEvents', 'bytesPerPost'];
 const summary = {};
 const baseRuns = results[BASELINE];
 for (const [name, runs] of Object.entries(results)) {
   const s = Object.fromEntries(FIELDS.map((f) => [f, stat(runs.map((r) => r[f]))]));
   // Overhead per run (this run's mean − this run's baseline mean), then median and spread of those.
   if (baseRuns && name !== BASELINE) s.overhead = stat(runs.map((r, i) => r.mean - baseRuns[i].mean));
+  if (baseRuns && name !== BASELINE) s.cpuOverhead = stat(runs.map((r, i) => r.cpu - baseRuns[i].cpu));
   s.size = bundles[name].size;
   // Drops the SDK reported in client reports, by phase and reason, summed over all runs.
   s.discarded = {};
@@ -363,6 +482,10 @@ table(`per request: ${num(SEQUENTIAL)} sequential dispatchFetch after ${WARMUP} 
   ['mean ms', (s) => fmt(s.mean, 3)], ['p50 ms', (s) => fmt(s.p50, 3)], ['p99 ms', (s) => fmt(s.p99, 3)],
   ['overhead ms (mean − baseline)', (s) => signed(s.overhead, 3)], [`${LANES}-concurrent req/s`, (s) => fmt(s.concurrentRps, 0)],
 ]);
+table('CPU time per request: the workerd process\'s user + system time over the sequential phase (its sends included) ÷ '
+  + `${num(SEQUENTIAL)} (10 ms ticks; /proc/<pid>/stat)`, [
+  ['CPU ms/request', (s) => fmt(s.cpu, 3)], ['CPU overhead ms (− baseline)', (s) => signed(s.cpuOverhead, 3)],
+]);
 table('what reached the sink (POSTs/events, median of runs; sequential phase and concurrent phase) and bundle size', [
   ['sequential POSTs/events', (s, n) => (n === BASELINE ? `${s.posts.median}/${s.events.median}` : counts(s, 'posts', 'events', SEQUENTIAL))],
   ['concurrent POSTs/events', (s, n) => (n === BASELINE ? `${s.concurrentPosts.median}/${s.concurrentEvents.median}` : counts(s, 'concurrentPosts', 'concurrentEvents', CONCURRENT))],
@@ -394,11 +517,20 @@ console.log(missing.length ? `\nNOT every event reached the sink:\n  ${missing.j
   : `\nevery event of every SDK reached the sink (${num(WARMUP + SEQUENTIAL + CONCURRENT)} per SDK per run, ${RUNS} runs), `
     + 'and with tracing every transaction too');
 if (workers.some((w) => w.skip)) console.log(`\n(tattle not measured: no ${join(dist, 'worker.js')})`);
+if (profile) {
+  console.log(`\nwhere tattle's time goes (V8 sampling profiler in workerd, ${num(profile.requests)} sequential requests with a capture each; `
+    + 'self time per request, and its share of the time workerd was busy)');
+  for (const [k, ms] of Object.entries(profile.msPerRequest).sort((x, y) => y[1] - x[1])) {
+    console.log(`  ${k.padEnd(20)} ${ms.toFixed(3)} ms${k === 'idle' ? '' : ` (${(profile.shareOfBusy[k] * 100).toFixed(0)}%)`}`);
+  }
+  console.log('  top functions (µs per request; minified names):');
+  for (const [k, us] of profile.top) console.log(`    ${us.toFixed(1).padStart(7)}  ${k}`);
+}
 say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'edge.json'), JSON.stringify({
   date: new Date().toISOString(), node: process.version, versions, loadavg: load, missing, compatibilityDate: COMPAT_DATE,
   compatibilityFlags: COMPAT_FLAGS, runs: RUNS, warmup: WARMUP, sequential: SEQUENTIAL, concurrent: CONCURRENT,
-  lanes: LANES, tattleDist: dist, skipped: workers.filter((w) => w.skip).map((w) => w.name), results, summary,
+  lanes: LANES, tattleDist: dist, profile, skipped: workers.filter((w) => w.skip).map((w) => w.name), results, summary,
 }, null, 2));

@@ -40,10 +40,10 @@ fi
 # Test-only tools with their own install (so the root one stays light), npm ci when their lock
 # changed: tests/bundlers, the bundler matrix; tests/sourcemaps, Vite and Sentry's CLI for the
 # source-map test; tests/types, TypeScript 5.9 and 7.0 for the type test; tests/frameworks, React, Vue, their
-# routers, @sentry/react and @sentry/vue and Vite for the framework tests (react.test.mjs, vue.test.mjs). SENTRYCLI_SKIP_DOWNLOAD:
+# routers, @sentry/react and @sentry/vue and Vite for the framework tests (react.test.mjs, vue.test.mjs); tests/edge, Hono and @sentry/hono for the Workers tests. SENTRYCLI_SKIP_DOWNLOAD:
 # the CLI's binary must come from the npm registry (its per-platform optional dependency), never
 # from Sentry's CDN, which its postinstall would try.
-for sub in bundlers sourcemaps types frameworks; do
+for sub in bundlers sourcemaps types frameworks edge; do
   stamp=tests/$sub/node_modules/.tattle-lock-stamp
   if [ ! -f "$stamp" ] || ! cmp -s tests/$sub/package-lock.json "$stamp"; then
     say "installing tests/$sub's own npm tools (npm ci)"

@@ -10,5 +10,6 @@ const api = edgeApi(() => initSync({ module }));
 export const {
   withTattle, captureException, captureMessage, captureEvent, setUser, setTag, setTags, setContext, setExtra,
   setExtras, addBreadcrumb, withScope, getCurrentScope, getIsolationScope, getGlobalScope, lastEventId, flush,
-  close, dedupeIntegration, startSpan, startInactiveSpan, getActiveSpan,
+  close, dedupeIntegration, startSpan, startInactiveSpan, getActiveSpan, withSentry, instrumentDurableObjectWithSentry,
+  instrumentWorkflowWithSentry, sentry,
 } = api;

@@ -23,6 +23,8 @@ import { createGuard } from './guard.js';
 import { memoryStore } from './store.js';
 import { edgeTracing, incomingTrace, tracingOn } from './edge_tracing.js';
 import { createSpan, spanId } from './trace.js';
+import { honoSupport } from './edge_hono.js';
+import { extendsClass, sentryNames, SENTRY_MECHANISMS, WRAPPED } from './edge_sentry.js';
 import {
   applyContext, beforeSendOf, busyInBeforeSend, captureKey, coreOptions, dedupeIntegration, eventContext, eventHint, guarded,
   handOver, heldFor, hintOf, integrationsOf, newId, tunnelDsnOf, withSynthetic,
@@ -41,6 +43,8 @@ const PII_HEADERS = new Set(['cookie', 'cf-connecting-ip', 'x-forwarded-for', 'x
 // next invocation.
 const BUDGET_MS = 27000;
 const NO_CTX_BUDGET_MS = 60000;
+// withTattle's mechanism types (withSentry & co. use @sentry/cloudflare's: edge_sentry.js).
+const TATTLE_MECHANISMS = { fetch: 'fetch', scheduled: 'scheduled', queue: 'queue', hono: 'hono' };
 
 export function edgeApi(instantiate) {
   const scopes = new AsyncLocalStorage();
@@ -317,67 +321,149 @@ export function edgeApi(instantiate) {
     getActiveSpan: guarded(() => (tracing ? tracing.spanApi.getActiveSpan() : undefined), () => undefined, log),
     /** Wraps a module worker: `export default withTattle(options | (env) => options, { fetch, scheduled, queue })`. */
     withTattle(opts, handler) {
-      const wrapped = { ...handler };
-      const begin = (env) => start(typeof opts === 'function' ? safely(() => opts(env)) : opts);
-      // What each handler's invocation says about itself, in its scope.
-      const describe = {
-        fetch: (scope, request) => describeRequest(scope, request, options.sendDefaultPii === true),
-        scheduled: (scope, controller) => {
-          scope.tags.trigger = 'scheduled';
-          if (controller && controller.cron) scope.tags.cron = controller.cron;
-        },
-        queue: (scope, batch) => {
-          scope.tags.trigger = 'queue';
-          if (batch && batch.queue) scope.tags.queue = batch.queue;
-        },
-      };
-      for (const kind of Object.keys(describe)) {
-        if (typeof handler[kind] !== 'function') continue;
-        wrapped[kind] = (event, env, ctx) => {
-          begin(env);
-          const scope = child();
-          safely(() => describe[kind](scope, event));
-          // This invocation's sends, and its retries of what earlier ones could not deliver.
-          const budget = (options.transportOptions && options.transportOptions.budget)
-            || (ctx && typeof ctx.waitUntil === 'function' ? BUDGET_MS : NO_CTX_BUDGET_MS);
-          if (state === 2) scope.lane = delivery.lane(Date.now() + budget);
-          scope.invocation = { ended: false, ctx: undefined, root: scope };
-          if (state === 2 && tracing) safely(() => tracing.begin(kind, event, scope));
-          else if (state === 2 && kind === 'fetch') scope.invocation.light = safely(() => incomingTrace(event));
-          const done = (response, threw) => {
-            if (state !== 2 || !scope.lane) return;
-            // The transaction ends here and leaves after the response (the lane waits for it).
-            if (tracing && !scope.invocation.ended) safely(() => tracing.finish(kind, scope, response, threw));
-            scope.invocation.ended = true;
-            if (ctx && typeof ctx.waitUntil === 'function') {
-              scope.invocation.ctx = ctx;
-              ctx.waitUntil(scope.lane.done());
-            }
-            // Deno.serve: no ctx; the process lives on and the requests finish by themselves.
-          };
-          const fail = (e) => {
-            capture('captureException', e, [], { mechanism: kind, handled: false });
-            done(undefined, true);
-            throw e;
-          };
-          return scopes.run(scope, () => {
-            let result;
-            try {
-              result = handler[kind].call(handler, event, env, ctx);
-            } catch (e) {
-              fail(e);
-            }
-            if (result && typeof result.then === 'function') {
-              return result.then((value) => { done(value); return value; }, fail);
-            }
-            done(result);
-            return result;
-          });
-        };
-      }
-      return wrapped;
+      // A WorkerEntrypoint class: as withSentry wraps one.
+      if (extendsClass(handler, 'WorkerEntrypoint')) return api.withSentry(opts, handler);
+      return wrapHandler(opts, handler, TATTLE_MECHANISMS, false);
     },
   };
+
+  // What each handler's invocation says about itself, in its scope.
+  const describe = {
+    fetch: (scope, request) => describeRequest(scope, request, options.sendDefaultPii === true),
+    scheduled: (scope, controller) => {
+      scope.tags.trigger = 'scheduled';
+      if (controller && controller.cron) scope.tags.cron = controller.cron;
+    },
+    queue: (scope, batch) => {
+      scope.tags.trigger = 'queue';
+      if (batch && batch.queue) scope.tags.queue = batch.queue;
+    },
+  };
+
+  // Errors an invocation (or Hono's error handler) already reported: one event per error object,
+  // however many wrappers it passes through on its way out.
+  const reported = new WeakSet();
+  const once = (e) => {
+    if ((typeof e !== 'object' && typeof e !== 'function') || e === null) return true;
+    if (reported.has(e)) return false;
+    reported.add(e);
+    return true;
+  };
+  /** Reports `e` (once per error object) with a mechanism, in the scope running now. */
+  // `extra`: { tags, contexts } for this event only.
+  function report(e, mechanism, handled = false, extra) {
+    if (!once(e)) return undefined;
+    const hint = { mechanism, handled };
+    if (!extra) return capture('captureException', e, [], hint);
+    const scope = child(scopes.getStore());
+    Object.assign(scope.tags, extra.tags);
+    Object.assign(scope.contexts, extra.contexts);
+    return scopes.run(scope, () => capture('captureException', e, [], hint));
+  }
+
+  /**
+   * Runs `fn` as one invocation: its own scope (isolation), its own delivery lane (handed to
+   * `spec.ctx.waitUntil` when it ends), its transaction when tracing. What it throws or rejects
+   * with is reported with `spec.mechanism` (unless that is unset) and rethrown unchanged.
+   * spec: { opts, env, ctx, kind ('fetch' | 'scheduled' | 'queue' | 'task'), event, mechanism, about(scope) }.
+   */
+  function invocation(spec, fn) {
+    start(typeof spec.opts === 'function' ? safely(() => spec.opts(spec.env)) : spec.opts);
+    const { kind, event, ctx } = spec;
+    const scope = child();
+    if (describe[kind]) safely(() => describe[kind](scope, event));
+    if (spec.about) safely(() => spec.about(scope));
+    const waits = ctx && typeof ctx.waitUntil === 'function';
+    // This invocation's sends, and its retries of what earlier ones could not deliver.
+    const budget = (options.transportOptions && options.transportOptions.budget) || (waits ? BUDGET_MS : NO_CTX_BUDGET_MS);
+    if (state === 2) scope.lane = delivery.lane(Date.now() + budget);
+    scope.invocation = { ended: false, ctx: undefined, root: scope };
+    if (state === 2 && tracing) safely(() => tracing.begin(kind, event, scope));
+    else if (state === 2 && kind === 'fetch') scope.invocation.light = safely(() => incomingTrace(event));
+    const done = (response, threw) => {
+      if (state !== 2 || !scope.lane) return;
+      // The transaction ends here and leaves after the response (the lane waits for it).
+      if (tracing && !scope.invocation.ended) safely(() => tracing.finish(kind, scope, response, threw));
+      scope.invocation.ended = true;
+      if (waits) {
+        scope.invocation.ctx = ctx;
+        safely(() => ctx.waitUntil(scope.lane.done()));
+      }
+      // Deno.serve: no ctx; the process lives on and the requests finish by themselves.
+    };
+    // Ends the invocation early (a workflow whose step failed for good: workerd may never settle its run).
+    scope.invocation.end = done;
+    const fail = (e) => {
+      if (spec.mechanism && !scope.invocation.quiet) safely(() => report(e, spec.mechanism));
+      done(undefined, true);
+      throw e;
+    };
+    return scopes.run(scope, () => {
+      let result;
+      try {
+        result = fn(scope);
+      } catch (e) {
+        fail(e);
+      }
+      if (result && typeof result.then === 'function') {
+        // spec.hold: nothing waits for this invocation's answer (a Durable Object's alarm), and
+        // workerd ends its I/O when it fails: the rejection waits for its sends (≤ 5 s).
+        const failing = !spec.hold ? fail : (e) => {
+          try {
+            fail(e);
+          } catch { /* rethrown below, once its sends are out */ }
+          const sent = scope.lane ? safely(() => scope.lane.done()) : undefined;
+          return Promise.race([sent, new Promise((resolve) => setTimeout(resolve, 5000))]).then(() => { throw e; });
+        };
+        return result.then((value) => { done(value); return value; }, failing);
+      }
+      done(result);
+      return result;
+    });
+  }
+
+  // A module worker's handler object: fetch, scheduled and queue wrapped (in place for Sentry's
+  // withSentry, which returns the object it was given; a copy for withTattle). A Hono app's error
+  // handler reports what Hono turns into a response.
+  function wrapHandler(opts, handler, mechanisms, inPlace, hookHono = true) {
+    if (!handler || (typeof handler !== 'object' && typeof handler !== 'function')) return handler;
+    let target = handler;
+    if (!inPlace) target = { ...handler };
+    for (const kind of ['fetch', 'scheduled', 'queue']) {
+      const original = handler[kind];
+      if (typeof original !== 'function' || original[WRAPPED]) continue;
+      const wrapped = function (event, env, ctx) {
+        return invocation({ opts, env, ctx, kind, event, mechanism: mechanisms[kind] }, () => original.call(this, event, env, ctx));
+      };
+      wrapped[WRAPPED] = true;
+      try {
+        target[kind] = wrapped;
+      } catch {
+        target = { ...target, [kind]: wrapped }; // a frozen handler: a wrapped copy
+      }
+    }
+    if (hookHono) safely(() => hono.hook(handler, mechanisms.hono));
+    return target;
+  }
+
+  // A framework's name for the invocation (Hono's route): its scope's transaction, and its
+  // transaction's name when tracing.
+  function nameTrace(name) {
+    const scope = scopes.getStore();
+    const root = scope && scope.invocation && scope.invocation.trace;
+    if (!root) return;
+    root.updateName(name);
+    root.setAttribute('sentry.source', 'route');
+    if (root.tx) root.tx.source = 'route';
+  }
+  const inner = {
+    invocation, report, wrapHandler, nameTrace, safely, mechanisms: SENTRY_MECHANISMS,
+    describeRequest: (scope, request) => describe.fetch(scope, request),
+    inInvocation: () => !!scopes.getStore(),
+    inScope: (scope, fn) => scopes.run(scope, fn),
+  };
+  const hono = honoSupport(inner, api);
+  Object.assign(api, sentryNames(inner), { sentry: hono.middleware });
 
   // With tracing off, the span startSpan & co. hand out: ids, the Span API, nothing recorded.
   function idle(opts) {

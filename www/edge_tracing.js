@@ -251,6 +251,10 @@ export function edgeTracing({ options, scopes, child, send, laneNow, log }) {
     },
   };
 
+  // A Durable Object's alarm / RPC / WebSocket handler, a WorkerEntrypoint's RPC method, a
+  // workflow's run: named by the method (the op and origin @sentry/cloudflare gives them).
+  roots.task = (t) => ({ name: String(t.name), op: t.op, origin: t.origin, source: 'task', attributes: {} });
+
   /** An invocation starts: its transaction, on its scope's invocation. */
   function begin(kind, event, scope) {
     const r = roots[kind](event);
@@ -275,10 +279,14 @@ export function edgeTracing({ options, scopes, child, send, laneNow, log }) {
     root.end();
     const lane = scope.lane;
     if (kind === 'fetch') count(inv.started, threw ? 'crashed' : inv.errored ? 'errored' : 'exited');
-    lane.wait(new Promise((resolve) => setTimeout(resolve, 0)).then(() => {
+    const send = () => {
       sendTransaction(root.tx, lane);
       sendSessions(lane, false);
-    }));
+    };
+    // A handler that threw has no response to let out first; and workerd ends a failed Durable
+    // Object alarm (or workflow run) with it, before any timer: its transaction leaves now.
+    if (threw) send();
+    else lane.wait(new Promise((resolve) => setTimeout(resolve, 0)).then(send));
   }
 
   /** What an error captured now carries: the active span's ids and its transaction's dsc. */

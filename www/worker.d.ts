@@ -84,7 +84,7 @@ export interface Handler<Env = unknown> {
  * Wraps a module worker: throws and rejections are reported and rethrown, each invocation has its
  * own scope, and delivery goes through `ctx.waitUntil`.
  */
-export function withTattle<Env, H extends Handler<Env>>(options: WorkerOptions | ((env: Env) => WorkerOptions), handler: H): H;
+export function withTattle<Env, H extends Handler<Env> | WorkerClass>(options: WorkerOptions | ((env: Env) => WorkerOptions), handler: H): H;
 export function captureException(exception: unknown, hint?: EventHint | CaptureContext): string;
 export function captureMessage(message: string, captureContext?: SeverityLevel | CaptureContext): string;
 export function captureEvent(event: Event, hint?: EventHint): string;
@@ -118,3 +118,44 @@ export function lastEventId(): string | undefined;
 export function flush(timeout?: number): Promise<boolean>;
 /** flush(), then tattle is off in this isolate (and global fetch the runtime's own again). */
 export function close(timeout?: number): Promise<boolean>;
+
+// ---- @sentry/cloudflare's names (switching is an import) ----
+/** A class's constructor, as workerd calls it (ctx, env). */
+export type WorkerClass<T = object> = new (ctx: any, env: any) => T;
+/** The options, or a function of the env giving them (called once per isolate). */
+export type OptionsFor<Env> = WorkerOptions | ((env: Env) => WorkerOptions);
+
+/**
+ * @sentry/cloudflare's withSentry: a handler object's fetch / scheduled / queue wrapped in place
+ * (mechanism `auto.http.cloudflare`, `auto.faas.cloudflare.scheduled` / `.queue`, handled false) and
+ * returned; a Hono app's errors reported (`auto.faas.hono.error_handler`). Or a `WorkerEntrypoint`
+ * class: its fetch, scheduled, queue and RPC methods (`auto.faas.cloudflare.worker_entrypoint`).
+ */
+export function withSentry<Env, H extends Handler<Env> | WorkerClass>(options: OptionsFor<Env>, handler: H): H;
+/**
+ * A Durable Object class whose fetch, alarm, webSocketMessage / webSocketClose / webSocketError
+ * and RPC methods report what they throw (`auto.faas.cloudflare.durable_object`, handled false;
+ * the error webSocketError is given: `auto.faas.cloudflare.durable_object_websocket`), each call
+ * with its own scope; tattle starts in the object's isolate from `options(env)`.
+ */
+export function instrumentDurableObjectWithSentry<Env, C extends WorkerClass>(options: OptionsFor<Env>, DurableObjectClass: C): C;
+/**
+ * A Workflow class: a step that fails on its final attempt is reported once (not once per retry),
+ * `auto.faas.cloudflare.workflow`, handled true, with tags `workflow`, `workflow.step` and the
+ * `cloudflare_workflow` context (instance id, step, attempt).
+ */
+export function instrumentWorkflowWithSentry<Env, C extends WorkerClass>(options: OptionsFor<Env>, WorkflowClass: C): C;
+
+/** What @sentry/hono's middleware takes beyond the options. */
+export interface HonoOptions extends WorkerOptions {
+  /** Whether an error Hono caught is reported; default: all but those with a 3xx / 4xx `status`. */
+  shouldHandleError?: (error: unknown) => boolean;
+}
+/** A Hono app, as far as tattle needs it. */
+export interface HonoApp { fetch: (...args: any[]) => any; onError: (...args: any[]) => any; errorHandler: (...args: any[]) => any }
+/**
+ * @sentry/hono's middleware: `app.use(sentry(app, options))`. Wraps `app.fetch` as withSentry does
+ * and reports the error Hono caught (`auto.http.hono.context_error`), the event named by the route
+ * pattern (`GET /users/:id`). Hono's response is unchanged.
+ */
+export function sentry<Env = any>(app: HonoApp, options: HonoOptions | ((env: Env) => HonoOptions)): (c: any, next: () => Promise<void>) => Promise<void>;

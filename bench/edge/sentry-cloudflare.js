@@ -5,7 +5,8 @@ import { withSentry, captureException } from '@sentry/cloudflare';
 let n = 0;
 export default withSentry((env) => ({ dsn: env.DSN }), {
   async fetch(request, env, ctx) {
-    captureException(new Error('bench ' + n++));
+    const err = new Error('bench ' + n++);
+    if (env.MODE !== 'none') captureException(err);
     return new Response('ok');
   },
 });
