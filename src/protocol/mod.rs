@@ -132,9 +132,14 @@ pub struct SdkInfo {
     pub version: &'static str,
 }
 
-/// tattle's own SDK info.
+/// tattle's own SDK info: `tattle.rust` from the Rust API (a Rust wasm app), else
+/// `tattle.javascript` (the npm package's wasm, and native builds).
 pub const SDK: SdkInfo = SdkInfo {
-    name: "tattle.javascript",
+    name: if cfg!(all(feature = "std", target_arch = "wasm32")) {
+        "tattle.rust"
+    } else {
+        "tattle.javascript"
+    },
     version: env!("CARGO_PKG_VERSION"),
 };
 

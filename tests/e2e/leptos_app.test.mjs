@@ -1,0 +1,138 @@
+// A Leptos 0.8 app (examples/leptos_app, CSR) using tattle's Rust API in Chromium against
+// Bugsink, with no JavaScript of its own and no tattle call in its views: an `Err` a view
+// renders inside an <ErrorBoundary> (tattle's, one `use` line), re-rendered, arrives once; a
+// panic in a click handler arrives with its frames; a `tracing::error!` with fields, after a
+// `tracing::info!` that is its breadcrumb; a `log::error!`. Every envelope passes Relay's
+// normalizer. The app's wasm exports no npm JavaScript API.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStack } from '../support/stack.mjs';
+import { startStaticServer } from '../support/browser.mjs';
+import { formatProblems, relayCheck } from '../support/relay.mjs';
+import { until } from '../support/wait.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const source = readFileSync(join(root, 'examples/leptos_app/src/lib.rs'), 'utf8').split('\n');
+const panicLine = source.findIndex((l) => l.includes('@line panic')) + 1;
+let stack, appServer, appDir, buildMs;
+
+/** The events the recorder saw, oldest first: the envelope's event item, parsed. */
+const events = (recorder) => recorder.bodies
+  .map((b) => b.body.toString('utf8').split('\n'))
+  .filter((lines) => lines[1]?.includes('"type":"event"'))
+  .map((lines) => JSON.parse(lines[2]));
+
+before(async () => {
+  assert.ok(panicLine > 0, 'the @line panic marker is in examples/leptos_app/src/lib.rs');
+  // Built as an app would be: release (panic = abort), wasm-bindgen --target web.
+  appDir = mkdtempSync(join(tmpdir(), 'tattle-leptos-app-'));
+  const t0 = Date.now();
+  execFileSync('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'leptos_app'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  buildMs = Date.now() - t0;
+  execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', appDir,
+    join(root, 'target/wasm32-unknown-unknown/release/leptos_app.wasm')], { cwd: root });
+  console.error(`[leptos] cargo build --release -p leptos_app: ${buildMs} ms`);
+  stack = await startStack();
+  appServer = await startStaticServer({ '/app/': appDir, '/': join(root, 'tests/e2e/pages') });
+}, { timeout: 30 * 60 * 1000 });
+after(async () => {
+  await appServer?.stop();
+  await stack?.stop();
+  if (appDir) rmSync(appDir, { recursive: true, force: true });
+});
+
+test("the app's wasm exports only the app: no npm JavaScript API from tattle", () => {
+  // The module's exports, as wasm-bindgen's .d.ts lists them (InitOutput).
+  const dts = readFileSync(join(appDir, 'leptos_app.d.ts'), 'utf8');
+  const exports = [...dts.slice(dts.indexOf('interface InitOutput')).matchAll(/readonly (\w+):/g)].map((m) => m[1]);
+  assert.ok(exports.includes('start'), `the app's own export is there: ${exports}`);
+  const npmApi = ['init', 'captureException', 'captureMessage', 'captureEvent', 'envelopeFor', 'setUser', 'setTag',
+    'setTags', 'setContext', 'setExtra', 'addBreadcrumb', 'pushScope', 'popScope', 'takeDiscards', 'endpoint',
+    'transaction', 'session', 'shutdown'];
+  assert.deepEqual(exports.filter((e) => npmApi.includes(e)), [], 'none of the npm entry\'s exports');
+});
+
+test('Leptos app: an ErrorBoundary error once, tracing and log events, a panic', async () => {
+  const { bugsink, recorder } = stack;
+  const page = await stack.browser.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(`${appServer.url}/leptos-app.html?dsn=${encodeURIComponent(stack.dsn)}`);
+  await page.waitForFunction(() => window.pageReady === true);
+
+  // The Err, shown by the boundary, then re-rendered three times (a new Err value each time).
+  await page.click('#bad-id');
+  await page.waitForFunction(() => document.querySelector('#errors li')?.textContent === 'not a user id');
+  for (let i = 1; i <= 3; i++) {
+    await page.click('#rerender');
+    await page.waitForFunction((n) => document.querySelector('#renders').textContent === String(n), i);
+  }
+  // tracing: the info! is a breadcrumb, the error! right after it an event.
+  await page.click('#traced');
+  await page.click('#logged');
+  await until('three events', () => events(recorder).length >= 3, { timeoutMs: 15000 });
+  await recorder.waitFor(recorder.bodies.length);
+  const [boundary, traced, logged, ...more] = events(recorder);
+  assert.equal(more.length, 0, `nothing else: ${JSON.stringify(more.map((e) => e.exception ?? e.logentry))}`);
+
+  const { data: b } = await bugsink.findEvent(boundary.event_id);
+  assert.deepEqual(b.exception.values.map((v) => [v.type, v.value]),
+    [['ParseIntError', 'invalid digit found in string'], ['UserIdError', 'not a user id']]);
+  assert.deepEqual(b.exception.values.map((v) => v.mechanism), [
+    { type: 'chained', handled: true, source: 'source', exception_id: 1, parent_id: 0 },
+    { type: 'leptos.error_boundary', handled: true, exception_id: 0 },
+  ]);
+  assert.equal(b.transaction, '/leptos-app.html', 'the route it was shown on');
+  assert.equal(b.platform, 'native');
+  assert.equal(b.sdk.name, 'tattle.rust');
+  assert.equal(b.release, 'leptos_app@0.1.0');
+  assert.equal(b.tags.app, 'leptos_app');
+
+  const { data: t } = await bugsink.findEvent(traced.event_id);
+  assert.equal(t.logentry.formatted, 'payment declined');
+  assert.equal(t.level, 'error');
+  assert.deepEqual(t.contexts['Rust Tracing Fields'], { order_id: 17, retry: true });
+  assert.equal(t.tags.logger, 'leptos_app');
+  assert.equal(t.platform, 'native');
+  const crumbs = (t.breadcrumbs?.values ?? t.breadcrumbs ?? []);
+  const opened = crumbs.find((c) => c.message === 'cart opened');
+  assert.ok(opened, `the info! is a breadcrumb: ${JSON.stringify(crumbs)}`);
+  assert.equal(opened.level, 'info');
+  assert.equal(opened.category, 'leptos_app');
+  assert.deepEqual(opened.data, { step: 'cart' });
+
+  const { data: l } = await bugsink.findEvent(logged.event_id);
+  assert.equal(l.logentry.formatted, 'inventory sync failed for sku-9');
+  assert.equal(l.tags.logger, 'leptos_app');
+  assert.equal(l.level, 'error');
+
+  // The panic: reported from the hook before the trap.
+  await page.click('#checkout');
+  const panic = await until('the panic', () => events(recorder).find((e) => e.exception?.values.at(-1).type === 'panic'), { timeoutMs: 15000 });
+  const { data: p } = await bugsink.findEvent(panic.event_id);
+  const ex = p.exception.values.at(-1);
+  assert.equal(ex.value, 'cart has 5 items, the limit is 3');
+  assert.deepEqual(ex.mechanism, { type: 'panic', handled: false });
+  assert.equal(p.level, 'fatal');
+  assert.equal(p.sdk.name, 'tattle.rust');
+  const frames = ex.stacktrace.frames;
+  assert.deepEqual(frames.at(-1), {
+    filename: 'examples/leptos_app/src/lib.rs', abs_path: 'examples/leptos_app/src/lib.rs',
+    lineno: panicLine, colno: 9, in_app: true,
+  });
+  const names = frames.map((f) => f.function ?? '');
+  assert.ok(names.includes('leptos_app::cart_total'), `the app's function in the frames: ${names.join(' | ')}`);
+  assert.ok(pageErrors.some((e) => /unreachable/.test(e)), `the trap did happen: ${pageErrors.join(' | ')}`);
+
+  // Each event once (four event envelopes in all), every envelope valid for Relay.
+  assert.equal(events(recorder).length, 4, 'boundary, tracing, log, panic');
+  assert.equal((await bugsink.listEvents()).length, 4);
+  const { ok, problems } = await relayCheck(recorder.bodies.map((r) => r.body));
+  assert.ok(ok, formatProblems(problems));
+});
