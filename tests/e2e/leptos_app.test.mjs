@@ -76,9 +76,11 @@ test('Leptos app: an ErrorBoundary error once, tracing and log events, a panic',
   // tracing: the info! is a breadcrumb, the error! right after it an event.
   await page.click('#traced');
   await page.click('#logged');
-  await until('three events', () => events(recorder).length >= 3, { timeoutMs: 15000 });
+  // An Err rendered outside any boundary: throw_error's global hook.
+  await page.click('#bad-port');
+  await until('four events', () => events(recorder).length >= 4, { timeoutMs: 15000 });
   await recorder.waitFor(recorder.bodies.length);
-  const [boundary, traced, logged, ...more] = events(recorder);
+  const [boundary, traced, logged, outside, ...more] = events(recorder);
   assert.equal(more.length, 0, `nothing else: ${JSON.stringify(more.map((e) => e.exception ?? e.logentry))}`);
 
   const { data: b } = await bugsink.findEvent(boundary.event_id);
@@ -112,6 +114,11 @@ test('Leptos app: an ErrorBoundary error once, tracing and log events, a panic',
   assert.equal(l.tags.logger, 'leptos_app');
   assert.equal(l.level, 'error');
 
+  const { data: o } = await bugsink.findEvent(outside.event_id);
+  assert.deepEqual(o.exception.values.map((v) => [v.type, v.value, v.mechanism.type, v.mechanism.handled]),
+    [['ParseIntError', 'invalid digit found in string', 'leptos.throw', true]]);
+  assert.equal(o.transaction, '/leptos-app.html');
+
   // The panic: reported from the hook before the trap.
   await page.click('#checkout');
   const panic = await until('the panic', () => events(recorder).find((e) => e.exception?.values.at(-1).type === 'panic'), { timeoutMs: 15000 });
@@ -131,8 +138,8 @@ test('Leptos app: an ErrorBoundary error once, tracing and log events, a panic',
   assert.ok(pageErrors.some((e) => /unreachable/.test(e)), `the trap did happen: ${pageErrors.join(' | ')}`);
 
   // Each event once (four event envelopes in all), every envelope valid for Relay.
-  assert.equal(events(recorder).length, 4, 'boundary, tracing, log, panic');
-  assert.equal((await bugsink.listEvents()).length, 4);
+  assert.equal(events(recorder).length, 5, 'boundary, tracing, log, outside, panic');
+  assert.equal((await bugsink.listEvents()).length, 5);
   const { ok, problems } = await relayCheck(recorder.bodies.map((r) => r.body));
   assert.ok(ok, formatProblems(problems));
 });

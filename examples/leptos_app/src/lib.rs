@@ -75,6 +75,7 @@ fn App() -> impl IntoView {
     let (raw_id, set_raw_id) = signal("7".to_string());
     let (renders, set_renders) = signal(0u32);
     let (total, set_total) = signal(0u32);
+    let (port, set_port) = signal("8080".to_string());
     view! {
         <main>
             <button id="bad-id" on:click=move |_| set_raw_id.set("7x".into())>"Open user 7x"</button>
@@ -89,7 +90,10 @@ fn App() -> impl IntoView {
             <button id="logged" on:click=move |_| log::error!("inventory sync failed for {}", "sku-9")>
                 "Sync"
             </button>
+            <button id="bad-port" on:click=move |_| set_port.set("80a".into())>"Use port 80a"</button>
             <p>"Total: " <output id="total">{total}</output></p>
+            // Outside any boundary: the Err reaches throw_error's global hook (tattle's).
+            <p>"Port: " <output id="port">{move || port.get().parse::<u16>()}</output></p>
             <ErrorBoundary fallback=|errors| view! {
                 <ul id="errors">
                     {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
