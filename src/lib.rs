@@ -52,6 +52,8 @@ pub use api::{
     with_scope, ClientGuard, Span, Transaction,
 };
 
+#[cfg(feature = "std")]
+pub use client::BeforeSend;
 pub use client::{Client, ClientOptions, DiscardReason, Dsc, Outgoing, CLIENT_NAME, MAX_SPANS};
 pub use dsn::Dsn;
 pub use envelope::{is_event_id, uuid4_hex, Envelope, EnvelopeError, MAX_EVENT_BYTES};

@@ -267,6 +267,8 @@ pub fn init(options: JsValue) -> bool {
             .map_or(1.0, |r| r.clamp(0.0, 1.0)),
         send_default_pii,
         scrubber: Some(scrubber_from(&get(&options, "scrubbing"), send_default_pii)),
+        #[cfg(feature = "std")]
+        before_send: None,
     };
     match Client::new(opts, float_via_js) {
         Ok(client) => {
@@ -590,6 +592,17 @@ fn build(event: Event, hint: &JsValue) -> Option<Built> {
             st.client
                 .count_discard(DiscardReason::EventProcessor, "error");
             return None;
+        }
+        // The Rust API's before_send (the npm entry's runs in JavaScript, see `hold`).
+        #[cfg(feature = "std")]
+        if let Some(f) = st.client.options().before_send.clone() {
+            match (f.0)(event) {
+                Some(kept) => event = kept,
+                None => {
+                    st.client.count_discard(DiscardReason::BeforeSend, "error");
+                    return None;
+                }
+            }
         }
         let payload = st.client.payload(&event)?;
         if st.hold {

@@ -47,6 +47,14 @@ after(async () => {
   if (appDir) rmSync(appDir, { recursive: true, force: true });
 });
 
+test("the README's Leptos example is this app's entry point, verbatim", () => {
+  const lib = source.join('\n');
+  const at = lib.indexOf('#[wasm_bindgen(start)]');
+  const start = lib.slice(at, lib.indexOf('\n}\n', at) + 2);
+  assert.ok(start.includes('tattle::init') && start.includes('integrations::tracing::layer()'), 'found the entry point');
+  assert.ok(readFileSync(join(root, 'README.md'), 'utf8').includes(start), 'README shows the tested code');
+});
+
 test("the app's wasm exports only the app: no npm JavaScript API from tattle", () => {
   // The module's exports, as wasm-bindgen's .d.ts lists them (InitOutput).
   const dts = readFileSync(join(appDir, 'leptos_app.d.ts'), 'utf8');
@@ -95,6 +103,7 @@ test('Leptos app: an ErrorBoundary error once, tracing and log events, a panic',
   assert.equal(b.sdk.name, 'tattle.rust');
   assert.equal(b.release, 'leptos_app@0.1.0');
   assert.equal(b.tags.app, 'leptos_app');
+  assert.equal(b.tags.checked, 'yes', 'before_send ran on it');
 
   const { data: t } = await bugsink.findEvent(traced.event_id);
   assert.equal(t.logentry.formatted, 'payment declined');
@@ -113,6 +122,9 @@ test('Leptos app: an ErrorBoundary error once, tracing and log events, a panic',
   assert.equal(l.logentry.formatted, 'inventory sync failed for sku-9');
   assert.equal(l.tags.logger, 'leptos_app');
   assert.equal(l.level, 'error');
+  assert.equal(l.tags.checked, 'yes');
+  // The log::error!("drop me") before it: dropped by before_send, never sent (the count below).
+  assert.ok(!events(recorder).some((e) => e.logentry?.formatted === 'drop me'));
 
   const { data: o } = await bugsink.findEvent(outside.event_id);
   assert.deepEqual(o.exception.values.map((v) => [v.type, v.value, v.mechanism.type, v.mechanism.handled]),

@@ -19,6 +19,15 @@ pub fn start() {
         dsn: dsn_from_page_url(),
         release: Some(concat!("leptos_app@", env!("CARGO_PKG_VERSION")).into()),
         environment: Some("e2e".into()),
+        // Runs on every event before it is sent: here it drops one, and marks the others.
+        before_send: Some(tattle::BeforeSend::new(|mut event| {
+            let dropped = event
+                .logentry
+                .as_ref()
+                .is_some_and(|m| m.formatted == "drop me");
+            event.tags.insert("checked".into(), "yes".into());
+            (!dropped).then_some(event)
+        })),
         ..Default::default()
     });
     // tracing: ERROR events are captured, WARN/INFO/DEBUG become breadcrumbs.
@@ -87,7 +96,10 @@ fn App() -> impl IntoView {
                 tracing::info!(step = "cart", "cart opened");
                 tracing::error!(order_id = 17, retry = true, "payment declined");
             }>"Pay"</button>
-            <button id="logged" on:click=move |_| log::error!("inventory sync failed for {}", "sku-9")>
+            <button id="logged" on:click=move |_| {
+                log::error!("drop me");
+                log::error!("inventory sync failed for {}", "sku-9");
+            }>
                 "Sync"
             </button>
             <button id="bad-port" on:click=move |_| set_port.set("80a".into())>"Use port 80a"</button>
