@@ -369,7 +369,7 @@ impl Client {
         Some(event)
     }
 
-    /// The event as JSON. One over the server's 1 MiB is trimmed to fit (see [`fit`]) rather
+    /// The event as JSON. One over the server's 1 MiB is trimmed to fit (see `fit`) rather
     /// than lost; `None` (counted) if it cannot be serialized or still does not fit.
     pub fn payload(&mut self, event: &Event) -> Option<String> {
         let p = event.to_json(self.float);

@@ -1,7 +1,7 @@
 //! Integrations with the crates a Rust wasm app already uses, each behind its own cargo
-//! feature: [`leptos`] (`leptos`), [`tracing`] (`tracing-subscriber`), [`log`] (`log`).
+//! feature: `leptos` (feature `leptos`), `tracing` (feature `tracing-subscriber`), `log` (feature `log`).
 //!
-//! Each turns what it sees into a [`Report`] (an event or a breadcrumb, built by pure code that
+//! Each turns what it sees into a `Report` (an event or a breadcrumb, built by pure code that
 //! plain `cargo test` covers) and hands it to a sink: the Rust API in a wasm build.
 //! In a native build there is no Rust API (tattle sends from JavaScript), so reports go nowhere.
 

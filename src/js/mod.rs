@@ -244,7 +244,7 @@ pub fn endpoint() -> String {
 }
 
 /// Starts tattle with `options`. Returns whether events will be sent. An invalid DSN is reported
-/// once on the console and disables tattle. Captures return what they built (see [`outcome`]):
+/// once on the console and disables tattle. Captures return what they built (see `outcome`):
 /// the JavaScript entry owns the I/O.
 #[cfg_attr(not(feature = "std"), wasm_bindgen)]
 pub fn init(options: JsValue) -> bool {
@@ -420,7 +420,7 @@ fn describe_chain(value: &JsValue) -> Vec<Linked> {
 /// `captureException(value, hint)`. Hint fields: `event_id`, `mechanism` (type), `handled`, and
 /// from an `error` event: `message` (used when no value was thrown), `filename`, `lineno` and
 /// `colno` (the frame used when the value has no stack), `request` and `scope` (a worker's).
-/// Returns the capture's [`outcome`].
+/// Returns the capture's `outcome`.
 #[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = captureException))]
 pub fn capture_exception(value: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
@@ -470,7 +470,7 @@ fn exception_envelope(value: JsValue, hint: &JsValue, event_id: &str) -> Option<
     build(event, &hint)
 }
 
-/// `captureMessage(message, level, hint)`; returns the capture's [`outcome`].
+/// `captureMessage(message, level, hint)`; returns the capture's `outcome`.
 #[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = captureMessage))]
 pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
@@ -494,7 +494,7 @@ pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> JsVal
 /// sampling and filters as any capture. Read here: `message` (or `logentry`), `level`,
 /// `exception.values` (type, value, mechanism), `release`, `environment`, `dist`; the JavaScript
 /// entry hands its tags, extra, contexts, user, fingerprint and transaction over as the capture's
-/// scope (which costs no wasm). Returns the capture's [`outcome`].
+/// scope (which costs no wasm). Returns the capture's `outcome`.
 #[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = captureEvent))]
 pub fn capture_event(event: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
@@ -666,11 +666,11 @@ pub fn envelope_for(event_id: &str, payload: &str) -> JsValue {
 
 /// `transaction(event, dsc, hint)`: the envelope for a finished transaction (TRACING.md §1).
 /// `event` is Sentry's transaction event as the JavaScript side builds it, read within
-/// [`TRANSACTION_LIMITS`](crate::client::TRANSACTION_LIMITS) (at most 1,000 spans); `dsc` the
+/// `TRANSACTION_LIMITS` (at most 1,000 spans); `dsc` the
 /// dynamic sampling context for the envelope header (`trace_id`, `public_key`, `release`,
 /// `environment`, `sample_rate`, `sampled`, `transaction`); `hint.scope` a worker's
 /// per-invocation scope. Options, scope (user, tags, contexts, extra) and scrubbing are applied
-/// here; no beforeSend. Returns the [`outcome`] with `category: "transaction"`.
+/// here; no beforeSend. Returns the `outcome` with `category: "transaction"`.
 /// Only in builds with the `tracing` feature (the npm package's tattle_core_tr_bg.wasm, the Rust API).
 #[cfg(feature = "tracing")]
 #[cfg_attr(not(feature = "std"), wasm_bindgen)]
@@ -704,7 +704,7 @@ pub fn transaction(event: JsValue, dsc: JsValue, hint: JsValue) -> JsValue {
 /// timestamp, status, errors, duration?, attrs }`, item `session`) or request-mode aggregates
 /// (`{ aggregates: [{ started, exited?, errored?, crashed? }], attrs }`, item `sessions`).
 /// `attrs.release` / `attrs.environment` come from the options when missing; without a release
-/// nothing is sent. Returns the [`outcome`] with `category: "session"` (its `id` a fresh one).
+/// nothing is sent. Returns the `outcome` with `category: "session"` (its `id` a fresh one).
 #[cfg_attr(not(feature = "std"), wasm_bindgen)]
 pub fn session(session: JsValue) -> JsValue {
     let id = new_event_id();
