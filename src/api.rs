@@ -321,6 +321,8 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
                 "alloc::",
                 "tattle::",
                 "__rust",
+                "__wbg_",
+                "wasm_bindgen::",
                 "rust_begin_unwind",
                 "<std::",
                 "<core::",
@@ -360,6 +362,12 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
     if let Some(ex) = event.exception.as_mut().and_then(|e| e.values.last_mut()) {
         ex.stacktrace = (!frames.is_empty()).then_some(Stacktrace { frames });
     }
+    #[cfg(feature = "debug-image")]
+    if let Some(ex) = event.exception.as_mut().and_then(|e| e.values.last_mut()) {
+        if let Some(trace) = ex.stacktrace.as_mut() {
+            event.debug_meta = debug_image::attach(&mut trace.frames);
+        }
+    }
     event.level = Level::Fatal;
     event.platform = "native";
     // Handed to the delivery before the hook returns: the trap ends this instance, not the
@@ -374,6 +382,78 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
         &JsValue::from_str("__tattlePanicAt"),
         &JsValue::from_f64(now().0 as f64),
     );
+}
+
+/// The app's module as a `wasm` debug image, as @sentry/wasm sends it: `code_id` its
+/// `build_id` custom section (hex), `debug_id` that padded to 32 digits and an age `0`,
+/// `code_file` the module's URL (as its frames name it); the module's frames get `addr_mode:
+/// "rel:0"`, their `instruction_addr` (the engine's offset in the module) relative to it.
+#[cfg(feature = "debug-image")]
+mod debug_image {
+    use super::reflect_get;
+    #[allow(unused_imports)]
+    use crate::prelude::*;
+    use crate::protocol::{DebugImage, DebugMeta, Frame};
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = ["WebAssembly", "Module"], js_name = customSections, catch)]
+        fn custom_sections(module: &JsValue, name: &str) -> Result<JsValue, JsValue>;
+        type Bytes;
+        #[wasm_bindgen(constructor, js_class = "Uint8Array", catch)]
+        fn new(buffer: &JsValue) -> Result<Bytes, JsValue>;
+    }
+
+    std::thread_local! {
+        /// The build id, read once (the module does not change): `None` before, then the hex.
+        static BUILD_ID: core::cell::RefCell<Option<Option<String>>> = const { core::cell::RefCell::new(None) };
+    }
+
+    /// The module's `build_id` section as hex, if it has one (at most 64 bytes read).
+    fn build_id() -> Option<String> {
+        let sections = custom_sections(&wasm_bindgen::module(), "build_id").ok()?;
+        let first = reflect_get(&sections, &JsValue::from_f64(0.0)).ok()?;
+        let bytes = Bytes::new(&first).ok()?;
+        let len = reflect_get(&bytes, &JsValue::from_str("length"))
+            .ok()?
+            .as_f64()?;
+        let mut hex = String::new();
+        for i in 0..(len as usize).min(64) {
+            let b = reflect_get(&bytes, &JsValue::from_f64(i as f64))
+                .ok()?
+                .as_f64()? as u8;
+            hex.push(char::from_digit(u32::from(b >> 4), 16)?);
+            hex.push(char::from_digit(u32::from(b & 15), 16)?);
+        }
+        (!hex.is_empty()).then_some(hex)
+    }
+
+    pub(super) fn attach(frames: &mut [Frame]) -> Option<DebugMeta> {
+        let code_id = BUILD_ID.with(|c| c.borrow_mut().get_or_insert_with(build_id).clone())?;
+        let code_file = frames
+            .iter()
+            .find(|f| f.instruction_addr.is_some())
+            .and_then(|f| f.abs_path.clone())?;
+        for f in frames.iter_mut() {
+            if f.instruction_addr.is_some() && f.abs_path.as_deref() == Some(code_file.as_str()) {
+                f.addr_mode = Some("rel:0".to_owned());
+            }
+        }
+        let mut debug_id: String = code_id.chars().take(32).collect();
+        while debug_id.len() < 32 {
+            debug_id.push('0');
+        }
+        debug_id.push('0');
+        Some(DebugMeta {
+            images: vec![DebugImage {
+                ty: "wasm",
+                code_file,
+                debug_id,
+                code_id: Some(code_id),
+            }],
+        })
+    }
 }
 
 /// Now in seconds since the epoch, as spans are timed: `performance.timeOrigin +

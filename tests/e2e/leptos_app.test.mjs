@@ -15,11 +15,12 @@ import { startStack } from '../support/stack.mjs';
 import { startStaticServer } from '../support/browser.mjs';
 import { formatProblems, relayCheck } from '../support/relay.mjs';
 import { until } from '../support/wait.mjs';
+import { buildIdOf, sections, withBuildId } from '../../scripts/wasm-build-id.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const source = readFileSync(join(root, 'examples/leptos_app/src/lib.rs'), 'utf8').split('\n');
 const panicLine = source.findIndex((l) => l.includes('@line panic')) + 1;
-let stack, appServer, appDir, buildMs;
+let stack, appServer, appDir, strippedDir, buildMs;
 
 /** The events the recorder saw, oldest first: the envelope's event item, parsed. */
 const events = (recorder) => recorder.bodies
@@ -38,13 +39,19 @@ before(async () => {
   execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', appDir,
     join(root, 'target/wasm32-unknown-unknown/release/leptos_app.wasm')], { cwd: root });
   console.error(`[leptos] cargo build --release -p leptos_app: ${buildMs} ms`);
+  // The production build: no name section, and a build id (scripts/wasm-build-id.mjs).
+  strippedDir = mkdtempSync(join(tmpdir(), 'tattle-leptos-stripped-'));
+  execFileSync('wasm-bindgen', ['--target', 'web', '--remove-name-section', '--out-dir', strippedDir,
+    join(root, 'target/wasm32-unknown-unknown/release/leptos_app.wasm')], { cwd: root });
+  execFileSync(process.execPath, [join(root, 'scripts/wasm-build-id.mjs'), join(strippedDir, 'leptos_app_bg.wasm')]);
   stack = await startStack();
-  appServer = await startStaticServer({ '/app/': appDir, '/': join(root, 'tests/e2e/pages') });
+  appServer = await startStaticServer({ '/app/': appDir, '/stripped/': strippedDir, '/': join(root, 'tests/e2e/pages') });
 }, { timeout: 30 * 60 * 1000 });
 after(async () => {
   await appServer?.stop();
   await stack?.stop();
   if (appDir) rmSync(appDir, { recursive: true, force: true });
+  if (strippedDir) rmSync(strippedDir, { recursive: true, force: true });
 });
 
 test("the README's Leptos example is this app's entry point, verbatim", () => {
@@ -147,11 +154,75 @@ test('Leptos app: an ErrorBoundary error once, tracing and log events, a panic',
   });
   const names = frames.map((f) => f.function ?? '');
   assert.ok(names.includes('leptos_app::cart_total'), `the app's function in the frames: ${names.join(' | ')}`);
+  // wasm-bindgen's JS import shims (`__wbg_new_…`, which made the stack) are tattle's machinery.
+  const shims = frames.filter((f) => /^__wbg_/.test(f.function ?? ''));
+  assert.ok(shims.length > 0 && shims.every((f) => f.in_app === false), `__wbg_ frames not in_app: ${JSON.stringify(shims)}`);
+  // No build_id section in this build: no debug image.
+  assert.equal(p.debug_meta, undefined);
   assert.ok(pageErrors.some((e) => /unreachable/.test(e)), `the trap did happen: ${pageErrors.join(' | ')}`);
 
   // Each event once (four event envelopes in all), every envelope valid for Relay.
   assert.equal(events(recorder).length, 5, 'boundary, tracing, log, outside, panic');
   assert.equal((await bugsink.listEvents()).length, 5);
   const { ok, problems } = await relayCheck(recorder.bodies.map((r) => r.body));
+  assert.ok(ok, formatProblems(problems));
+});
+
+test('stripped release build: the panic carries a wasm debug image, and its addresses are in the module', async () => {
+  const { bugsink, recorder } = stack;
+  const wasmFile = join(strippedDir, 'leptos_app_bg.wasm');
+  const bytes = readFileSync(wasmFile);
+  const buildId = buildIdOf(bytes);
+  assert.match(buildId ?? '', /^[0-9a-f]{32}$/, 'the tool wrote a 16-byte build id');
+  assert.equal(withBuildId(bytes).added, false, 'a second run leaves the module as it is');
+  const all = sections(bytes);
+  assert.ok(!all.some((x) => x.id === 0 && x.name === 'name'), 'no name section');
+  // The function bodies, by function index (imports first), from the code section.
+  const leb = (at) => { let n = 0, shift = 0, b; do { b = bytes[at++]; n += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80); return [n, at]; };
+  const imports = all.find((x) => x.id === 2);
+  let importedFns = 0;
+  if (imports) {
+    let [count, at] = leb(imports.start);
+    for (let i = 0; i < count; i++) {
+      let len; [len, at] = leb(at); at += len; [len, at] = leb(at); at += len; // module, name
+      const kind = bytes[at++];
+      if (kind === 0) { importedFns++; [, at] = leb(at); }
+      else if (kind === 1) { at += 1; const [flags, a] = leb(at); at = a; [, at] = leb(at); if (flags & 1) [, at] = leb(at); }
+      else if (kind === 2) { const [flags, a] = leb(at); at = a; [, at] = leb(at); if (flags & 1) [, at] = leb(at); }
+      else if (kind === 3) { at += 2; }
+      else if (kind === 4) { at += 1; [, at] = leb(at); }
+      else throw new Error(`import kind ${kind}`);
+    }
+  }
+  const code = all.find((x) => x.id === 10);
+  const bodies = [];
+  let [count, at] = leb(code.start);
+  for (let i = 0; i < count; i++) { const [size, start] = leb(at); bodies.push([start, start + size]); at = start + size; }
+
+  const before = recorder.bodies.length;
+  const page = await stack.browser.newPage();
+  await page.goto(`${appServer.url}/leptos-app.html?build=stripped&dsn=${encodeURIComponent(stack.dsn)}`);
+  await page.waitForFunction(() => window.pageReady === true);
+  await page.click('#checkout');
+  const sent = await until('the stripped build\'s panic', () => events({ bodies: recorder.bodies.slice(before) })
+    .find((e) => e.exception?.values.at(-1).type === 'panic'), { timeoutMs: 15000 });
+  const { data: p } = await bugsink.findEvent(sent.event_id);
+  const codeFile = `${appServer.url}/stripped/leptos_app_bg.wasm`;
+  assert.deepEqual(sent.debug_meta, { images: [{ type: 'wasm', code_file: codeFile, debug_id: `${buildId}0`, code_id: buildId }] });
+  assert.deepEqual(p.debug_meta?.images, sent.debug_meta.images, 'Bugsink stored the image');
+  const frames = sent.exception.values.at(-1).stacktrace.frames;
+  const wasmFrames = frames.filter((f) => f.instruction_addr);
+  assert.ok(wasmFrames.length >= 3, `wasm frames: ${JSON.stringify(frames)}`);
+  for (const f of wasmFrames) {
+    assert.equal(f.abs_path, codeFile);
+    assert.equal(f.addr_mode, 'rel:0');
+    const index = Number(/^wasm-function\[(\d+)\]$/.exec(f.function)?.[1]);
+    assert.ok(Number.isInteger(index), `a stripped frame names its function by index: ${f.function}`);
+    const body = bodies[index - importedFns];
+    const addr = Number(f.instruction_addr);
+    assert.ok(body && addr >= body[0] && addr < body[1],
+      `${f.instruction_addr} lies in function ${index}'s body [${body?.map((n) => '0x' + n.toString(16))}] of the code section`);
+  }
+  const { ok, problems } = await relayCheck(recorder.bodies.slice(before).map((r) => r.body));
   assert.ok(ok, formatProblems(problems));
 });
