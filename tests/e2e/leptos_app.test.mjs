@@ -175,6 +175,9 @@ test('stripped release build: the panic carries a wasm debug image, and its addr
   const buildId = buildIdOf(bytes);
   assert.match(buildId ?? '', /^[0-9a-f]{32}$/, 'the tool wrote a 16-byte build id');
   assert.equal(withBuildId(bytes).added, false, 'a second run leaves the module as it is');
+  // The id hashes the code section only: the build with its name section (the debug file to
+  // upload) gets the same id.
+  assert.equal(withBuildId(readFileSync(join(appDir, 'leptos_app_bg.wasm'))).buildId, buildId);
   const all = sections(bytes);
   assert.ok(!all.some((x) => x.id === 0 && x.name === 'name'), 'no name section');
   // The function bodies, by function index (imports first), from the code section.
