@@ -4,7 +4,8 @@
 //!
 //! Delivery is the npm entry's, in JavaScript: www/delivery.js (rate limits, retries with
 //! backoff, the offline store of www/store.js, page unload, client reports) is included as a
-//! wasm-bindgen local snippet, so it needs no bundler and no JavaScript of the app's. Only this
+//! wasm-bindgen local snippet (minified copies in www-min/, made by scripts/rust-snippets.mjs),
+//! so it needs no bundler and no JavaScript of the app's. Only this
 //! module imports it: the npm build (`--no-default-features`) has no snippets. Being JavaScript,
 //! it outlives the trap after a panic: that event's retries go on without the dead instance.
 //!
@@ -56,7 +57,7 @@ extern "C" {
     fn performance_now() -> Result<f64, JsValue>;
 }
 
-#[wasm_bindgen(module = "/www/delivery.js")]
+#[wasm_bindgen(module = "/www-min/delivery.js")]
 extern "C" {
     #[wasm_bindgen(js_name = pageDelivery, catch)]
     fn page_delivery(
@@ -66,7 +67,7 @@ extern "C" {
     ) -> Result<Delivery, JsValue>;
 }
 
-#[wasm_bindgen(module = "/www/store.js")]
+#[wasm_bindgen(module = "/www-min/store.js")]
 extern "C" {
     #[wasm_bindgen(js_name = idbStore, catch)]
     fn idb_store(max: f64) -> Result<JsValue, JsValue>;

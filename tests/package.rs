@@ -71,7 +71,7 @@ fn a_crate_outside_the_repo_builds_on_the_packaged_crate() {
         .arg(&work));
     let unpacked = work.join(format!("tattle-{version}"));
     assert!(
-        unpacked.join("www/delivery.js").is_file(),
+        unpacked.join("www-min/delivery.js").is_file(),
         "the snippets are packaged"
     );
     assert!(!unpacked.join("tests").exists() && !unpacked.join("package-lock.json").exists());
@@ -113,7 +113,7 @@ fn a_crate_outside_the_repo_builds_on_the_packaged_crate() {
         .iter()
         .map(|f| f.strip_prefix(&out).unwrap().display().to_string())
         .collect();
-    for snippet in ["www/delivery.js", "www/store.js"] {
+    for snippet in ["www-min/delivery.js", "www-min/store.js"] {
         assert!(
             names
                 .iter()

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,12 @@ test("the README's Leptos example is this app's entry point, verbatim", () => {
   const start = lib.slice(at, lib.indexOf('\n}\n', at) + 2);
   assert.ok(start.includes('tattle::init') && start.includes('integrations::tracing::layer()'), 'found the entry point');
   assert.ok(readFileSync(join(root, 'README.md'), 'utf8').includes(start), 'README shows the tested code');
+});
+
+test('the snippets the crate ships are www/ minified, up to date', () => {
+  execFileSync(process.execPath, [join(root, 'scripts/rust-snippets.mjs'), '--check'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const copied = readFileSync(join(appDir, 'snippets', readdirSync(join(appDir, 'snippets'))[0], 'www-min/delivery.js'), 'utf8');
+  assert.equal(copied, readFileSync(join(root, 'www-min/delivery.js'), 'utf8'), 'wasm-bindgen copied the minified one');
 });
 
 test("the app's wasm exports only the app: no npm JavaScript API from tattle", () => {
