@@ -67,8 +67,24 @@ pub struct TattleLayer<S> {
     event_filter: EventFilterFn,
     span_filter: SpanFilterFn,
     sink: Sink,
+    spans: SpanSink,
     _subscriber: PhantomData<fn(S)>,
 }
+
+/// A span started: its id, its parent's id, its name, its fields.
+type SpanStart = fn(u64, Option<u64>, &str, Vec<(String, Value)>);
+
+/// Where spans go: started and finished (by id).
+#[derive(Clone, Copy)]
+struct SpanSink {
+    start: SpanStart,
+    finish: fn(u64),
+}
+
+const TO_API: SpanSink = SpanSink {
+    start: spans::start,
+    finish: spans::finish,
+};
 
 /// The layer, with the default filters.
 pub fn layer<S>() -> TattleLayer<S>
@@ -79,6 +95,7 @@ where
         event_filter: Box::new(default_event_filter),
         span_filter: Box::new(default_span_filter),
         sink: super::to_api,
+        spans: TO_API,
         _subscriber: PhantomData,
     }
 }
@@ -105,6 +122,12 @@ impl<S> TattleLayer<S> {
     #[cfg(test)]
     fn with_sink(mut self, sink: Sink) -> Self {
         self.sink = sink;
+        self
+    }
+
+    #[cfg(test)]
+    fn with_span_sink(mut self, spans: SpanSink) -> Self {
+        self.spans = spans;
         self
     }
 }
@@ -258,11 +281,14 @@ where
             .span_scope(id)
             .and_then(|mut scope| scope.nth(1))
             .map(|p| p.id().into_u64());
-        spans::start(id.into_u64(), parent, attrs.metadata().name(), fields.data);
+        (self.spans.start)(id.into_u64(), parent, attrs.metadata().name(), fields.data);
     }
 
-    fn on_close(&self, id: span::Id, _ctx: Context<'_, S>) {
-        spans::finish(id.into_u64());
+    fn on_close(&self, id: span::Id, ctx: Context<'_, S>) {
+        // Only the spans the filter let in were started.
+        if ctx.metadata(&id).is_some_and(|md| (self.span_filter)(md)) {
+            (self.spans.finish)(id.into_u64());
+        }
     }
 }
 
@@ -398,5 +424,53 @@ mod tests {
             panic!("one event: {reports:?}")
         };
         assert_eq!(e.level, Level::Warning);
+    }
+
+    std::thread_local! {
+        static SPANS: core::cell::RefCell<Vec<String>> = const { core::cell::RefCell::new(Vec::new()) };
+    }
+
+    fn start(id: u64, parent: Option<u64>, name: &str, data: Vec<(String, Value)>) {
+        let data: Vec<String> = data
+            .iter()
+            .map(|(k, v)| std::format!("{k}={v:?}"))
+            .collect();
+        SPANS.with(|s| {
+            s.borrow_mut()
+                .push(std::format!("start {id} {parent:?} {name} {data:?}"))
+        });
+    }
+
+    fn finish(id: u64) {
+        SPANS.with(|s| s.borrow_mut().push(std::format!("finish {id}")));
+    }
+
+    #[test]
+    fn spans_start_below_their_parent_and_finish_when_closed() {
+        SPANS.with(|s| s.borrow_mut().clear());
+        let l = layer().with_span_sink(SpanSink { start, finish });
+        run(l, || {
+            let outer = tracing::info_span!("checkout", cart = 3);
+            let _o = outer.enter();
+            {
+                let inner = tracing::info_span!("validate");
+                let _i = inner.enter();
+                tracing::debug_span!("ignored by the default filter").in_scope(|| {});
+            }
+        });
+        let log = SPANS.with(|s| s.borrow().clone());
+        assert_eq!(log.len(), 4, "{log:?}");
+        let id = |line: &str| line.split(' ').nth(1).unwrap().to_owned();
+        let (outer, inner) = (id(&log[0]), id(&log[1]));
+        assert_eq!(
+            log[0],
+            std::format!("start {outer} None checkout [\"cart=Number(3.0)\"]")
+        );
+        assert_eq!(
+            log[1],
+            std::format!("start {inner} Some({outer}) validate []")
+        );
+        assert_eq!(log[2], std::format!("finish {inner}"));
+        assert_eq!(log[3], std::format!("finish {outer}"));
     }
 }
