@@ -174,6 +174,34 @@ test('Leptos app: an ErrorBoundary error once, tracing and log events, a panic',
   assert.ok(ok, formatProblems(problems));
 });
 
+test('Leptos app: tracing spans become the child spans of the bound transaction', async () => {
+  const { recorder } = stack;
+  const before = recorder.bodies.length;
+  const page = await stack.browser.newPage();
+  await page.goto(`${appServer.url}/leptos-app.html?dsn=${encodeURIComponent(stack.dsn)}`);
+  await page.waitForFunction(() => window.pageReady === true);
+  await page.click('#tx');
+  const sent = await until('the transaction envelope', () => recorder.bodies.slice(before)
+    .find((b) => b.body.includes('{"type":"transaction"')), { timeoutMs: 15000 });
+  const tx = JSON.parse(sent.body.toString().split('\n')[2]);
+  assert.equal(tx.transaction, 'load cart');
+  assert.equal(tx.platform, 'native');
+  assert.equal(tx.contexts.trace.op, 'ui.action');
+  const byOp = Object.fromEntries(tx.spans.map((s) => [s.op, s]));
+  assert.deepEqual(Object.keys(byOp).sort(), ['fetch_cart', 'parse_cart']);
+  assert.equal(byOp.fetch_cart.parent_span_id, tx.contexts.trace.span_id, 'the outer span below the transaction');
+  assert.equal(byOp.parse_cart.parent_span_id, byOp.fetch_cart.span_id, 'the inner span below the outer one');
+  assert.deepEqual(byOp.fetch_cart.data, { items: 3 }, "the span's fields");
+  for (const s of tx.spans) {
+    assert.equal(s.trace_id, tx.contexts.trace.trace_id);
+    assert.ok(s.timestamp >= s.start_timestamp && s.start_timestamp >= tx.start_timestamp);
+  }
+  assert.ok(byOp.parse_cart.timestamp <= byOp.fetch_cart.timestamp, 'the inner one closed first');
+  const { ok, problems } = await relayCheck([sent.body]);
+  assert.ok(ok, formatProblems(problems));
+  await page.close();
+});
+
 test('stripped release build: the panic carries a wasm debug image, and its addresses are in the module', async () => {
   const { bugsink, recorder } = stack;
   const wasmFile = join(strippedDir, 'leptos_app_bg.wasm');

@@ -19,6 +19,7 @@ pub fn start() {
         dsn: dsn_from_page_url(),
         release: Some(concat!("leptos_app@", env!("CARGO_PKG_VERSION")).into()),
         environment: Some("e2e".into()),
+        traces_sample_rate: Some(1.0),
         // Runs on every event before it is sent: here it drops one, and marks the others.
         before_send: Some(tattle::BeforeSend::new(|mut event| {
             let dropped = event
@@ -79,6 +80,16 @@ fn cart_total(prices: &[u32]) -> u32 {
     prices.iter().sum()
 }
 
+/// A transaction whose child spans are the `tracing` spans entered while it is bound.
+fn load_cart() {
+    let tx = tattle::start_transaction("load cart", "ui.action");
+    tx.bind();
+    tracing::info_span!("fetch_cart", items = 3).in_scope(|| {
+        tracing::info_span!("parse_cart").in_scope(|| {});
+    });
+    tx.finish();
+}
+
 #[component]
 fn App() -> impl IntoView {
     let (raw_id, set_raw_id) = signal("7".to_string());
@@ -102,6 +113,7 @@ fn App() -> impl IntoView {
             }>
                 "Sync"
             </button>
+            <button id="tx" on:click=move |_| load_cart()>"Load cart"</button>
             <button id="bad-port" on:click=move |_| set_port.set("80a".into())>"Use port 80a"</button>
             <p>"Total: " <output id="total">{total}</output></p>
             // Outside any boundary: the Err reaches throw_error's global hook (tattle's).
