@@ -15,9 +15,12 @@ cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --quiet
 cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features tracing --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p panic_app --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p yew_app --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p leptos_app --quiet -- -D warnings
+cargo clippy --all-targets --features leptos,log,tracing-subscriber --quiet -- -D warnings
 
 say "native unit and fixture tests (cargo test)"
 cargo test --quiet
+cargo test --quiet --lib --features leptos,log,tracing-subscriber   # the integrations' unit tests
 # The fuzz targets, briefly: the same 30,000 inputs each from a fixed seed (so a green run stays
 # green), over a corpus seeded with the fixtures, so a crash a long `npm run fuzz` found and
 # fixed stays fixed. cargo-fuzz needs nightly Rust: without it this step says so and is NOT run.

@@ -53,6 +53,39 @@ pub struct ClientOptions {
     /// records and sends, from 0 to 1; `None` (the default) turns tracing off: nothing of it is
     /// sent. (The npm entry samples in JavaScript: `tracesSampleRate` / `tracesSampler`.)
     pub traces_sample_rate: Option<f64>,
+    /// Called with each error or message event of the Rust API, after the scope and scrubbing,
+    /// just before it is sent: return it (changed or not) to send it, `None` to drop it
+    /// (counted `before_send` in the client report). (The npm entry's `beforeSend` runs in
+    /// JavaScript.)
+    #[cfg(feature = "std")]
+    pub before_send: Option<BeforeSend>,
+}
+
+/// [`ClientOptions::before_send`]: `BeforeSend::new(|event| Some(event))`.
+#[cfg(feature = "std")]
+#[derive(Clone)]
+pub struct BeforeSend(pub alloc::sync::Arc<dyn Fn(Event) -> Option<Event>>);
+
+#[cfg(feature = "std")]
+impl BeforeSend {
+    /// Wraps the app's function.
+    pub fn new(f: impl Fn(Event) -> Option<Event> + 'static) -> Self {
+        BeforeSend(alloc::sync::Arc::new(f))
+    }
+}
+
+#[cfg(feature = "std")]
+impl core::fmt::Debug for BeforeSend {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("BeforeSend")
+    }
+}
+
+#[cfg(feature = "std")]
+impl PartialEq for BeforeSend {
+    fn eq(&self, other: &Self) -> bool {
+        alloc::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl Default for ClientOptions {
@@ -70,6 +103,8 @@ impl Default for ClientOptions {
             scrubber: None,
             sample_rate: 1.0,
             traces_sample_rate: None,
+            #[cfg(feature = "std")]
+            before_send: None,
         }
     }
 }
@@ -334,7 +369,7 @@ impl Client {
         Some(event)
     }
 
-    /// The event as JSON. One over the server's 1 MiB is trimmed to fit (see [`fit`]) rather
+    /// The event as JSON. One over the server's 1 MiB is trimmed to fit (see `fit`) rather
     /// than lost; `None` (counted) if it cannot be serialized or still does not fit.
     pub fn payload(&mut self, event: &Event) -> Option<String> {
         let p = event.to_json(self.float);

@@ -133,6 +133,8 @@ impl DebugIds {
                         ty: "sourcemap",
                         code_file: path.clone(),
                         debug_id: id.to_owned(),
+                        #[cfg(feature = "std")]
+                        code_id: None,
                     });
                 }
             }

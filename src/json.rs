@@ -4,10 +4,10 @@
 //! `JSON.stringify`: it crosses the JS boundary once per field, which dominates capture time.
 //! This writer produces the envelope text in one pass inside wasm. Non-integral floats are the
 //! one thing it does not format itself: the caller passes a formatter, so the wasm build can use
-//! JavaScript's `String(n)` instead of linking Rust's float formatting (natively, [`rust_float`]
+//! JavaScript's `String(n)` instead of linking Rust's float formatting (natively, `rust_float`
 //! writes the same text). `tests/json.rs` and `fuzz/fuzz_targets/json.rs` hold it to what it
 //! writes: serde_json's compact bytes, except `\u0008`/`\u000c` for `\b`/`\f`, U+2028/2029
-//! escaped, and numbers as described at [`safe_integer`] and [`rust_float`].
+//! escaped, and numbers as described at [`safe_integer`] and `rust_float`.
 
 #[allow(unused_imports)]
 use crate::prelude::*;

@@ -28,8 +28,12 @@ mod dsn;
 mod envelope;
 mod error;
 mod exception;
+#[cfg(feature = "std")]
+pub mod integrations;
 pub mod json;
 pub mod protocol;
+#[cfg(feature = "std")]
+mod rust_error;
 mod scope;
 pub mod scrub;
 pub mod stacktrace;
@@ -41,11 +45,15 @@ pub mod js;
 
 /// The Rust API for Rust wasm apps (with the default `std` feature).
 #[cfg(all(target_arch = "wasm32", feature = "std"))]
-pub use js::app::{
-    capture_error, capture_message, configure_scope, init, start_transaction, with_scope,
-    ClientGuard, Span, Transaction,
+mod api;
+#[cfg(all(target_arch = "wasm32", feature = "std"))]
+pub use api::{
+    add_breadcrumb, capture_error, capture_message, configure_scope, init, start_transaction,
+    with_scope, ClientGuard, Span, Transaction,
 };
 
+#[cfg(feature = "std")]
+pub use client::BeforeSend;
 pub use client::{Client, ClientOptions, DiscardReason, Dsc, Outgoing, CLIENT_NAME, MAX_SPANS};
 pub use dsn::Dsn;
 pub use envelope::{is_event_id, uuid4_hex, Envelope, EnvelopeError, MAX_EVENT_BYTES};

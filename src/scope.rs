@@ -87,7 +87,7 @@ impl Scope {
         self.tags.remove(key);
     }
 
-    /// Sets or (with `None`) removes a named context, kept within [`budget::DATA`].
+    /// Sets or (with `None`) removes a named context, kept within `budget::DATA`.
     pub fn set_context(&mut self, name: &str, value: Option<Value>) {
         let name = truncate(name, MAX_KEY_CHARS);
         match value {
@@ -105,7 +105,7 @@ impl Scope {
         }
     }
 
-    /// Sets one extra value, kept within [`budget::DATA`].
+    /// Sets one extra value, kept within `budget::DATA`.
     pub fn set_extra(&mut self, key: &str, value: Value) {
         self.extra.insert_within(
             truncate(key, MAX_KEY_CHARS),
@@ -125,8 +125,8 @@ impl Scope {
     }
 
     /// Adds a breadcrumb, dropping the oldest beyond `max`. Its message is cut to
-    /// [`MAX_CRUMB_MESSAGE_CHARS`], category and type to [`MAX_CRUMB_NAME_CHARS`], its data kept
-    /// within [`budget::CRUMB_DATA`].
+    /// `MAX_CRUMB_MESSAGE_CHARS`, category and type to `MAX_CRUMB_NAME_CHARS`, its data kept
+    /// within `budget::CRUMB_DATA`.
     pub fn add_breadcrumb(&mut self, mut crumb: Breadcrumb, max: usize) {
         if max == 0 {
             return;

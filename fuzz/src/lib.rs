@@ -150,6 +150,7 @@ fn frame(u: &mut Unstructured) -> Result<Frame> {
         colno: u.arbitrary()?,
         in_app: u.arbitrary()?,
         instruction_addr: opt(u, text)?,
+        addr_mode: opt(u, text)?,
     })
 }
 

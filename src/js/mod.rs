@@ -7,8 +7,6 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-#[cfg(feature = "std")]
-pub mod app;
 mod convert;
 
 use crate::client::{trace_context, Client, ClientOptions, DiscardReason, Dsc, Outgoing};
@@ -30,19 +28,23 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = Reflect, js_name = set, catch)]
-    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
+    pub(crate) fn reflect_set(
+        target: &JsValue,
+        key: &JsValue,
+        value: &JsValue,
+    ) -> Result<bool, JsValue>;
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn json_parse(text: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = Object)]
-    fn js_object() -> JsValue;
+    pub(crate) fn js_object() -> JsValue;
     #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
-    static GLOBAL: JsValue;
+    pub(crate) static GLOBAL: JsValue;
     // `catch` on both: a page may patch Date.now or Math.random to throw, and a throw through
     // wasm inside `with_state` would leave the state borrowed for good.
     #[wasm_bindgen(js_namespace = Date, js_name = now, catch)]
     fn date_now() -> Result<f64, JsValue>;
     #[wasm_bindgen(js_namespace = Math, js_name = random, catch)]
-    fn math_random() -> Result<f64, JsValue>;
+    pub(crate) fn math_random() -> Result<f64, JsValue>;
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(s: &str);
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
@@ -52,32 +54,32 @@ extern "C" {
     fn js_number_text(n: f64) -> String;
 }
 
-fn float_via_js(v: f64, out: &mut String) {
+pub(crate) fn float_via_js(v: f64, out: &mut String) {
     out.push_str(&js_number_text(v));
 }
 
-struct State {
-    client: Client,
+pub(crate) struct State {
+    pub(crate) client: Client,
     /// The Rust API's delivery (see [`dispatch`]); undefined for the npm entry, whose captures
     /// return their envelope instead (see [`outcome`]).
-    delivery: JsValue,
+    pub(crate) delivery: JsValue,
     /// The user has a `beforeSend`, which runs in JavaScript (it may be async): a capture
     /// returns the event, and [`envelope_for`] wraps what beforeSend made of it.
-    hold: bool,
+    pub(crate) hold: bool,
     /// `ignoreErrors`, `denyUrls`, `allowUrls`: arrays of strings (substrings) and RegExps.
-    ignore_errors: JsValue,
-    deny_urls: JsValue,
-    allow_urls: JsValue,
+    pub(crate) ignore_errors: JsValue,
+    pub(crate) deny_urls: JsValue,
+    pub(crate) allow_urls: JsValue,
     /// The dynamic sampling contexts of events held for `beforeSend` (by event id), for the
     /// header of the envelope [`envelope_for`] makes; the newest few.
-    held_dsc: Vec<(String, Dsc)>,
+    pub(crate) held_dsc: Vec<(String, Dsc)>,
 }
 
 /// Most held events whose trace header is remembered (one `beforeSend` drop leaves its entry).
 const HELD_DSC: usize = 16;
 
 /// A global for wasm's single thread (no std `thread_local!` in a no_std build).
-struct Local<T>(T);
+pub(crate) struct Local<T>(T);
 
 // SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread; these globals
 // hold JS handles that could not cross threads anyway. With atomics (threads sharing one
@@ -90,12 +92,12 @@ compile_error!(
 );
 
 impl<T> Local<T> {
-    fn with<R>(&'static self, f: impl FnOnce(&T) -> R) -> R {
+    pub(crate) fn with<R>(&'static self, f: impl FnOnce(&T) -> R) -> R {
         f(&self.0)
     }
 }
 
-static STATE: Local<RefCell<Option<State>>> = Local(RefCell::new(None));
+pub(crate) static STATE: Local<RefCell<Option<State>>> = Local(RefCell::new(None));
 static USER_AGENT: Local<RefCell<Option<Option<String>>>> = Local(RefCell::new(None));
 /// Set while the Rust API's delivery takes an envelope: a capture it triggers (a patched
 /// `fetch` that throws) would feed itself forever, so it is dropped. (The npm entry's beforeSend
@@ -103,13 +105,16 @@ static USER_AGENT: Local<RefCell<Option<Option<String>>>> = Local(RefCell::new(N
 static BUSY: Local<Cell<bool>> = Local(Cell::new(false));
 
 /// Runs `f` on the state if tattle is initialised and not already busy (re-entrancy guard).
-fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
+pub(crate) fn with_state<R>(f: impl FnOnce(&mut State) -> R) -> Option<R> {
     STATE.with(|s| s.try_borrow_mut().ok().and_then(|mut s| s.as_mut().map(f)))
 }
 
 /// Like [`with_state`] for captures (of items of `category`): none while tattle's own transport
 /// is running.
-fn with_capture_state<R>(category: &'static str, f: impl FnOnce(&mut State) -> R) -> Option<R> {
+pub(crate) fn with_capture_state<R>(
+    category: &'static str,
+    f: impl FnOnce(&mut State) -> R,
+) -> Option<R> {
     if BUSY.with(Cell::get) {
         with_state(|st| {
             st.client
@@ -120,11 +125,11 @@ fn with_capture_state<R>(category: &'static str, f: impl FnOnce(&mut State) -> R
     with_state(f)
 }
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     Timestamp(date_now().unwrap_or(0.0) as u64)
 }
 
-fn new_event_id() -> String {
+pub(crate) fn new_event_id() -> String {
     let mut bytes = [0u8; 16];
     if get_random_values(&mut bytes).is_err() {
         // No Web Crypto: fall back to Math.random, still 122 random bits in the right format.
@@ -164,7 +169,7 @@ fn request_for(hint: &JsValue) -> Option<Request> {
 }
 
 /// The page (or worker script) URL and user agent, as Sentry's browser SDK sends by default.
-fn current_request() -> Option<Request> {
+pub(crate) fn current_request() -> Option<Request> {
     let global = GLOBAL.with(JsValue::clone);
     let url = get_string(&get(&global, "location"), "href");
     // The user agent cannot change while the page lives: read it once.
@@ -192,15 +197,22 @@ fn current_request() -> Option<Request> {
     Some(request)
 }
 
+/// The page's path (`location.pathname`), as the route an error was shown on.
+#[cfg(feature = "leptos")]
+pub(crate) fn current_path() -> Option<String> {
+    let global = GLOBAL.with(JsValue::clone);
+    get_string(&get(&global, "location"), "pathname")
+}
+
 /// Hands an envelope to the Rust API's delivery (app.rs: www/delivery.js, with its rate limits,
 /// retries, offline store and unload handling), outside the state borrow, with captures from
 /// inside it dropped: a delivery whose `fetch` calls back into tattle can neither trap nor loop.
 /// The npm entry never comes here: its JavaScript takes each capture's [`outcome`].
-fn dispatch(out: Option<(Outgoing, JsValue)>) {
+pub(crate) fn dispatch(out: Option<(Outgoing, JsValue)>) {
     let Some((out, delivery)) = out else { return };
     BUSY.with(|f| f.set(true));
     #[cfg(feature = "std")]
-    app::hand_to_delivery(&delivery, &out);
+    crate::api::hand_to_delivery(&delivery, &out);
     #[cfg(not(feature = "std"))]
     let _ = (out, delivery); // no Rust API without std
     BUSY.with(|f| f.set(false));
@@ -208,7 +220,7 @@ fn dispatch(out: Option<(Outgoing, JsValue)>) {
 
 /// The drops counted since the last call, for the client report the JavaScript entry sends:
 /// `reason:category:count` entries joined by `,`.
-#[wasm_bindgen(js_name = takeDiscards)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = takeDiscards))]
 pub fn take_discards() -> String {
     let taken = with_state(|st| st.client.take_discarded()).unwrap_or_default();
     let mut out = String::new();
@@ -226,15 +238,15 @@ pub fn take_discards() -> String {
 }
 
 /// Where envelopes go (empty when tattle is off).
-#[wasm_bindgen]
+#[cfg_attr(not(feature = "std"), wasm_bindgen)]
 pub fn endpoint() -> String {
     with_state(|st| st.client.endpoint().to_owned()).unwrap_or_default()
 }
 
 /// Starts tattle with `options`. Returns whether events will be sent. An invalid DSN is reported
-/// once on the console and disables tattle. Captures return what they built (see [`outcome`]):
+/// once on the console and disables tattle. Captures return what they built (see `outcome`):
 /// the JavaScript entry owns the I/O.
-#[wasm_bindgen]
+#[cfg_attr(not(feature = "std"), wasm_bindgen)]
 pub fn init(options: JsValue) -> bool {
     let send_default_pii = get_bool(&options, "sendDefaultPii").unwrap_or(false);
     let opts = ClientOptions {
@@ -255,6 +267,8 @@ pub fn init(options: JsValue) -> bool {
             .map_or(1.0, |r| r.clamp(0.0, 1.0)),
         send_default_pii,
         scrubber: Some(scrubber_from(&get(&options, "scrubbing"), send_default_pii)),
+        #[cfg(feature = "std")]
+        before_send: None,
     };
     match Client::new(opts, float_via_js) {
         Ok(client) => {
@@ -282,7 +296,7 @@ pub fn init(options: JsValue) -> bool {
 }
 
 /// The one console error an invalid DSN gets, from the npm entry and the Rust API alike.
-fn report_bad_dsn(e: &DsnError) {
+pub(crate) fn report_bad_dsn(e: &DsnError) {
     console_error(&cat(&[
         "tattle: ",
         &e.message(),
@@ -406,8 +420,8 @@ fn describe_chain(value: &JsValue) -> Vec<Linked> {
 /// `captureException(value, hint)`. Hint fields: `event_id`, `mechanism` (type), `handled`, and
 /// from an `error` event: `message` (used when no value was thrown), `filename`, `lineno` and
 /// `colno` (the frame used when the value has no stack), `request` and `scope` (a worker's).
-/// Returns the capture's [`outcome`].
-#[wasm_bindgen(js_name = captureException)]
+/// Returns the capture's `outcome`.
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = captureException))]
 pub fn capture_exception(value: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
     let out = with_hint_scope(&hint, || exception_envelope(value, &hint, &event_id));
@@ -456,8 +470,8 @@ fn exception_envelope(value: JsValue, hint: &JsValue, event_id: &str) -> Option<
     build(event, &hint)
 }
 
-/// `captureMessage(message, level, hint)`; returns the capture's [`outcome`].
-#[wasm_bindgen(js_name = captureMessage)]
+/// `captureMessage(message, level, hint)`; returns the capture's `outcome`.
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = captureMessage))]
 pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
     let text = message
@@ -480,8 +494,8 @@ pub fn capture_message(message: JsValue, level: JsValue, hint: JsValue) -> JsVal
 /// sampling and filters as any capture. Read here: `message` (or `logentry`), `level`,
 /// `exception.values` (type, value, mechanism), `release`, `environment`, `dist`; the JavaScript
 /// entry hands its tags, extra, contexts, user, fingerprint and transaction over as the capture's
-/// scope (which costs no wasm). Returns the capture's [`outcome`].
-#[wasm_bindgen(js_name = captureEvent)]
+/// scope (which costs no wasm). Returns the capture's `outcome`.
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = captureEvent))]
 pub fn capture_event(event: JsValue, hint: JsValue) -> JsValue {
     let event_id = event_id_from(&hint);
     let out = with_hint_scope(&hint, || {
@@ -579,6 +593,17 @@ fn build(event: Event, hint: &JsValue) -> Option<Built> {
                 .count_discard(DiscardReason::EventProcessor, "error");
             return None;
         }
+        // The Rust API's before_send (the npm entry's runs in JavaScript, see `hold`).
+        #[cfg(feature = "std")]
+        if let Some(f) = st.client.options().before_send.clone() {
+            match (f.0)(event) {
+                Some(kept) => event = kept,
+                None => {
+                    st.client.count_discard(DiscardReason::BeforeSend, "error");
+                    return None;
+                }
+            }
+        }
         let payload = st.client.payload(&event)?;
         if st.hold {
             if !dsc.is_empty() {
@@ -622,7 +647,7 @@ fn refresh_debug_ids(ids: &mut DebugIds) {
 }
 
 /// The envelope for an event `beforeSend` returned (as JSON): the capture's outcome again.
-#[wasm_bindgen(js_name = envelopeFor)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = envelopeFor))]
 pub fn envelope_for(event_id: &str, payload: &str) -> JsValue {
     let out = if is_event_id(event_id) {
         with_state(|st| {
@@ -641,14 +666,14 @@ pub fn envelope_for(event_id: &str, payload: &str) -> JsValue {
 
 /// `transaction(event, dsc, hint)`: the envelope for a finished transaction (TRACING.md §1).
 /// `event` is Sentry's transaction event as the JavaScript side builds it, read within
-/// [`TRANSACTION_LIMITS`](crate::client::TRANSACTION_LIMITS) (at most 1,000 spans); `dsc` the
+/// `TRANSACTION_LIMITS` (at most 1,000 spans); `dsc` the
 /// dynamic sampling context for the envelope header (`trace_id`, `public_key`, `release`,
 /// `environment`, `sample_rate`, `sampled`, `transaction`); `hint.scope` a worker's
 /// per-invocation scope. Options, scope (user, tags, contexts, extra) and scrubbing are applied
-/// here; no beforeSend. Returns the [`outcome`] with `category: "transaction"`.
+/// here; no beforeSend. Returns the `outcome` with `category: "transaction"`.
 /// Only in builds with the `tracing` feature (the npm package's tattle_core_tr_bg.wasm, the Rust API).
 #[cfg(feature = "tracing")]
-#[wasm_bindgen]
+#[cfg_attr(not(feature = "std"), wasm_bindgen)]
 pub fn transaction(event: JsValue, dsc: JsValue, hint: JsValue) -> JsValue {
     let event_id = get_string(&event, "event_id")
         .filter(|id| is_event_id(id))
@@ -679,8 +704,8 @@ pub fn transaction(event: JsValue, dsc: JsValue, hint: JsValue) -> JsValue {
 /// timestamp, status, errors, duration?, attrs }`, item `session`) or request-mode aggregates
 /// (`{ aggregates: [{ started, exited?, errored?, crashed? }], attrs }`, item `sessions`).
 /// `attrs.release` / `attrs.environment` come from the options when missing; without a release
-/// nothing is sent. Returns the [`outcome`] with `category: "session"` (its `id` a fresh one).
-#[wasm_bindgen]
+/// nothing is sent. Returns the `outcome` with `category: "session"` (its `id` a fresh one).
+#[cfg_attr(not(feature = "std"), wasm_bindgen)]
 pub fn session(session: JsValue) -> JsValue {
     let id = new_event_id();
     let session = to_value(&session);
@@ -690,14 +715,14 @@ pub fn session(session: JsValue) -> JsValue {
 
 /// [`build`], then hands the envelope to the Rust API's delivery (app.rs).
 #[allow(dead_code)]
-fn deliver(event: Event) {
+pub(crate) fn deliver(event: Event) {
     if let Some(Built::Envelope(out)) = build(event, &JsValue::UNDEFINED) {
         let delivery = with_state(|st| st.delivery.clone());
         dispatch(delivery.map(|delivery| (out, delivery)));
     }
 }
 
-fn set_text(target: &JsValue, key: &str, value: &str) {
+pub(crate) fn set_text(target: &JsValue, key: &str, value: &str) {
     let _ = reflect_set(target, &JsValue::from_str(key), &JsValue::from_str(value));
 }
 
@@ -829,14 +854,14 @@ fn filtered_out(st: &State, event: &Event) -> bool {
 }
 
 /// `setUser(user | null)`.
-#[wasm_bindgen(js_name = setUser)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = setUser))]
 pub fn set_user(user: JsValue) {
     let user: Option<User> = user_from(&user);
     with_state(|st| st.client.scope_mut().set_user(user));
 }
 
 /// `setTag(key, value)`; `undefined` (or `null`) removes the tag.
-#[wasm_bindgen(js_name = setTag)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = setTag))]
 pub fn set_tag(key: JsValue, value: JsValue) {
     let Some(key) = key.as_string().and_then(|k| tag_key(&k)) else {
         return;
@@ -866,7 +891,7 @@ fn tag_key(key: &str) -> Option<String> {
 }
 
 /// `setTags(object)`.
-#[wasm_bindgen(js_name = setTags)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = setTags))]
 pub fn set_tags(tags: JsValue) {
     for key in convert::keys(&tags) {
         set_tag(JsValue::from_str(&key), get(&tags, &key));
@@ -874,7 +899,7 @@ pub fn set_tags(tags: JsValue) {
 }
 
 /// `setContext(name, object | null)`.
-#[wasm_bindgen(js_name = setContext)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = setContext))]
 pub fn set_context(name: JsValue, context: JsValue) {
     let Some(name) = name.as_string() else { return };
     // A context is an object (Relay refuses anything else): another value goes in one as `value`.
@@ -890,7 +915,7 @@ pub fn set_context(name: JsValue, context: JsValue) {
 }
 
 /// `setExtra(key, value)`.
-#[wasm_bindgen(js_name = setExtra)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = setExtra))]
 pub fn set_extra(key: JsValue, value: JsValue) {
     let Some(key) = key.as_string() else { return };
     let value = to_value(&value);
@@ -898,7 +923,7 @@ pub fn set_extra(key: JsValue, value: JsValue) {
 }
 
 /// `setExtras(object)`.
-#[wasm_bindgen(js_name = setExtras)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = setExtras))]
 pub fn set_extras(extras: JsValue) {
     for key in convert::keys(&extras) {
         set_extra(JsValue::from_str(&key), get(&extras, &key));
@@ -906,14 +931,14 @@ pub fn set_extras(extras: JsValue) {
 }
 
 /// `setLevel(level)` on the current scope.
-#[wasm_bindgen(js_name = setLevel)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = setLevel))]
 pub fn set_level(level: JsValue) {
     let level = level.as_string().and_then(|l| Level::parse(&l));
     with_state(|st| st.client.scope_mut().set_level(level));
 }
 
 /// `setFingerprint(array)` on the current scope.
-#[wasm_bindgen(js_name = setFingerprint)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = setFingerprint))]
 pub fn set_fingerprint(fingerprint: JsValue) {
     let mut parts = Vec::new();
     if let Value::Array(items) = to_value(&fingerprint) {
@@ -925,20 +950,20 @@ pub fn set_fingerprint(fingerprint: JsValue) {
 }
 
 /// `setTransactionName(name)` on the current scope: the events' `transaction`.
-#[wasm_bindgen(js_name = setTransactionName)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = setTransactionName))]
 pub fn set_transaction_name(name: JsValue) {
     let name = name.as_string();
     with_state(|st| st.client.scope_mut().set_transaction(name.as_deref()));
 }
 
 /// `scope.clear()`: empties the current scope.
-#[wasm_bindgen(js_name = clearScope)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = clearScope))]
 pub fn clear_scope() {
     with_state(|st| st.client.scope_mut().clear());
 }
 
 /// `addBreadcrumb({ message, category, type, level, data, timestamp })`.
-#[wasm_bindgen(js_name = addBreadcrumb)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = addBreadcrumb))]
 pub fn add_breadcrumb(crumb: JsValue) {
     if !crumb.is_object() {
         return;
@@ -969,13 +994,13 @@ pub fn add_breadcrumb(crumb: JsValue) {
 }
 
 /// Starts a child scope (`withScope`).
-#[wasm_bindgen(js_name = pushScope)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = pushScope))]
 pub fn push_scope() {
     with_state(|st| st.client.push_scope());
 }
 
 /// Ends the child scope.
-#[wasm_bindgen(js_name = popScope)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = popScope))]
 pub fn pop_scope() {
     with_state(|st| st.client.pop_scope());
 }
@@ -984,13 +1009,13 @@ pub fn pop_scope() {
 /// the JavaScript entry contains a trap and goes on with a fresh instance. Not in the shipped
 /// package (feature `test-hooks`).
 #[cfg(feature = "test-hooks")]
-#[wasm_bindgen(js_name = testTrap)]
+#[cfg_attr(not(feature = "std"), wasm_bindgen(js_name = testTrap))]
 pub fn test_trap() {
     core::arch::wasm32::unreachable()
 }
 
 /// Turns tattle off (after `close`).
-#[wasm_bindgen]
+#[cfg_attr(not(feature = "std"), wasm_bindgen)]
 pub fn shutdown() {
     STATE.with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {

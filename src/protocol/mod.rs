@@ -132,9 +132,14 @@ pub struct SdkInfo {
     pub version: &'static str,
 }
 
-/// tattle's own SDK info.
+/// tattle's own SDK info: `tattle.rust` from the Rust API (a Rust wasm app), else
+/// `tattle.javascript` (the npm package's wasm, and native builds).
 pub const SDK: SdkInfo = SdkInfo {
-    name: "tattle.javascript",
+    name: if cfg!(all(feature = "std", target_arch = "wasm32")) {
+        "tattle.rust"
+    } else {
+        "tattle.javascript"
+    },
     version: env!("CARGO_PKG_VERSION"),
 };
 
@@ -202,6 +207,11 @@ pub struct Frame {
     /// For a WebAssembly frame: the byte offset in the module, as hex (`0x1f0`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction_addr: Option<String>,
+    /// How the server reads `instruction_addr`: `rel:N`, an offset in the module that is image
+    /// N of `debug_meta` (a `wasm` image). The Rust API's panics only.
+    #[cfg(feature = "std")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addr_mode: Option<String>,
 }
 
 /// A list of frames, oldest call first.
@@ -305,8 +315,13 @@ pub struct DebugImage {
     pub ty: &'static str,
     /// The file, exactly as the frames' `abs_path` names it.
     pub code_file: String,
-    /// The UUID `sentry-cli sourcemaps inject` gave the file and its map.
+    /// The UUID `sentry-cli sourcemaps inject` gave the file and its map (for a `wasm`
+    /// image: from its build id, as @sentry/wasm makes it).
     pub debug_id: String,
+    /// A `wasm` image's build id, as hex.
+    #[cfg(feature = "std")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_id: Option<String>,
 }
 
 /// A Sentry event.

@@ -207,6 +207,8 @@ fn frame(f: &Frame, o: &mut Obj) {
         o.bool("in_app", b);
     }
     o.opt_str("instruction_addr", f.instruction_addr.as_deref());
+    #[cfg(feature = "std")]
+    o.opt_str("addr_mode", f.addr_mode.as_deref());
 }
 
 fn exception(e: &Exception, o: &mut Obj) {
@@ -247,6 +249,8 @@ fn debug_image(d: &DebugImage, o: &mut Obj) {
     o.str("type", d.ty);
     o.str("code_file", &d.code_file);
     o.str("debug_id", &d.debug_id);
+    #[cfg(feature = "std")]
+    o.opt_str("code_id", d.code_id.as_deref());
 }
 
 impl Event {
@@ -349,6 +353,7 @@ mod tests {
             colno: all.then_some(u32::MAX),
             in_app: all.then_some(n % 2 == 0),
             instruction_addr: all.then(|| "0x1f".into()),
+            addr_mode: all.then(|| "rel:0".into()),
         }
     }
 
@@ -440,6 +445,7 @@ mod tests {
                     ty: "sourcemap",
                     code_file: tricky(),
                     debug_id: "c0ffee00-0000-4000-8000-000000000000".into(),
+                    code_id: Some("c0ffee".into()),
                 }],
             }),
             transaction: Some(tricky()),

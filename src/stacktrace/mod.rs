@@ -69,7 +69,7 @@ pub fn parse(stack: &str) -> Vec<Frame> {
 /// The `filename` Sentry shows for a location: the path of an http(s) or file URL, without
 /// query or hash (so one file groups the same whatever its cache-busting query), a data: URL
 /// by its media type as Sentry's own SDK names it (`<data:text/javascript>`, see
-/// [`data_name`]), or any other location (`node:fs`, `blob:…`, a plain path) as it is.
+/// `data_name`), or any other location (`node:fs`, `blob:…`, a plain path) as it is.
 pub fn filename_of(abs_path: &str) -> String {
     data_name(abs_path).unwrap_or_else(|| url_path(abs_path).to_owned())
 }

@@ -154,6 +154,15 @@ test('Yew app: a handled error from a click, and a panic in a click handler', as
   assert.equal((await bugsink.listEvents()).length, 3, 'error, panic, marker stored');
 });
 
+test("the app's wasm exports only the app: none of the npm entry's JavaScript API", () => {
+  const dts = readFileSync(join(appDir, 'yew_app.d.ts'), 'utf8');
+  const exports = [...dts.slice(dts.indexOf('interface InitOutput')).matchAll(/readonly (\w+):/g)].map((m) => m[1]);
+  assert.ok(exports.includes('start'), `the app's own export is there: ${exports}`);
+  const npmApi = ['init', 'captureException', 'captureMessage', 'captureEvent', 'envelopeFor', 'setUser', 'setTag',
+    'addBreadcrumb', 'takeDiscards', 'endpoint', 'transaction', 'session', 'shutdown'];
+  assert.deepEqual(exports.filter((e) => npmApi.includes(e)), []);
+});
+
 test("the README's Rust example is this app's entry point, verbatim", () => {
   const lib = source.join('\n');
   const start = lib.slice(lib.indexOf('#[wasm_bindgen(start)]'), lib.indexOf('\n}\n', lib.indexOf('#[wasm_bindgen(start)]')) + 2);

@@ -4,7 +4,8 @@
 //!
 //! Delivery is the npm entry's, in JavaScript: www/delivery.js (rate limits, retries with
 //! backoff, the offline store of www/store.js, page unload, client reports) is included as a
-//! wasm-bindgen local snippet, so it needs no bundler and no JavaScript of the app's. Only this
+//! wasm-bindgen local snippet (minified copies in www-min/, made by scripts/rust-snippets.mjs),
+//! so it needs no bundler and no JavaScript of the app's. Only this
 //! module imports it: the npm build (`--no-default-features`) has no snippets. Being JavaScript,
 //! it outlives the trap after a panic: that event's retries go on without the dead instance.
 //!
@@ -17,15 +18,15 @@
 //! tattle::capture_message("app started", tattle::protocol::Level::Info);
 //! ```
 
-use super::{
+use crate::client::{Client, ClientOptions, DiscardReason, Outgoing, MAX_SPANS};
+use crate::exception::{Linked, Thrown};
+use crate::js::{
     current_request, deliver, dispatch, float_via_js, js_object, math_random, new_event_id, now,
     reflect_set, report_bad_dsn, set_text, with_capture_state, with_state, State, GLOBAL, STATE,
 };
-use crate::client::{Client, ClientOptions, DiscardReason, Outgoing, MAX_SPANS};
-use crate::exception::{Linked, Thrown};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::protocol::{Frame, Level, Mechanism, Stacktrace, Value};
+use crate::protocol::{Breadcrumb, Event, Frame, Level, Mechanism, Stacktrace, Value};
 use crate::scope::Scope;
 use crate::text::cat;
 use core::cell::RefCell;
@@ -56,7 +57,7 @@ extern "C" {
     fn performance_now() -> Result<f64, JsValue>;
 }
 
-#[wasm_bindgen(module = "/www/delivery.js")]
+#[wasm_bindgen(module = "/www-min/delivery.js")]
 extern "C" {
     #[wasm_bindgen(js_name = pageDelivery, catch)]
     fn page_delivery(
@@ -66,7 +67,7 @@ extern "C" {
     ) -> Result<Delivery, JsValue>;
 }
 
-#[wasm_bindgen(module = "/www/store.js")]
+#[wasm_bindgen(module = "/www-min/store.js")]
 extern "C" {
     #[wasm_bindgen(js_name = idbStore, catch)]
     fn idb_store(max: f64) -> Result<JsValue, JsValue>;
@@ -110,10 +111,10 @@ fn page_delivery_for(debug: bool) -> Option<JsValue> {
         .map(Into::into)
 }
 
-/// [`super::dispatch`] for the Rust API: the envelope goes to the delivery, synchronously (in
+/// `js::dispatch` for the Rust API: the envelope goes to the delivery, synchronously (in
 /// the panic hook too, before the trap): it starts its request at once, or stores the envelope
 /// when the server is down or the page is going.
-pub(super) fn hand_to_delivery(delivery: &JsValue, out: &Outgoing) {
+pub(crate) fn hand_to_delivery(delivery: &JsValue, out: &Outgoing) {
     if !delivery.is_object() {
         return;
     }
@@ -228,86 +229,59 @@ pub fn init(options: ClientOptions) -> ClientGuard {
         report_panic(info);
         previous(info);
     }));
+    #[cfg(feature = "leptos")]
+    crate::integrations::leptos::install_hook();
     ClientGuard { enabled }
 }
 
-/// Captures an error and its `source()` chain. Returns the event id.
+/// Captures an error and its `source()` chain (as linked exceptions). Returns the event id.
 pub fn capture_error(error: &dyn core::error::Error) -> String {
-    let mut chain = vec![Linked::root(rust_error(error))];
-    let mut source = error.source();
-    while let Some(e) = source {
-        if chain.len() >= crate::exception::MAX_LINKED {
-            break;
-        }
-        let parent = chain.len() - 1;
-        chain.push(Linked {
-            thrown: rust_error(e),
-            parent: Some((parent, "source".to_owned())),
-            group: false,
-        });
-        source = e.source();
-    }
-    let id = new_event_id();
-    let mut event = Client::exception_event(
-        &chain,
+    capture_event(crate::rust_error::error_event(
+        error,
         Mechanism::new("generic", true),
-        id.clone(),
-        now(),
-        current_request(),
-        None,
-    );
+    ))
+}
+
+/// Captures an event an integration built: a new id and the time when it has none, the page
+/// as its request, platform `native` (every event of the Rust API says so). Returns its id.
+pub(crate) fn capture_event(mut event: Event) -> String {
+    if event.event_id.is_empty() {
+        event.event_id = new_event_id();
+    }
+    if event.timestamp.0 == 0 {
+        event.timestamp = now();
+    }
+    if event.request.is_none() {
+        event.request = current_request();
+    }
     event.platform = "native";
+    let id = event.event_id.clone();
     deliver(event);
     pass_discards();
     id
 }
 
-fn rust_error(e: &dyn core::error::Error) -> Thrown {
-    Thrown::Error {
-        name: rust_error_type(e),
-        message: e.to_string(),
-        stack: None,
+/// Adds a breadcrumb to the current scope (its time set now when it has none): it goes with
+/// the events captured after it, up to [`ClientOptions::max_breadcrumbs`].
+pub fn add_breadcrumb(mut crumb: Breadcrumb) {
+    if crumb.timestamp.0 == 0 {
+        crumb.timestamp = now();
     }
-}
-
-/// The error's type as sentry-rust names it: the start of its `Debug` form
-/// (`ConfigError { source: … }` → `ConfigError`), or `Error` where that is not a name.
-fn rust_error_type(e: &dyn core::error::Error) -> String {
-    /// Keeps the leading name and stops the formatting at the first other character.
-    struct Head(String);
-    impl core::fmt::Write for Head {
-        fn write_str(&mut self, s: &str) -> core::fmt::Result {
-            for c in s.chars() {
-                if !(c.is_alphanumeric() || c == '_' || c == ':') || self.0.len() >= 100 {
-                    return Err(core::fmt::Error);
-                }
-                self.0.push(c);
-            }
-            Ok(())
-        }
-    }
-    let mut head = Head(String::new());
-    let _ = core::fmt::write(&mut head, format_args!("{e:?}"));
-    let name = head.0.trim_end_matches(':');
-    if name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
-        name.to_owned()
-    } else {
-        "Error".to_owned()
-    }
+    with_state(|st| {
+        let max = st.client.options().max_breadcrumbs;
+        st.client.scope_mut().add_breadcrumb(crumb, max)
+    });
 }
 
 /// Captures a message at `level`. Returns the event id.
 pub fn capture_message(message: &str, level: Level) -> String {
-    let id = new_event_id();
-    deliver(Client::message_event(
+    capture_event(Client::message_event(
         message,
         level,
-        id.clone(),
+        new_event_id(),
         now(),
         current_request(),
-    ));
-    pass_discards();
-    id
+    ))
 }
 
 /// Changes the current scope (user, tags, contexts, extra, breadcrumbs).
@@ -348,6 +322,8 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
                 "alloc::",
                 "tattle::",
                 "__rust",
+                "__wbg_",
+                "wasm_bindgen::",
                 "rust_begin_unwind",
                 "<std::",
                 "<core::",
@@ -387,6 +363,12 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
     if let Some(ex) = event.exception.as_mut().and_then(|e| e.values.last_mut()) {
         ex.stacktrace = (!frames.is_empty()).then_some(Stacktrace { frames });
     }
+    #[cfg(feature = "debug-image")]
+    if let Some(ex) = event.exception.as_mut().and_then(|e| e.values.last_mut()) {
+        if let Some(trace) = ex.stacktrace.as_mut() {
+            event.debug_meta = debug_image::attach(&mut trace.frames);
+        }
+    }
     event.level = Level::Fatal;
     event.platform = "native";
     // Handed to the delivery before the hook returns: the trap ends this instance, not the
@@ -401,6 +383,78 @@ fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
         &JsValue::from_str("__tattlePanicAt"),
         &JsValue::from_f64(now().0 as f64),
     );
+}
+
+/// The app's module as a `wasm` debug image, as @sentry/wasm sends it: `code_id` its
+/// `build_id` custom section (hex), `debug_id` that padded to 32 digits and an age `0`,
+/// `code_file` the module's URL (as its frames name it); the module's frames get `addr_mode:
+/// "rel:0"`, their `instruction_addr` (the engine's offset in the module) relative to it.
+#[cfg(feature = "debug-image")]
+mod debug_image {
+    use super::reflect_get;
+    #[allow(unused_imports)]
+    use crate::prelude::*;
+    use crate::protocol::{DebugImage, DebugMeta, Frame};
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = ["WebAssembly", "Module"], js_name = customSections, catch)]
+        fn custom_sections(module: &JsValue, name: &str) -> Result<JsValue, JsValue>;
+        type Bytes;
+        #[wasm_bindgen(constructor, js_class = "Uint8Array", catch)]
+        fn new(buffer: &JsValue) -> Result<Bytes, JsValue>;
+    }
+
+    std::thread_local! {
+        /// The build id, read once (the module does not change): `None` before, then the hex.
+        static BUILD_ID: core::cell::RefCell<Option<Option<String>>> = const { core::cell::RefCell::new(None) };
+    }
+
+    /// The module's `build_id` section as hex, if it has one (at most 64 bytes read).
+    fn build_id() -> Option<String> {
+        let sections = custom_sections(&wasm_bindgen::module(), "build_id").ok()?;
+        let first = reflect_get(&sections, &JsValue::from_f64(0.0)).ok()?;
+        let bytes = Bytes::new(&first).ok()?;
+        let len = reflect_get(&bytes, &JsValue::from_str("length"))
+            .ok()?
+            .as_f64()?;
+        let mut hex = String::new();
+        for i in 0..(len as usize).min(64) {
+            let b = reflect_get(&bytes, &JsValue::from_f64(i as f64))
+                .ok()?
+                .as_f64()? as u8;
+            hex.push(char::from_digit(u32::from(b >> 4), 16)?);
+            hex.push(char::from_digit(u32::from(b & 15), 16)?);
+        }
+        (!hex.is_empty()).then_some(hex)
+    }
+
+    pub(super) fn attach(frames: &mut [Frame]) -> Option<DebugMeta> {
+        let code_id = BUILD_ID.with(|c| c.borrow_mut().get_or_insert_with(build_id).clone())?;
+        let code_file = frames
+            .iter()
+            .find(|f| f.instruction_addr.is_some())
+            .and_then(|f| f.abs_path.clone())?;
+        for f in frames.iter_mut() {
+            if f.instruction_addr.is_some() && f.abs_path.as_deref() == Some(code_file.as_str()) {
+                f.addr_mode = Some("rel:0".to_owned());
+            }
+        }
+        let mut debug_id: String = code_id.chars().take(32).collect();
+        while debug_id.len() < 32 {
+            debug_id.push('0');
+        }
+        debug_id.push('0');
+        Some(DebugMeta {
+            images: vec![DebugImage {
+                ty: "wasm",
+                code_file,
+                debug_id,
+                code_id: Some(code_id),
+            }],
+        })
+    }
 }
 
 /// Now in seconds since the epoch, as spans are timed: `performance.timeOrigin +
@@ -547,7 +601,65 @@ pub fn start_transaction(name: &str, op: &str) -> Transaction {
     }
 }
 
+std::thread_local! {
+    /// The transaction [`Transaction::bind`] made current: its recording and span id.
+    static BOUND: RefCell<Option<(Rc<RefCell<Recording>>, String)>> = const { RefCell::new(None) };
+    /// The spans of integrations (the `tracing` layer's) open in it, by their id there.
+    static OPEN: RefCell<Vec<(u64, Span)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A span of an integration (a `tracing` span `id`, below `parent` if that is open, else below
+/// the bound transaction): nothing when no transaction is bound or it records nothing.
+#[allow(dead_code)]
+pub(crate) fn start_bound_span(id: u64, parent: Option<u64>, op: &str, data: Vec<(String, Value)>) {
+    let Some((rec, root)) = BOUND.with(|b| b.borrow().clone()) else {
+        return;
+    };
+    if rec.borrow().sampled != Some(true) {
+        return;
+    }
+    let _ = OPEN.try_with(|open| {
+        let Ok(mut open) = open.try_borrow_mut() else {
+            return;
+        };
+        let mut span = match parent.and_then(|p| open.iter().find(|(i, _)| *i == p)) {
+            Some((_, parent)) => parent.start_child(op, ""),
+            None => Span {
+                timing: Timing::new(rec, op),
+                parent: root,
+                description: String::new(),
+            },
+        };
+        for (k, v) in data {
+            span.set_data(&k, v);
+        }
+        open.push((id, span));
+    });
+}
+
+/// Ends the integration's span `id` (recorded into its transaction).
+#[allow(dead_code)]
+pub(crate) fn finish_bound_span(id: u64) {
+    let span = OPEN.with(|open| {
+        let mut open = open.try_borrow_mut().ok()?;
+        let i = open.iter().position(|(i, _)| *i == id)?;
+        Some(open.remove(i).1)
+    });
+    if let Some(span) = span {
+        span.finish();
+    }
+}
+
 impl Transaction {
+    /// Makes this the transaction the integrations record into (the `tracing` layer's spans
+    /// become its child spans) until it finishes or another is bound. sentry-rust does this
+    /// with `configure_scope(|s| s.set_span(…))`.
+    pub fn bind(&self) {
+        BOUND.with(|b| {
+            *b.borrow_mut() = Some((self.timing.rec.clone(), self.timing.span_id.clone()));
+        });
+    }
+
     /// Starts a child span doing `op` (`http.client`, `db`, …), described by `description`
     /// (`GET https://…`: scrubbed as a URL before it is sent).
     pub fn start_child(&self, op: &str, description: &str) -> Span {
@@ -587,6 +699,14 @@ impl Transaction {
     /// nothing happens.
     pub fn finish(self) {
         let end = seconds();
+        BOUND.with(|b| {
+            let mut b = b.borrow_mut();
+            if b.as_ref()
+                .is_some_and(|(rec, _)| Rc::ptr_eq(rec, &self.timing.rec))
+            {
+                *b = None;
+            }
+        });
         let (sampled, rate, spans, overflow) = {
             let mut rec = self.timing.rec.borrow_mut();
             let spans = core::mem::take(&mut rec.spans);
