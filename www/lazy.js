@@ -259,7 +259,7 @@ export function start(t, wasm, wasmUrl, compiled) {
         if (t.session) {
           session = {
             sid: newId(), init: true, started: new Date(t.started).toISOString(), status: 'ok', errors: 0,
-            attrs: { release: options.release, environment: options.environment, user_agent: globalThis.navigator && navigator.userAgent },
+            attrs: { release: options.release, environment: options.environment || 'production', user_agent: globalThis.navigator && navigator.userAgent },
           };
           sendSession();
         }
