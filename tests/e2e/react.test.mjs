@@ -10,12 +10,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { startBugsink } from '../support/bugsink.mjs';
-import { collectConsole, launchChromium, startStaticServer } from '../support/browser.mjs';
+import { launchChromium } from '../support/browser.mjs';
 import { startReceiver } from '../support/receiver.mjs';
 import { dsnVia } from '../support/recorder.mjs';
 import { formatProblems, relayCheck } from '../support/relay.mjs';
 import { sleep, until } from '../support/wait.mjs';
-import { eventsOf, installed, mainException, messageOf, packedApp, versionOf, viteBuild } from '../frameworks/harness.mjs';
+import {
+  eventsOf, inAppPage, installed, mainException, messageOf, packedApp, routeNames as receiverNames, untilQuiet, versionOf, viteBuild,
+  visitTwoUsers,
+} from '../frameworks/harness.mjs';
 
 const VARIANTS = [
   { key: 'tattle19', sdk: 'tattle/react', react: 19 },
@@ -63,12 +66,7 @@ after(async () => {
 
 // Clicks through every scenario and the router, then waits until what the SDK sent stops changing.
 async function runApp(v) {
-  const server = await startStaticServer({ '/': v.out, '/users/': { body: '', type: 'text/html' } }, {});
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const console_ = collectConsole(page);
-  try {
-    await page.goto(`${server.url}/`);
+  return inAppPage(browser, { '/': v.out, '/users/': { body: '', type: 'text/html' } }, async (page, console_) => {
     await page.waitForSelector('#boundary');
     await page.click('#boundary');
     await page.waitForSelector('#fallback');
@@ -84,33 +82,16 @@ async function runApp(v) {
     for (let i = 0; i < 3; i++) await page.click('#count');
     assert.equal(await page.textContent('#counter'), '3', 'the page keeps working after the errors');
     // The router: two ids of one parametrised route, with the home page between them.
-    await page.click('#to-user-1');
-    await page.waitForSelector('text=user 1');
-    await sleep(300);
-    await page.click('#to-home');
-    await page.waitForSelector('#boundary');
-    await page.click('#to-user-2');
-    await page.waitForSelector('text=user 2');
+    await visitTwoUsers(page, '#boundary', sleep);
     await page.evaluate(() => window.Sentry.flush(5000));
     const expected = v.react === 19 ? MESSAGES : MESSAGES.filter((m) => m !== 'render error: own boundary');
     await until(`${v.key}: the events of ${expected.join(', ')}`, () => expected.every((m) => eventsOf(v.receiver).some((e) => messageOf(e) === m)), { timeoutMs: 20000 });
     const appLog = await page.evaluate(() => window.appLog);
     // Hidden, the last navigation ends and is sent.
     await page.close();
-    // Quiet for 1.5 s: nothing more is coming (a duplicate would come within that).
-    let n = -1;
-    while (n !== v.receiver.requests.length) {
-      n = v.receiver.requests.length;
-      await sleep(1500);
-    }
+    await untilQuiet(v.receiver, sleep);
     return { events: eventsOf(v.receiver), appLog, resetEvent, errors: console_.errors, messages: console_.messages };
-  } catch (e) {
-    e.message += `\n${console_.dump()}`;
-    throw e;
-  } finally {
-    await context.close();
-    await server.stop();
-  }
+  });
 }
 
 for (const v of VARIANTS) {
@@ -184,14 +165,7 @@ for (const react of [19, 18]) {
 
 // The routes' navigations as the transactions name them: tattle's classic transactions, Sentry's
 // streamed segment spans (`span` items).
-const routeNames = (key) => {
-  const v = [...VARIANTS, ...DATA].find((x) => x.key === key);
-  const mine = v.receiver.items('transaction').map((i) => [i.json.contexts.trace.op, i.json.transaction, i.json.transaction_info?.source]);
-  const theirs = v.receiver.items('span').flatMap((i) => i.json.items || []).filter((sp) => sp.is_segment)
-    .map((sp) => [sp.attributes['sentry.op']?.value, sp.name, sp.attributes['sentry.segment.name.source']?.value]);
-  // Sorted: they arrive in the order each idle transaction ended, which is timing, not naming.
-  return [...mine, ...theirs].sort((x, y) => (x.join(' ') < y.join(' ') ? -1 : x.join(' ') > y.join(' ') ? 1 : 0));
-};
+const routeNames = (key) => receiverNames([...VARIANTS, ...DATA].find((x) => x.key === key).receiver);
 for (const react of [19, 18]) {
   test(`React ${react}, React Router ${versionOf('react-router')}: two ids of /users/:id give one transaction name, as @sentry/react's`, () => {
     const mine = routeNames(`tattle${react}`);
@@ -204,25 +178,12 @@ for (const react of [19, 18]) {
 
 test(`React Router ${versionOf('react-router')}, wrapCreateBrowserRouterV7 (a data router, nested routes): the same names as @sentry/react's`, async () => {
   for (const v of DATA) {
-    const server = await startStaticServer({ '/': v.out });
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    try {
-      await page.goto(`${server.url}/`);
+    await inAppPage(browser, { '/': v.out }, async (page) => {
       await page.waitForSelector('#home');
-      await page.click('#to-user-1');
-      await page.waitForSelector('text=user 1');
-      await sleep(300);
-      await page.click('#to-home');
-      await page.waitForSelector('#home');
-      await page.click('#to-user-2');
-      await page.waitForSelector('text=user 2');
+      await visitTwoUsers(page, '#home', sleep);
       await page.close();
       await until(`${v.key}: four transactions`, () => routeNames(v.key).length >= 4, { timeoutMs: 20000 });
-    } finally {
-      await context.close();
-      await server.stop();
-    }
+    });
   }
   const mine = routeNames('tattle-data');
   assert.deepEqual(mine.filter(([op, name]) => op === 'navigation' && name !== '/'), [['navigation', '/users/:id', 'route'], ['navigation', '/users/:id', 'route']], JSON.stringify(mine));

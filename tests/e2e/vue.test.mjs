@@ -11,12 +11,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { startBugsink } from '../support/bugsink.mjs';
-import { collectConsole, launchChromium, startStaticServer } from '../support/browser.mjs';
+import { launchChromium } from '../support/browser.mjs';
 import { startReceiver } from '../support/receiver.mjs';
 import { dsnVia } from '../support/recorder.mjs';
 import { formatProblems, relayCheck } from '../support/relay.mjs';
 import { sleep, until } from '../support/wait.mjs';
-import { eventsOf, installed, messageOf, packedApp, versionOf, viteBuild } from '../frameworks/harness.mjs';
+import {
+  eventsOf, inAppPage, installed, messageOf, packedApp, routeNames as receiverNames, untilQuiet, versionOf, viteBuild, visitTwoUsers,
+} from '../frameworks/harness.mjs';
 
 const VARIANTS = [
   { key: 'tattle-before', sdk: 'tattle/vue', handler: 'before' },
@@ -54,12 +56,7 @@ after(async () => {
 });
 
 async function runApp(v) {
-  const server = await startStaticServer({ '/': v.out });
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const console_ = collectConsole(page);
-  try {
-    await page.goto(`${server.url}/`);
+  return inAppPage(browser, { '/': v.out }, async (page, console_) => {
     await page.waitForSelector('#render');
     for (const id of ['render', 'click', 'mounted', 'watch', 'async']) {
       await page.click(`#${id}`);
@@ -68,32 +65,16 @@ async function runApp(v) {
     await page.waitForSelector('#mounted-boom');
     for (let i = 0; i < 3; i++) await page.click('#count');
     await until('the counter', async () => (await page.textContent('#counter')) === '3', { timeoutMs: 5000 });
-    await page.click('#to-user-1');
-    await page.waitForSelector('text=user 1');
-    await sleep(300);
-    await page.click('#to-home');
-    await page.waitForSelector('#render');
-    await page.click('#to-user-2');
-    await page.waitForSelector('text=user 2');
+    await visitTwoUsers(page, '#render', sleep);
     await page.evaluate(() => window.Sentry.flush(5000));
     if (v.key !== 'sentry-after') {
       await until(`${v.key}: the events`, () => MESSAGES.every((m) => eventsOf(v.receiver).some((e) => messageOf(e) === m)), { timeoutMs: 20000 });
     }
     const appLog = await page.evaluate(() => window.appLog);
     await page.close();
-    let n = -1;
-    while (n !== v.receiver.requests.length) {
-      n = v.receiver.requests.length;
-      await sleep(1500);
-    }
+    await untilQuiet(v.receiver, sleep);
     return { events: eventsOf(v.receiver), appLog, errors: console_.errors, console: console_.messages };
-  } catch (e) {
-    e.message += `\n${console_.dump()}`;
-    throw e;
-  } finally {
-    await context.close();
-    await server.stop();
-  }
+  });
 }
 
 for (const v of VARIANTS) {
@@ -158,14 +139,7 @@ test("without an app errorHandler, Vue's console output is what it is with @sent
   assert.deepEqual(firstLines(runs['tattle-before']), firstLines(runs['sentry-before']));
 });
 
-const routeNames = (key) => {
-  const v = VARIANTS.find((x) => x.key === key);
-  const mine = v.receiver.items('transaction').map((i) => [i.json.contexts.trace.op, i.json.transaction, i.json.transaction_info?.source]);
-  const theirs = v.receiver.items('span').flatMap((i) => i.json.items || []).filter((sp) => sp.is_segment)
-    .map((sp) => [sp.attributes['sentry.op']?.value, sp.name, sp.attributes['sentry.segment.name.source']?.value]);
-  // Sorted: they arrive in the order each idle transaction ended, which is timing, not naming.
-  return [...mine, ...theirs].sort((x, y) => (x.join(' ') < y.join(' ') ? -1 : x.join(' ') > y.join(' ') ? 1 : 0));
-};
+const routeNames = (key) => receiverNames(VARIANTS.find((x) => x.key === key).receiver);
 test(`Vue Router ${versionOf('vue-router')}: two ids of /users/:id give one transaction name, as @sentry/vue's`, () => {
   const mine = routeNames('tattle-before');
   const users = mine.filter(([op, name]) => op === 'navigation' && name !== '/');

@@ -61,3 +61,61 @@ export const eventsOf = (rcv) => rcv.items('event').map((i) => i.json);
 /** The event's exception values, oldest (linked) first, main one last, as Sentry orders them. */
 export const mainException = (ev) => ev.exception.values[ev.exception.values.length - 1];
 export const messageOf = (ev) => (ev.exception ? mainException(ev).value : ev.message && (ev.message.formatted || ev.message));
+
+// ---- what the React and Vue e2e files do alike with a built app in Chromium ----
+
+/**
+ * Serves `routes` (tests/support/browser.mjs's static server), opens a page in a fresh context of
+ * `browser` and runs `fn(page, console_)`; a failure carries the page's console; everything is
+ * closed after, also on failure.
+ */
+export async function inAppPage(browser, routes, fn) {
+  const { collectConsole, startStaticServer } = await import('../support/browser.mjs');
+  const server = await startStaticServer(routes, {});
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const console_ = collectConsole(page);
+  try {
+    await page.goto(`${server.url}/`);
+    return await fn(page, console_);
+  } catch (e) {
+    e.message += `\n${console_.dump()}`;
+    throw e;
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+}
+
+/** The router walk both apps have: /users/1, home (`homeSelector` shows it), /users/2. */
+export async function visitTwoUsers(page, homeSelector, sleep) {
+  await page.click('#to-user-1');
+  await page.waitForSelector('text=user 1');
+  await sleep(300);
+  await page.click('#to-home');
+  await page.waitForSelector(homeSelector);
+  await page.click('#to-user-2');
+  await page.waitForSelector('text=user 2');
+}
+
+/** Resolves once `receiver` has had no new request for 1.5 s: a duplicate would come within that. */
+export async function untilQuiet(receiver, sleep) {
+  let n = -1;
+  while (n !== receiver.requests.length) {
+    n = receiver.requests.length;
+    await sleep(1500);
+  }
+}
+
+/**
+ * [op, name, source] of every transaction (tattle's classic items) and segment span (Sentry 11's
+ * streamed spans) `receiver` got, sorted: they arrive in the order each idle transaction ended,
+ * which is timing, not naming.
+ */
+export function routeNames(receiver) {
+  const mine = receiver.items('transaction').map((i) => [i.json.contexts.trace.op, i.json.transaction, i.json.transaction_info?.source]);
+  const theirs = receiver.items('span').flatMap((i) => i.json.items || []).filter((sp) => sp.is_segment)
+    .map((sp) => [sp.attributes['sentry.op']?.value, sp.name, sp.attributes['sentry.segment.name.source']?.value]);
+  const text = (x) => x.join(' ');
+  return [...mine, ...theirs].sort((x, y) => (text(x) < text(y) ? -1 : text(x) > text(y) ? 1 : 0));
+}
