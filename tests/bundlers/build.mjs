@@ -38,14 +38,14 @@ export async function esbuild(dir, out, args = {}) {
 }
 
 /**
- * rollup.config: input main.js, plugins [nodeResolve(resolveOptions)], output { file: out/main.js, format: 'es' },
+ * rollup.config: input main.js, plugins [nodeResolve(resolveOptions), ...more], output { file: out/main.js, format: 'es' },
  * or `output` (e.g. { dir: out, entryFileNames: 'main.js' } where the app has a lazily loaded chunk).
  */
-export async function rollup(dir, out, resolveOptions, output = { file: join(out, 'main.js') }) {
+export async function rollup(dir, out, resolveOptions, output = { file: join(out, 'main.js') }, more = []) {
   const { rollup: rollupFn } = await import('rollup');
   const { nodeResolve } = await import('@rollup/plugin-node-resolve');
   const warnings = [];
-  const bundle = await rollupFn({ input: join(dir, 'main.js'), plugins: [nodeResolve(resolveOptions)], onwarn: (w) => warnings.push(w) });
+  const bundle = await rollupFn({ input: join(dir, 'main.js'), plugins: [nodeResolve(resolveOptions), ...more], onwarn: (w) => warnings.push(w) });
   try {
     await bundle.write({ ...output, format: 'es' });
   } finally {
@@ -64,6 +64,8 @@ export async function parcel(dir, out, cacheDir) {
     entries: join(dir, 'index.html'),
     defaultConfig: '@parcel/config-default',
     mode: 'production',
+    // As `parcel build` sets it (the API does not): React and Vue pick their production builds by it.
+    env: { NODE_ENV: 'production' },
     cacheDir,
     shouldDisableCache: true,
     shouldAutoInstall: false,
@@ -71,4 +73,16 @@ export async function parcel(dir, out, cacheDir) {
     defaultTargetOptions: { distDir: out, publicUrl: './' },
   });
   await bundler.run();
+}
+
+/**
+ * What a React or Vue app adds to rollup.config, as their users write it: @rollup/plugin-commonjs (React
+ * ships CommonJS) and @rollup/plugin-replace for `process.env.NODE_ENV` (both read it; a browser has no
+ * `process`).
+ */
+export async function rollupAppPlugins() {
+  const { default: commonjs } = await import('@rollup/plugin-commonjs');
+  const { default: replace } = await import('@rollup/plugin-replace');
+  // replace first, so that commonjs sees React's `if (process.env.NODE_ENV === 'production')` already decided.
+  return [replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }), commonjs()];
 }

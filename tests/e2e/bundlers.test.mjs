@@ -7,7 +7,8 @@
 // fetched the .wasm as a file or the chunk that carries it as the case expects, and the gzip bytes of
 // what the page fetched before its load event are within size-budget.json (`pages`). Where the bundler
 // makes no chunk (esbuild without --splitting) the one console message names the flag.
-// Also tattle/inline, Rollup's `output.file` (its own error names output.dir) and TypeScript's
+// Also tattle/react and tattle/vue in a small app of each framework (webpack, Parcel, esbuild, Rollup),
+// tattle/inline, Rollup's `output.file` (its own error names output.dir) and TypeScript's
 // `moduleResolution: "node"` finding the entries' types (typesVersions).
 // The bundlers are installed apart from the root, in tests/bundlers/ (scripts/setup.sh all); the
 // builds themselves are in tests/bundlers/build.mjs. One tarball, one Bugsink, one browser for all.
@@ -60,10 +61,54 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+// The app's code for `tattle/react` and `tattle/vue` (React and Vue from tests/bundlers/, no JSX or SFC, so
+// that no bundler needs a framework plugin): a component that throws, caught by the framework, not by
+// `window` (an ErrorBoundary with a fallback; Vue's errorHandler, the app having none).
+const frameworkApps = {
+  react: (name, init) => `import * as Sentry from 'tattle/react';
+import { createElement as h } from 'react';
+import { createRoot } from 'react-dom/client';
+
+Sentry.init(${init});
+Sentry.setTag('bundler', ${JSON.stringify(name)});
+window.Sentry = Sentry;
+function Checkout() { throw new Error(${JSON.stringify(`thrown in the ${name} build`)}); }
+addEventListener('load', () => setTimeout(() => {
+  const root = createRoot(document.body.appendChild(document.createElement('div')));
+  root.render(h(Sentry.ErrorBoundary, { fallback: h('p', { id: 'fallback' }, 'sorry') }, h(Checkout)));
+}));
+`,
+  vue: (name, init) => `import * as Sentry from 'tattle/vue';
+import { createApp, h } from 'vue';
+
+const Checkout = {
+  name: 'Checkout',
+  setup: () => () => h('button', { id: 'pay', onClick: () => { throw new Error(${JSON.stringify(`thrown in the ${name} build`)}); } }, 'pay'),
+};
+const app = createApp({ render: () => h(Checkout) });
+Sentry.init({ app, ...${init} });
+Sentry.setTag('bundler', ${JSON.stringify(name)});
+window.Sentry = Sentry;
+app.mount(document.body.appendChild(document.createElement('div')));
+addEventListener('load', () => setTimeout(() => document.getElementById('pay').click()));
+`,
+};
+// What each framework's handler marks its event with (tests/e2e/react.test.mjs and vue.test.mjs
+// compare these with @sentry/react's and @sentry/vue's).
+const frameworkMechanisms = {
+  react: { type: 'auto.function.react.error_boundary', handled: true },
+  vue: { type: 'auto.function.vue.error_handler', handled: false },
+};
+
 /** Writes the app for one case into app/<name>/ and returns that directory. It throws after the load event. */
-function writeApp(name, specifier = 'tattle', options = {}) {
+function writeApp(name, specifier = 'tattle', options = {}, framework = undefined) {
   const dir = join(app, name);
   mkdirSync(dir);
+  if (framework) {
+    writeFileSync(join(dir, 'main.js'), frameworkApps[framework](name, JSON.stringify({ dsn: bugsink.dsn, release: 'app@1.0.0', ...options })));
+    writeFileSync(join(dir, 'index.html'), build.sourceHtml);
+    return dir;
+  }
   writeFileSync(join(dir, 'main.js'), `import * as Sentry from '${specifier}';
 
 Sentry.init(${JSON.stringify({ dsn: bugsink.dsn, release: 'app@1.0.0', ...options })});
@@ -99,7 +144,7 @@ const carries = (file) => {
  * the options (dist/chunked.js has no other). `beforeLoad`: the key of size-budget.json's `pages` that bounds
  * the gzip bytes the page fetched before its load event.
  */
-async function runsAndReports(t, name, out, { wasm, options = {}, beforeLoad = 'beforeLoad', routes, oneFileMessage = false, inside }) {
+async function runsAndReports(t, name, out, { wasm, options = {}, beforeLoad = 'beforeLoad', routes, oneFileMessage = false, inside, framework }) {
   const files = wasmFiles(out);
   const traced = options.tracesSampleRate !== undefined;
   const wanted = traced ? 'tattle_core_tr_bg.wasm' : 'tattle_core_bg.wasm';
@@ -155,13 +200,18 @@ async function runsAndReports(t, name, out, { wasm, options = {}, beforeLoad = '
       else assert.ok(!early.includes(chunksFetched[0]), 'a chunk of its own, after the load event');
     }
     const bytes = early.filter((p) => /\.(js|wasm)$/.test(p)).reduce((n, p) => n + gz(readFileSync(fileOf(p))), 0);
-    const limit = budget.pages[beforeLoad].gzip;
+    // (A framework app's bytes before load are mostly React's or Vue's own: no budget of tattle's.)
+    const limit = framework ? Infinity : budget.pages[beforeLoad].gzip;
     t.diagnostic(`${name}: before load ${early.filter((p) => /\.(js|wasm)$/.test(p)).join(', ')}: ${bytes} B gz (budget ${beforeLoad} ${limit}); all fetched: ${fetched.join(', ')}`);
     assert.ok(bytes <= limit, `${bytes} B gz fetched before the load event, over size-budget.json pages.${beforeLoad} (${limit})`);
     const id = await page.evaluate(() => Sentry.lastEventId());
     const { data: ev } = await bugsink.findEvent(id);
-    assert.equal(ev.exception.values[0].value, own, 'the real text, not the minimal form');
-    assert.deepEqual(ev.exception.values[0].mechanism, { type: 'onerror', handled: false });
+    // (The error itself is the last value: before it, React's component stack as a linked error.)
+    const main = ev.exception.values.at(-1);
+    assert.equal(main.value, own, 'the real text, not the minimal form');
+    const { type, handled } = main.mechanism;
+    assert.deepEqual({ type, handled }, framework ? frameworkMechanisms[framework] : { type: 'onerror', handled: false });
+    if (framework === 'vue') assert.match(ev.contexts.vue.componentName, /Checkout/);
     assert.equal(ev.tags.bundler, name);
     assert.equal(ev.release, 'app@1.0.0');
     assert.equal(ev.extra?.['tattle.minimal'], undefined);
@@ -173,7 +223,7 @@ async function runsAndReports(t, name, out, { wasm, options = {}, beforeLoad = '
 
 /** One case: write the app, build it (timed), run it in the browser. */
 async function bundlerCase(t, { name, specifier, options, buildWith, ...expect }) {
-  const dir = writeApp(name, specifier, options);
+  const dir = writeApp(name, specifier, options, expect.framework);
   const out = join(work, 'out', name);
   mkdirSync(out, { recursive: true });
   const t0 = Date.now();
@@ -247,6 +297,24 @@ test(`${rollupV}, output.dir: the .wasm in a chunk of its own`, (t) =>
   bundlerCase(t, { name: 'rollup', wasm: 'chunk', inside: 'tracing', buildWith: (dir, out) => build.rollup(dir, out, undefined, splitOut(out)) }));
 test(`${rollupV} { browser: true }, output.dir: dist/index.js, the base build's .wasm in a chunk`, (t) =>
   bundlerCase(t, { name: 'rollup-browser', wasm: 'chunk', buildWith: (dir, out) => build.rollup(dir, out, { browser: true }, splitOut(out)) }));
+
+// tattle/react and tattle/vue in an app of each framework, with each bundler at its defaults (Vite builds
+// the full apps in tests/e2e/react.test.mjs and vue.test.mjs); Rollup with the two plugins a React or Vue
+// app has anyway. They import `tattle` by its name: the page has one client, whose .wasm each bundler
+// places as it does for `tattle` alone.
+for (const framework of ['react', 'vue']) {
+  const fw = (what) => ({ framework, name: `${framework}-${what}` });
+  test(`tattle/${framework}, webpack ${versionOf('webpack')}: the framework's error, the .wasm an asset`, (t) =>
+    bundlerCase(t, { ...fw('webpack'), wasm: 'file', buildWith: build.webpack }));
+  test(`tattle/${framework}, Parcel ${versionOf('parcel')} (no packageExports)`, (t) =>
+    bundlerCase(t, { ...fw('parcel'), wasm: 'file', buildWith: (dir, out) => build.parcel(dir, out, join(work, `parcel-cache-${framework}`)) }));
+  test(`tattle/${framework}, esbuild ${esbuildV} --splitting: the .wasm in a chunk of its own`, (t) =>
+    bundlerCase(t, { ...fw('esbuild'), wasm: 'chunk', inside: 'tracing', buildWith: (dir, out) => build.esbuild(dir, out, { splitting: true }) }));
+  test(`tattle/${framework}, ${rollupV} { browser: true } + commonjs + replace, output.dir`, (t) =>
+    bundlerCase(t, {
+      ...fw('rollup'), wasm: 'chunk', buildWith: async (dir, out) => build.rollup(dir, out, { browser: true }, splitOut(out), await build.rollupAppPlugins()),
+    }));
+}
 
 // Rollup's `output.file` takes one chunk: Rollup itself stops and names the fix (README).
 test(`${rollupV}, output.file: Rollup's own error names output.dir and inlineDynamicImports`, async () => {

@@ -60,6 +60,13 @@ test('npm pack → install into an empty dir → a plain page reports to Bugsink
   assert.deepEqual(readdirSync(join(pkg, 'dist')).sort(), ['chunked.js', 'deno.js', 'index.d.ts', 'index.js', 'inline.d.ts', 'inline.js', 'lazy.js',
     'lazy_tr.js', 'react.d.ts', 'react.js', 'tattle_core_bg.wasm', 'tattle_core_tr_bg.wasm', 'tracing.js', 'vue.d.ts', 'vue.js',
     'wasm_inline.js', 'wasm_inline_tr.js', 'worker.d.ts', 'worker.js']);
+  // Beside dist/, only the folders that point resolvers without `exports` support (Parcel at its
+  // defaults) at the subpath entries: tattle/react, tattle/vue, tattle/inline.
+  for (const e of ['react', 'vue', 'inline']) {
+    assert.deepEqual(readdirSync(join(pkg, e)), ['package.json']);
+    const stub = JSON.parse(readFileSync(join(pkg, e, 'package.json'), 'utf8'));
+    for (const field of ['main', 'module', 'types']) assert.ok(existsSync(join(pkg, e, stub[field])), `${e}/package.json ${field} names a shipped file`);
+  }
   // The `exports` map resolves the bare specifier: under `browser` with `production` or `development` (the
   // bundlers that copy `new URL(…, import.meta.url)` assets) to the entry that fetches the .wasm beside it,
   // otherwise (Node, esbuild, Rollup's node-resolve) to dist/chunked.js, which takes it from the chunk that
