@@ -26,13 +26,16 @@ function scrubWith(patterns, value) {
   return value;
 }
 
+/** The user's own scrubbing patterns in effect (none with `scrubbing.enabled: false`). */
+export const scrubPatterns = (options) => (options.scrubbing && options.scrubbing.enabled === false ? []
+  : ((options.scrubbing && options.scrubbing.patterns) || []).filter((p) => p instanceof RegExp));
+
 /**
  * The hook run on each event before it is sent, in JavaScript (it may be async): the user's
  * scrubbing patterns, then their beforeSend. Undefined when there is neither.
  */
 export function beforeSendOf(options) {
-  const patterns = options.scrubbing && options.scrubbing.enabled === false ? []
-    : ((options.scrubbing && options.scrubbing.patterns) || []).filter((p) => p instanceof RegExp);
+  const patterns = scrubPatterns(options);
   const userHook = typeof options.beforeSend === 'function' ? options.beforeSend : undefined;
   if (!patterns.length) return userHook;
   return (event, hint) => {

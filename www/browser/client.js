@@ -1,7 +1,7 @@
 // The shim's client: its state, the queue of calls held until the core is ready, captures, and
 // the load of the rest (lazy.js and the .wasm) at idle, at the first capture or at flush().
 import { createGuard } from '../guard.js';
-import { captureKey, integrationsOf, newId, safeText, withSynthetic } from '../shared.js';
+import { captureKey, integrationsOf, newId, safeText, scrubPatterns, withSynthetic } from '../shared.js';
 import { keptTransaction } from './early.js';
 import { prop, startTracing, traced } from './trace_shim.js';
 import { setHandlers } from '../integrations/globalhandlers.js';
@@ -60,8 +60,7 @@ export function configure(opts) {
   state = 1;
   on = true;
   integrations = integrationsOf(options, ['GlobalHandlers', 'Breadcrumbs', 'Console', 'Dedupe', 'BrowserSession'], log, ['BrowserTracing']);
-  const sc = options.scrubbing;
-  hooked = typeof options.beforeSend === 'function' || (!sc || sc.enabled !== false) && ((sc && sc.patterns) || []).some((p) => p instanceof RegExp);
+  hooked = typeof options.beforeSend === 'function' || scrubPatterns(options).length > 0;
   rawFetch = globalThis.fetch;
   // Release health (lazy.js sends it): one session per page, from now; Relay needs a release.
   const session = !!integrations.BrowserSession && options.autoSessionTracking !== false && !!options.release;
